@@ -1,0 +1,79 @@
+// framekit/framing/byte_buffer.h
+//
+// ByteBuffer holds the bytes a decoder has received but not yet consumed: one contiguous region, so a
+// complete frame can always be handed out as a view, never copied.
+//
+//   [0, begin)        consumed; reusable
+//   [begin, end)      pending: received, not yet part of a delivered frame
+//   [end, capacity)   free: where the next read lands (Prepare / Commit)
+//
+// Growth is driven only by bytes that actually arrived (Prepare), never by a length announced in a
+// header, so a hostile header cannot make the buffer allocate. Pending bytes are moved to the front
+// only when the free tail is too small, so a stream of large frames is not copied twice.
+//
+// Example (a read loop):
+//   char* dst = buffer.Prepare(64 * 1024);
+//   ssize_t n = read(fd, dst, 64 * 1024);
+//   if (n > 0) buffer.Commit(n);
+#ifndef FRAMEKIT_FRAMING_BYTE_BUFFER_H_
+#define FRAMEKIT_FRAMING_BYTE_BUFFER_H_
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/string_view.h"
+
+namespace framekit {
+
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(ByteBuffer&&) = default;
+  ByteBuffer& operator=(ByteBuffer&&) = default;
+
+  const char* data() const { return storage_.get() + begin_; }
+  size_t size() const { return end_ - begin_; }
+  bool empty() const { return begin_ == end_; }
+  size_t capacity() const { return capacity_; }
+  // Free bytes after the pending ones (what Prepare can hand out without moving anything).
+  size_t writable() const { return capacity_ - end_; }
+  absl::string_view view() const { return absl::string_view(data(), size()); }
+
+  // Returns a pointer to at least `n` writable bytes after the pending ones. Invalidates every
+  // pointer and view into the buffer.
+  char* Prepare(size_t n) {
+    if (capacity_ - end_ < n) MakeRoom(n);
+    return storage_.get() + end_;
+  }
+  // Marks `n` bytes written at Prepare()'s pointer as pending. `n` <= the size passed to Prepare.
+  void Commit(size_t n) { end_ += n; }
+
+  // Appends a copy of `bytes`.
+  void Append(absl::string_view bytes) {
+    if (bytes.empty()) return;
+    std::memcpy(Prepare(bytes.size()), bytes.data(), bytes.size());
+    Commit(bytes.size());
+  }
+
+  // Drops the first `n` pending bytes (n <= size()). Views stay valid until the next Prepare.
+  void Consume(size_t n) {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;  // Empty: the next read starts at the front for free.
+  }
+
+  // Drops every pending byte; keeps the allocation.
+  void Clear() { begin_ = end_ = 0; }
+
+ private:
+  void MakeRoom(size_t n);
+
+  std::unique_ptr<char[]> storage_;
+  size_t capacity_ = 0;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+};
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_BYTE_BUFFER_H_

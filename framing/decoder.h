@@ -1,0 +1,123 @@
+// framekit/framing/decoder.h
+//
+// Decoder turns a byte stream, split however the network split it, back into the frames that were
+// sent. It is the one decoding contract every framer implements (as tokio-util's `Decoder`):
+//
+//   * Bytes enter through Feed() (a copy) or PrepareWrite()/CommitWrite() (a read straight into the
+//     decoder's buffer, no copy). Pieces may be of any size: one byte, half a header, many frames.
+//   * Frames leave through Next(), in order, as views into the decoder's buffer. A view stays valid
+//     until the next Feed()/PrepareWrite(); copy it if you need it longer.
+//   * At end of stream, Finish() says whether the stream ended on a frame boundary.
+//
+// Next() returns:
+//   kFrame     `*frame` is the next complete frame.
+//   kNeedMore  no complete frame is buffered; feed more bytes.
+//   kError     status() says why. Fatal by default: the decoder then refuses all further input with
+//              the same status. With `TooLongPolicy::kSkip`, a frame over the maximum is reported
+//              once (kError, ResourceExhausted), its bytes are discarded as they arrive, and the next
+//              call to Next() goes on with the following frame.
+//
+// Status codes (the same for every framer; messages name the framer, the limit and the byte offset
+// in the stream):
+//   ResourceExhausted  a frame's payload would exceed the configured maximum. Detected from the
+//                      header (or, for delimiters, while scanning) before the payload is buffered.
+//   InvalidArgument    a malformed header or trailer: a non-digit in an ASCII length, a leading zero
+//                      in a netstring, a missing comma, a varint over 64 bits, a negative adjusted
+//                      length. (Bad options are InvalidArgument too, but only ever at construction.)
+//   DataLoss           Finish(): the stream ended inside a frame; says how many bytes were pending.
+//
+// Example:
+//   std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+//   decoder->Feed(bytes_from_the_socket);
+//   absl::string_view frame;
+//   Decoder::Result r;
+//   while ((r = decoder->Next(&frame)) == Decoder::kFrame) Handle(frame);
+//   if (r == Decoder::kError) return decoder->status();
+#ifndef FRAMEKIT_FRAMING_DECODER_H_
+#define FRAMEKIT_FRAMING_DECODER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/framing/byte_buffer.h"
+
+namespace framekit {
+
+class Decoder {
+ public:
+  enum Result { kFrame, kNeedMore, kError };
+
+  virtual ~Decoder() = default;
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+
+  // Appends a copy of `bytes` to the stream. After a fatal error, returns that error and buffers
+  // nothing.
+  absl::Status Feed(absl::string_view bytes) {
+    if (failed_) return status_;
+    buffer_.Append(bytes);
+    return absl::OkStatus();
+  }
+
+  // Zero-copy input: returns at least `min_size` writable bytes at the end of the stream; write
+  // into them (e.g. with recv) and call CommitWrite with the count written. Invalidates earlier
+  // frames.
+  absl::Span<char> PrepareWrite(size_t min_size) {
+    char* p = buffer_.Prepare(min_size);
+    return absl::Span<char>(p, buffer_.writable());
+  }
+  void CommitWrite(size_t n) { buffer_.Commit(n); }
+
+  // The next frame; see the contract above.
+  virtual Result Next(absl::string_view* frame) = 0;
+
+  // End of stream. OkStatus if the stream ended on a frame boundary (call Next() until kNeedMore
+  // first); DataLoss saying how many bytes were pending otherwise; the fatal error if one occurred.
+  virtual absl::Status Finish() = 0;
+
+  // The error behind the last kError (OkStatus if none, or if a skipped frame was already passed).
+  const absl::Status& status() const { return status_; }
+  // True once a fatal error has occurred.
+  bool failed() const { return failed_; }
+  // Bytes received and not yet delivered as (or discarded with) a frame.
+  size_t buffered_bytes() const { return buffer_.size(); }
+  // Bytes allocated for buffering. Grows only with bytes received, never with a header's claim.
+  size_t buffer_capacity() const { return buffer_.capacity(); }
+  // Stream offset of the first buffered byte (= bytes consumed so far).
+  uint64_t stream_offset() const { return consumed_; }
+
+ protected:
+  Decoder() = default;
+
+  // Consumes `n` buffered bytes, keeping the stream offset.
+  void Consume(size_t n) {
+    consumed_ += n;
+    buffer_.Consume(n);
+  }
+  // Records a fatal error.
+  Result Fail(absl::Status status) {
+    status_ = std::move(status);
+    failed_ = true;
+    return kError;
+  }
+  // Records a non-fatal error (a skipped frame); cleared by ClearError() on the next call.
+  Result Report(absl::Status status) {
+    status_ = std::move(status);
+    return kError;
+  }
+  void ClearError() {
+    if (!status_.ok() && !failed_) status_ = absl::OkStatus();
+  }
+
+  ByteBuffer buffer_;
+  absl::Status status_;
+  bool failed_ = false;
+  uint64_t consumed_ = 0;
+};
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_DECODER_H_
