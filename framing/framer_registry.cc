@@ -1,0 +1,205 @@
+#include "framekit/framing/framer_registry.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "framekit/framing/spec_values.h"
+
+namespace framekit {
+
+// Defined in builtin_framers.cc: registers delimiter, fixed, length, ascii and netstring.
+void RegisterBuiltinFramers();
+
+namespace {
+
+struct Registry {
+  absl::Mutex mu;
+  std::map<std::string, FramerKind, std::less<>> kinds ABSL_GUARDED_BY(mu);
+};
+
+Registry& GlobalRegistry() {
+  static Registry* registry = new Registry;
+  return *registry;
+}
+
+// Built-ins are registered on first use rather than by static initialisers, which a static link
+// may drop and whose order is unspecified.
+Registry& InitializedRegistry() {
+  static const bool once = [] {
+    RegisterBuiltinFramers();
+    return true;
+  }();
+  (void)once;
+  return GlobalRegistry();
+}
+
+bool ValidKindName(absl::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::string KeyList(const FramerKind& kind) {
+  std::vector<std::string> names;
+  for (const FramerKeyInfo& key : kind.keys) names.push_back(key.name);
+  return names.empty() ? "(none)" : absl::StrJoin(names, ", ");
+}
+
+}  // namespace
+
+const std::string* FramerSettings::Find(absl::string_view key) const {
+  for (const auto& kv : values_) {
+    if (kv.first == key) return &kv.second;
+  }
+  return nullptr;
+}
+
+bool FramerSettings::Has(absl::string_view key) const { return Find(key) != nullptr; }
+
+absl::Status FramerSettings::BadValue(absl::string_view key, absl::string_view why) const {
+  const std::string* value = Find(key);
+  return absl::InvalidArgumentError(absl::StrCat(kind_, ": bad value for '", key, "'",
+                                                 value ? absl::StrCat(" ('", *value, "')") : "",
+                                                 ": ", why));
+}
+
+absl::StatusOr<uint64_t> FramerSettings::GetSize(absl::string_view key,
+                                                 uint64_t default_value) const {
+  const std::string* value = Find(key);
+  if (value == nullptr) return default_value;
+  absl::StatusOr<uint64_t> size = ParseSize(*value);
+  if (!size.ok()) return BadValue(key, "expected a size: digits with optional KiB, MiB, GiB");
+  return *size;
+}
+
+absl::StatusOr<uint64_t> FramerSettings::GetUnsigned(absl::string_view key,
+                                                     uint64_t default_value, uint64_t min,
+                                                     uint64_t max) const {
+  const std::string* value = Find(key);
+  if (value == nullptr) return default_value;
+  absl::StatusOr<uint64_t> n = ParseUnsigned(*value);
+  if (!n.ok() || *n < min || *n > max) {
+    return BadValue(key, absl::StrCat("expected an integer in [", min, ", ", max, "]"));
+  }
+  return *n;
+}
+
+absl::StatusOr<int64_t> FramerSettings::GetSigned(absl::string_view key,
+                                                  int64_t default_value) const {
+  const std::string* value = Find(key);
+  if (value == nullptr) return default_value;
+  absl::StatusOr<int64_t> n = ParseSigned(*value);
+  if (!n.ok()) return BadValue(key, "expected a decimal integer, optionally negative");
+  return *n;
+}
+
+absl::StatusOr<uint8_t> FramerSettings::GetByte(absl::string_view key,
+                                                uint8_t default_value) const {
+  const std::string* value = Find(key);
+  if (value == nullptr) return default_value;
+  absl::StatusOr<uint8_t> byte = ParseByte(*value);
+  if (!byte.ok()) return BadValue(key, "expected one byte: 0-255, 0xHH, or one character");
+  return *byte;
+}
+
+absl::StatusOr<std::vector<std::string>> FramerSettings::GetBytesList(
+    absl::string_view key) const {
+  std::vector<std::string> out;
+  for (const auto& kv : values_) {
+    if (kv.first != key) continue;
+    absl::StatusOr<std::string> bytes = ParseEscapedBytes(kv.second);
+    if (!bytes.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kind_, ": bad value for '", key, "' ('", kv.second, "'): ",
+                       bytes.status().message(), "; escapes: \\n \\r \\t \\0 \\\\ \\xHH"));
+    }
+    out.push_back(*std::move(bytes));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> FramerSettings::GetChoice(
+    absl::string_view key, absl::string_view default_value,
+    std::initializer_list<absl::string_view> choices) const {
+  const std::string* value = Find(key);
+  if (value == nullptr) return std::string(default_value);
+  for (absl::string_view choice : choices) {
+    if (*value == choice) return *value;
+  }
+  return BadValue(key, absl::StrCat("expected one of: ", absl::StrJoin(choices, ", ")));
+}
+
+absl::StatusOr<TooLongPolicy> FramerSettings::GetTooLongPolicy() const {
+  absl::StatusOr<std::string> policy = GetChoice("too_long", "fail", {"fail", "skip"});
+  if (!policy.ok()) return policy.status();
+  return *policy == "skip" ? TooLongPolicy::kSkip : TooLongPolicy::kFail;
+}
+
+absl::Status RegisterFramerKind(FramerKind kind) {
+  if (!ValidKindName(kind.name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("framer kind name '", kind.name, "' must be non-empty [a-z0-9_]"));
+  }
+  if (!kind.factory) {
+    return absl::InvalidArgumentError(absl::StrCat("framer kind '", kind.name, "' has no factory"));
+  }
+  Registry& registry = GlobalRegistry();
+  absl::MutexLock lock(&registry.mu);
+  if (registry.kinds.count(kind.name) != 0) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("framer kind '", kind.name, "' is already registered"));
+  }
+  std::string name = kind.name;
+  registry.kinds.emplace(std::move(name), std::move(kind));
+  return absl::OkStatus();
+}
+
+std::vector<FramerKind> RegisteredFramerKinds() {
+  Registry& registry = InitializedRegistry();
+  absl::MutexLock lock(&registry.mu);
+  std::vector<FramerKind> out;
+  for (const auto& entry : registry.kinds) out.push_back(entry.second);
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Framer>> MakeFramer(const FramerSettings& settings) {
+  Registry& registry = InitializedRegistry();
+  FramerKind kind;
+  {
+    absl::MutexLock lock(&registry.mu);
+    auto it = registry.kinds.find(settings.kind());
+    if (it == registry.kinds.end()) {
+      std::vector<std::string> names;
+      for (const auto& entry : registry.kinds) names.push_back(entry.first);
+      return absl::InvalidArgumentError(absl::StrCat("unknown framer kind '", settings.kind(),
+                                                     "'; valid kinds: ",
+                                                     absl::StrJoin(names, ", ")));
+    }
+    kind = it->second;  // Copied so the factory runs without the lock.
+  }
+  for (size_t i = 0; i < settings.values().size(); ++i) {
+    const std::string& key = settings.values()[i].first;
+    auto info = std::find_if(kind.keys.begin(), kind.keys.end(),
+                             [&](const FramerKeyInfo& k) { return k.name == key; });
+    if (info == kind.keys.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(kind.name, ": unknown key '", key,
+                                                     "'; valid keys: ", KeyList(kind)));
+    }
+    if (!info->repeatable) {
+      for (size_t j = 0; j < i; ++j) {
+        if (settings.values()[j].first == key) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(kind.name, ": key '", key, "' given more than once"));
+        }
+      }
+    }
+  }
+  return kind.factory(settings);
+}
+
+}  // namespace framekit
