@@ -1,5 +1,9 @@
-// Registers framekit's own framer kinds through the public registry interface.
+// framekit's own framer kinds, as FramerKind values that the registry adds like any user's.
 // (Filled in as the framers land.)
+#include <vector>
+
+#include "framekit/framing/framer_registry.h"
+
 namespace framekit {
-void RegisterBuiltinFramers() {}
+std::vector<FramerKind> BuiltinFramerKinds() { return {}; }
 }  // namespace framekit

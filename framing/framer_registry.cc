@@ -11,8 +11,8 @@
 
 namespace framekit {
 
-// Defined in builtin_framers.cc: registers delimiter, fixed, length, ascii and netstring.
-void RegisterBuiltinFramers();
+// Defined in builtin_framers.cc: delimiter, fixed, length, ascii and netstring.
+std::vector<FramerKind> BuiltinFramerKinds();
 
 namespace {
 
@@ -21,20 +21,20 @@ struct Registry {
   std::map<std::string, FramerKind, std::less<>> kinds ABSL_GUARDED_BY(mu);
 };
 
-Registry& GlobalRegistry() {
-  static Registry* registry = new Registry;
-  return *registry;
-}
+absl::Status AddKind(Registry& registry, FramerKind kind);
 
-// Built-ins are registered on first use rather than by static initialisers, which a static link
-// may drop and whose order is unspecified.
+// Built-ins go through AddKind, like user kinds, on first use of the registry rather than from
+// static initialisers (which a static link may drop, in an unspecified order).
 Registry& InitializedRegistry() {
-  static const bool once = [] {
-    RegisterBuiltinFramers();
-    return true;
+  static Registry* registry = [] {
+    Registry* r = new Registry;
+    for (FramerKind& kind : BuiltinFramerKinds()) {
+      absl::Status added = AddKind(*r, std::move(kind));
+      (void)added;  // Built-in names are distinct and valid; framer_spec_test checks they all load.
+    }
+    return r;
   }();
-  (void)once;
-  return GlobalRegistry();
+  return *registry;
 }
 
 bool ValidKindName(absl::string_view name) {
@@ -140,7 +140,9 @@ absl::StatusOr<TooLongPolicy> FramerSettings::GetTooLongPolicy() const {
   return *policy == "skip" ? TooLongPolicy::kSkip : TooLongPolicy::kFail;
 }
 
-absl::Status RegisterFramerKind(FramerKind kind) {
+namespace {
+
+absl::Status AddKind(Registry& registry, FramerKind kind) {
   if (!ValidKindName(kind.name)) {
     return absl::InvalidArgumentError(
         absl::StrCat("framer kind name '", kind.name, "' must be non-empty [a-z0-9_]"));
@@ -148,7 +150,6 @@ absl::Status RegisterFramerKind(FramerKind kind) {
   if (!kind.factory) {
     return absl::InvalidArgumentError(absl::StrCat("framer kind '", kind.name, "' has no factory"));
   }
-  Registry& registry = GlobalRegistry();
   absl::MutexLock lock(&registry.mu);
   if (registry.kinds.count(kind.name) != 0) {
     return absl::AlreadyExistsError(
@@ -157,6 +158,12 @@ absl::Status RegisterFramerKind(FramerKind kind) {
   std::string name = kind.name;
   registry.kinds.emplace(std::move(name), std::move(kind));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RegisterFramerKind(FramerKind kind) {
+  return AddKind(InitializedRegistry(), std::move(kind));
 }
 
 std::vector<FramerKind> RegisteredFramerKinds() {
