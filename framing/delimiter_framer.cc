@@ -1,0 +1,156 @@
+#include "framekit/framing/delimiter_framer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "framekit/framing/framing_errors.h"
+#include "framekit/framing/spec_values.h"
+
+namespace framekit {
+namespace {
+
+constexpr absl::string_view kName = "delimiter";
+constexpr size_t kMaxDelimiters = 8;
+constexpr size_t kMaxDelimiterSize = 16;
+
+std::string Quoted(absl::string_view bytes) {
+  return absl::StrCat("\"", FormatEscapedBytes(bytes), "\"");
+}
+
+}  // namespace
+
+DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
+    : Decoder(),
+      set_(std::move(other.set_)),
+      max_(other.max_),
+      skip_(other.skip_),
+      discarding_(other.discarding_),
+      scan_(other.scan_) {
+  // Decoder is not movable itself; its state is protected, so carry it over here.
+  buffer_ = std::move(other.buffer_);
+  status_ = std::move(other.status_);
+  failed_ = other.failed_;
+  consumed_ = other.consumed_;
+}
+
+Decoder::Result DelimiterDecoder::TooLong() {
+  // Starts 0..max_ are ruled out, so the payload has more than max_ bytes.
+  absl::Status status = FrameTooLargeError(kName, consumed_, max_, max_, /*lower_bound=*/true);
+  if (!skip_) return Fail(std::move(status));
+  // The ruled-out bytes belong to the frame being skipped: drop them now.
+  Consume(scan_);
+  scan_ = 0;
+  discarding_ = true;
+  return Report(std::move(status));
+}
+
+absl::Status DelimiterDecoder::Finish() {
+  if (failed_) return status_;
+  if (buffer_.empty() && !discarding_) return absl::OkStatus();
+  return TruncatedError(kName, buffer_.size(),
+                        discarding_ ? "inside an over-long frame being skipped"
+                                    : "no delimiter after the last frame");
+}
+
+absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(
+    DelimiterOptions options) {
+  const std::vector<std::string>& delims = options.delimiters;
+  if (delims.empty() || delims.size() > kMaxDelimiters) {
+    return BadOptionError(kName, absl::StrCat("need 1 to ", kMaxDelimiters, " delimiters, got ",
+                                              delims.size()));
+  }
+  for (size_t i = 0; i < delims.size(); ++i) {
+    if (delims[i].empty() || delims[i].size() > kMaxDelimiterSize) {
+      return BadOptionError(kName, absl::StrCat("delimiter ", Quoted(delims[i]), " must be 1 to ",
+                                                kMaxDelimiterSize, " bytes"));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (delims[i] == delims[j]) {
+        return BadOptionError(kName, absl::StrCat("duplicate delimiter ", Quoted(delims[i])));
+      }
+    }
+    if (i > 0 && delims[i].size() > delims[0].size() && absl::StartsWith(delims[i], delims[0])) {
+      return BadOptionError(
+          kName, absl::StrCat("the written (first) delimiter ", Quoted(delims[0]),
+                              " is a prefix of ", Quoted(delims[i]),
+                              ", so frames could merge with the next one; list ",
+                              Quoted(delims[i]), " first"));
+    }
+  }
+  if (options.on_too_long != TooLongPolicy::kFail &&
+      options.on_too_long != TooLongPolicy::kSkip) {
+    return BadOptionError(kName, "too_long must be fail or skip");
+  }
+
+  auto set = std::make_shared<delimiter_internal::DelimiterSet>();
+  set->by_length = delims;
+  std::stable_sort(set->by_length.begin(), set->by_length.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  bool one_first_byte = true;
+  for (const std::string& d : delims) {
+    set->starts[static_cast<unsigned char>(d[0])] = true;
+    one_first_byte = one_first_byte && d[0] == delims[0][0];
+  }
+  set->first = delims[0][0];
+  if (delims.size() == 1 && delims[0].size() == 1) {
+    set->mode = delimiter_internal::DelimiterSet::kOneByte;
+  } else if (one_first_byte) {
+    set->mode = delimiter_internal::DelimiterSet::kOneFirstByte;
+  } else {
+    set->mode = delimiter_internal::DelimiterSet::kTable;
+  }
+  return std::unique_ptr<DelimiterFramer>(new DelimiterFramer(std::move(options), std::move(set)));
+}
+
+std::string DelimiterFramer::Spec() const {
+  std::string spec(kName);
+  spec += ':';
+  for (const std::string& d : options_.delimiters) {
+    absl::StrAppend(&spec, "delim=", FormatEscapedBytes(d), ",");
+  }
+  absl::StrAppend(&spec, "max=", FormatSize(options_.max_frame_size), ",too_long=",
+                  options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+  return spec;
+}
+
+std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
+  return std::unique_ptr<Decoder>(
+      new DelimiterDecoder(set_, options_.max_frame_size, options_.on_too_long));
+}
+
+absl::Status DelimiterFramer::PayloadTooLarge(size_t size) const {
+  return absl::ResourceExhaustedError(absl::StrCat(kName, ": cannot encode a ", size,
+                                                   "-byte payload, over the maximum of ",
+                                                   options_.max_frame_size, " bytes"));
+}
+
+// Some byte of `payload` can start a delimiter. Check every such start p against what the decoder
+// will see, payload[p:] + the written delimiter: a full match ends the frame early, and a partial
+// one (running off the end) would be completed or not by the next frame's bytes.
+absl::Status DelimiterFramer::CheckCandidates(absl::string_view payload) const {
+  for (size_t p = 0; p < payload.size(); ++p) {
+    if (!set_->starts[static_cast<unsigned char>(payload[p])]) continue;
+    const absl::string_view rest = payload.substr(p);
+    for (const std::string& d : set_->by_length) {
+      const absl::string_view head = absl::string_view(d).substr(0, rest.size());
+      if (rest.substr(0, head.size()) != head) continue;
+      const absl::string_view tail = absl::string_view(d).substr(head.size());  // Into `written_`.
+      if (tail.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            kName, ": payload contains the delimiter ", Quoted(d), " at offset ", p));
+      }
+      const bool completes = absl::StartsWith(written_, tail);
+      if (completes || absl::StartsWith(tail, written_)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            kName, ": payload's last ", rest.size(), " bytes followed by the delimiter ",
+            Quoted(written_), completes ? " would" : " could (with the next frame's bytes)",
+            " decode as the delimiter ", Quoted(d), " at offset ", p, ", ending the frame early"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace framekit

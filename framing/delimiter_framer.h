@@ -1,0 +1,268 @@
+// framekit/framing/delimiter_framer.h
+//
+// DelimiterFramer ends every frame with a delimiter: a byte sequence such as "\n", "\r\n", "\0" or
+// any other 1..16 bytes. Decoders accept several delimiters at once; the match that starts earliest
+// ends the frame, and of two that start at the same byte the longer wins. That choice is made only
+// once enough bytes have arrived to know it, so a stream decodes the same however it was cut. The
+// delimiter is stripped; an empty frame is a frame. The encoder writes the first delimiter and
+// refuses a payload that would not decode back to itself (one containing a delimiter, or one whose
+// tail together with the written delimiter forms an earlier match). The maximum applies while
+// scanning: once no delimiter can start within the first `max_frame_size + 1` bytes the frame is
+// refused (ResourceExhausted) without waiting for its end.
+//
+// Example:
+//   DelimiterOptions options;
+//   options.delimiters = {"\r\n", "\n"};  // Writes "\r\n"; accepts both.
+//   absl::StatusOr<std::unique_ptr<DelimiterFramer>> framer = DelimiterFramer::Create(options);
+//   DelimiterDecoder decoder = (*framer)->MakeDecoder();
+//   decoder.Feed("GET /\r\nHost: x\n\n");
+//   absl::string_view line;
+//   while (decoder.Next(&line) == Decoder::kFrame) Handle(line);  // "GET /", "Host: x", ""
+//
+// Wire (delimiters {"\r\n", "\n"}):
+//
+//   before:  | G E T   / \r \n | H o s t :   x \n | \n |
+//   after:   | "GET /"         | "Host: x"        | "" |
+#ifndef FRAMEKIT_FRAMING_DELIMITER_FRAMER_H_
+#define FRAMEKIT_FRAMING_DELIMITER_FRAMER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+
+namespace framekit {
+
+struct DelimiterOptions {
+  // The byte sequences that end a frame. Default {"\n"}. 1..8 of them, each 1..16 bytes, no
+  // duplicates. The encoder writes the first, which therefore must not be a proper prefix of another
+  // (with {"\r", "\r\n"} a frame "A\r" followed by one starting with "\n" would decode as "A\r\n");
+  // list the longer one first instead.
+  std::vector<std::string> delimiters = {"\n"};
+  // The largest payload (delimiter excluded), in bytes. Default 1 MiB; any value, 0 allowing only
+  // empty frames.
+  uint64_t max_frame_size = kDefaultMaxFrameSize;
+  // What the decoder does with a longer frame. Default kFail.
+  TooLongPolicy on_too_long = TooLongPolicy::kFail;
+};
+
+namespace delimiter_internal {
+
+// The delimiters in the form the scanner wants, shared (immutable) by a framer and its decoders.
+struct DelimiterSet {
+  // How candidate starts are found: one byte and done; memchr for the one byte every delimiter
+  // starts with, then compare; or a table of first bytes.
+  enum Mode : uint8_t { kOneByte, kOneFirstByte, kTable };
+
+  // Returned by Decide(): a delimiter might start here but more bytes are needed to know.
+  static constexpr size_t kUndecided = ~size_t{0};
+
+  // The length of the delimiter ending a frame at `p` (the longest one that matches there), 0 if
+  // none can start at `p`, or kUndecided. `data[0, size)` is the stream from the frame's start.
+  size_t Decide(const char* data, size_t p, size_t size) const {
+    const size_t avail = size - p;
+    for (const std::string& d : by_length) {  // Longest first: the first full match is the answer.
+      if (avail < d.size()) {
+        if (std::memcmp(data + p, d.data(), avail) == 0) return kUndecided;
+      } else if (std::memcmp(data + p, d.data(), d.size()) == 0) {
+        return d.size();
+      }
+    }
+    return 0;
+  }
+
+  // The earliest start p in [from, limit) where a delimiter ends the frame: returns p and sets
+  // `*len` to its length. Otherwise sets `*len` to 0 and returns the first start not yet ruled out:
+  // the first undecided position, or `limit`. Requires from <= limit <= size.
+  size_t Find(const char* data, size_t from, size_t limit, size_t size, size_t* len) const {
+    *len = 0;
+    if (from == limit) return limit;  // Also keeps a null `data` away from memchr.
+    switch (mode) {
+      case kOneByte: {
+        const void* hit = std::memchr(data + from, first, limit - from);
+        if (hit == nullptr) break;
+        *len = 1;
+        return static_cast<size_t>(static_cast<const char*>(hit) - data);
+      }
+      case kOneFirstByte:
+        for (size_t i = from; i < limit;) {
+          const void* hit = std::memchr(data + i, first, limit - i);
+          if (hit == nullptr) break;
+          const size_t p = static_cast<size_t>(static_cast<const char*>(hit) - data);
+          const size_t n = Decide(data, p, size);
+          if (n != 0) {
+            *len = n == kUndecided ? 0 : n;
+            return p;
+          }
+          i = p + 1;
+        }
+        break;
+      case kTable:
+        for (size_t p = from; p < limit; ++p) {
+          if (!starts[static_cast<unsigned char>(data[p])]) continue;
+          const size_t n = Decide(data, p, size);
+          if (n != 0) {
+            *len = n == kUndecided ? 0 : n;
+            return p;
+          }
+        }
+        break;
+    }
+    return limit;
+  }
+
+  Mode mode = kOneByte;
+  char first = '\n';
+  bool starts[256] = {};              // starts[b]: some delimiter begins with byte b.
+  std::vector<std::string> by_length;  // The delimiters, longest first.
+};
+
+}  // namespace delimiter_internal
+
+class DelimiterFramer;
+
+// Decodes a delimited stream; see the file comment. Make one with DelimiterFramer::MakeDecoder() (no
+// virtual dispatch when called through this type) or NewDecoder(). Movable; a moved-from decoder may
+// only be destroyed.
+class DelimiterDecoder final : public Decoder {
+ public:
+  DelimiterDecoder(DelimiterDecoder&& other) noexcept;
+
+  Result Next(absl::string_view* frame) override;
+  absl::Status Finish() override;
+
+  // Bytes of the current frame already ruled out as the start of a delimiter: the scan resumes
+  // there, so each byte is examined once however the stream is fed. (For tests and diagnostics.)
+  size_t scanned_bytes() const { return scan_; }
+  // True while an over-long frame is being discarded (TooLongPolicy::kSkip).
+  bool discarding() const { return discarding_; }
+
+ private:
+  friend class DelimiterFramer;
+  DelimiterDecoder(std::shared_ptr<const delimiter_internal::DelimiterSet> set, uint64_t max,
+                   TooLongPolicy policy)
+      : set_(std::move(set)), max_(max), skip_(policy == TooLongPolicy::kSkip) {}
+
+  Result TooLong();
+
+  std::shared_ptr<const delimiter_internal::DelimiterSet> set_;
+  uint64_t max_;
+  bool skip_;
+  bool discarding_ = false;
+  size_t scan_ = 0;  // Starts [0, scan_) of the pending bytes hold no delimiter.
+};
+
+class DelimiterFramer final : public Framer {
+ public:
+  // Checks `options` (BadOptionError, InvalidArgument, naming the bad one).
+  static absl::StatusOr<std::unique_ptr<DelimiterFramer>> Create(DelimiterOptions options);
+
+  const DelimiterOptions& options() const { return options_; }
+
+  absl::string_view kind() const override { return "delimiter"; }
+  // "delimiter:delim=\r\n,delim=\n,max=1MiB,too_long=fail": every delimiter in order, then max and
+  // too_long (fail|skip).
+  std::string Spec() const override;
+  uint64_t max_payload_size() const override { return options_.max_frame_size; }
+
+  // Appends payload + delimiters[0]. ResourceExhausted over the max; InvalidArgument if the payload
+  // would not decode back to itself.
+  absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  // No header; the trailer is delimiters[0], owned by the framer.
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+
+  std::unique_ptr<Decoder> NewDecoder() const override;
+  DelimiterDecoder MakeDecoder() const { return DelimiterDecoder(set_, options_.max_frame_size,
+                                                                 options_.on_too_long); }
+
+ private:
+  DelimiterFramer(DelimiterOptions options,
+                  std::shared_ptr<const delimiter_internal::DelimiterSet> set)
+      : options_(std::move(options)), set_(std::move(set)), written_(options_.delimiters[0]) {}
+
+  // OkStatus if `payload` can be sent. The common case (no byte of it can start a delimiter) is
+  // inline; anything else goes to CheckCandidates.
+  absl::Status CheckPayload(absl::string_view payload) const;
+  absl::Status CheckCandidates(absl::string_view payload) const;
+  absl::Status PayloadTooLarge(size_t size) const;
+
+  DelimiterOptions options_;
+  std::shared_ptr<const delimiter_internal::DelimiterSet> set_;
+  absl::string_view written_;  // options_.delimiters[0].
+};
+
+// ---- Hot paths, inline so that a caller holding the concrete types pays no call. ----
+
+inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
+  if (failed_) return kError;
+  ClearError();
+  for (;;) {
+    const char* data = buffer_.data();
+    const size_t size = buffer_.size();
+    size_t len;
+    if (discarding_) {
+      // Drop what is ruled out as we go; keep only an undecided tail (< longest delimiter).
+      const size_t p = set_->Find(data, 0, size, size, &len);
+      Consume(p + len);
+      if (len == 0) return kNeedMore;
+      discarding_ = false;
+      continue;
+    }
+    // A delimiter may start at most at index max_ (an exactly-max payload); look no further.
+    const size_t limit = max_ < size ? static_cast<size_t>(max_) + 1 : size;
+    const size_t p = set_->Find(data, scan_, limit, size, &len);
+    if (len != 0) {
+      *frame = absl::string_view(data, p);
+      Consume(p + len);
+      scan_ = 0;
+      return kFrame;
+    }
+    scan_ = p;
+    if (p > max_) return TooLong();
+    return kNeedMore;
+  }
+}
+
+inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) const {
+  if (payload.size() > options_.max_frame_size) return PayloadTooLarge(payload.size());
+  const delimiter_internal::DelimiterSet& set = *set_;
+  if (set.mode != delimiter_internal::DelimiterSet::kTable) {
+    if (payload.empty() || std::memchr(payload.data(), set.first, payload.size()) == nullptr) {
+      return absl::OkStatus();
+    }
+  } else {
+    bool any = false;
+    for (char c : payload) any |= set.starts[static_cast<unsigned char>(c)];
+    if (!any) return absl::OkStatus();
+  }
+  return CheckCandidates(payload);
+}
+
+inline absl::Status DelimiterFramer::Encode(absl::string_view payload, std::string* out) const {
+  absl::Status status = CheckPayload(payload);
+  if (!status.ok()) return status;
+  out->append(payload.data(), payload.size());
+  out->append(written_.data(), written_.size());
+  return absl::OkStatus();
+}
+
+inline absl::Status DelimiterFramer::EncodeEnvelope(absl::string_view payload,
+                                                    FrameEnvelope* envelope) const {
+  absl::Status status = CheckPayload(payload);
+  if (!status.ok()) return status;
+  envelope->set_header_size(0);
+  envelope->set_trailer(written_);
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_DELIMITER_FRAMER_H_

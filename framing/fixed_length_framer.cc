@@ -1,0 +1,74 @@
+#include "framekit/framing/fixed_length_framer.h"
+
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "framekit/framing/framing_errors.h"
+#include "framekit/framing/spec_values.h"
+
+namespace framekit {
+namespace {
+constexpr absl::string_view kName = "fixed";
+}  // namespace
+
+FixedLengthDecoder::FixedLengthDecoder(FixedLengthDecoder&& other) noexcept
+    : Decoder(), frame_size_(other.frame_size_) {
+  // Decoder is not movable itself; its state is protected, so carry it over here.
+  buffer_ = std::move(other.buffer_);
+  status_ = std::move(other.status_);
+  failed_ = other.failed_;
+  consumed_ = other.consumed_;
+}
+
+absl::Status FixedLengthDecoder::Finish() {
+  if (failed_) return status_;
+  if (buffer_.empty()) return absl::OkStatus();
+  return TruncatedError(kName, buffer_.size(), absl::StrCat("a frame is ", frame_size_, " bytes"));
+}
+
+absl::StatusOr<std::unique_ptr<FixedLengthFramer>> FixedLengthFramer::Create(
+    FixedLengthOptions options) {
+  if (options.max_frame_size == 0) return BadOptionError(kName, "max must be at least 1");
+  if (options.frame_size == 0) return BadOptionError(kName, "size is required and at least 1");
+  if (options.frame_size > options.max_frame_size) {
+    return BadOptionError(kName, absl::StrCat("size ", options.frame_size, " is over the max of ",
+                                              options.max_frame_size));
+  }
+  if (options.frame_size > std::numeric_limits<size_t>::max() / 2) {
+    return BadOptionError(kName, absl::StrCat("size ", options.frame_size,
+                                              " does not fit in memory"));
+  }
+  return std::unique_ptr<FixedLengthFramer>(new FixedLengthFramer(std::move(options)));
+}
+
+FixedLengthFramer::FixedLengthFramer(FixedLengthOptions options)
+    : options_(std::move(options)), frame_size_(static_cast<size_t>(options_.frame_size)) {
+  // Allocated once so that EncodeEnvelope can hand out padding as a view.
+  if (options_.pad.has_value()) padding_.assign(frame_size_, static_cast<char>(*options_.pad));
+}
+
+std::string FixedLengthFramer::Spec() const {
+  return absl::StrCat(
+      kName, ":size=", options_.frame_size, ",pad=",
+      options_.pad.has_value() ? absl::StrFormat("0x%02X", *options_.pad) : std::string("none"),
+      ",max=", FormatSize(options_.max_frame_size));
+}
+
+std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
+  return std::unique_ptr<Decoder>(new FixedLengthDecoder(frame_size_));
+}
+
+absl::Status FixedLengthFramer::BadPayload(size_t size) const {
+  if (size > frame_size_) {
+    return absl::ResourceExhaustedError(absl::StrCat(kName, ": cannot encode a ", size,
+                                                     "-byte payload in ", frame_size_,
+                                                     "-byte frames"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(kName, ": cannot encode a ", size,
+                                                 "-byte payload in ", frame_size_,
+                                                 "-byte frames without a pad byte"));
+}
+
+}  // namespace framekit

@@ -1,0 +1,138 @@
+// framekit/framing/fixed_length_framer.h
+//
+// FixedLengthFramer cuts the stream into frames of exactly `frame_size` bytes: no header, no
+// delimiter, so every byte sequence is a valid stream and decoding never fails; only Finish() can
+// (DataLoss, when the stream stops inside a frame). The decoder delivers all `frame_size` bytes,
+// padding included: stripping is the application's business, since a pad byte may be data. The
+// encoder pads a shorter payload with `pad` when that is set and refuses it (InvalidArgument)
+// otherwise; a longer payload is over the maximum and always refused (ResourceExhausted).
+//
+// Example:
+//   FixedLengthOptions options;
+//   options.frame_size = 8;
+//   options.pad = ' ';
+//   absl::StatusOr<std::unique_ptr<FixedLengthFramer>> framer = FixedLengthFramer::Create(options);
+//   std::string wire;
+//   (*framer)->Encode("BUY", &wire);      // "BUY     "
+//   (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
+//   FixedLengthDecoder decoder = (*framer)->MakeDecoder();
+//   decoder.Feed(wire);                   // Next(): "BUY     ", "SELL 100"
+//
+// Wire (frame_size 8, pad ' '):
+//
+//   before:  | B U Y _ _ _ _ _ | S E L L _ 1 0 0 |
+//   after:   | "BUY     "      | "SELL 100"      |
+#ifndef FRAMEKIT_FRAMING_FIXED_LENGTH_FRAMER_H_
+#define FRAMEKIT_FRAMING_FIXED_LENGTH_FRAMER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+
+namespace framekit {
+
+struct FixedLengthOptions {
+  // Bytes in every frame. Required: no default (0 is refused); 1 .. max_frame_size.
+  uint64_t frame_size = 0;
+  // Byte appended to shorter payloads. Default unset: the encoder refuses them. When set, the
+  // framer keeps `frame_size` pad bytes for EncodeEnvelope's trailer.
+  std::optional<uint8_t> pad;
+  // Upper bound for frame_size (a guard for sizes read from config). Default 1 MiB; >= 1.
+  uint64_t max_frame_size = kDefaultMaxFrameSize;
+};
+
+class FixedLengthFramer;
+
+// Decodes a fixed-length stream; see the file comment. Make one with FixedLengthFramer::MakeDecoder()
+// (no virtual dispatch when called through this type) or NewDecoder(). Movable.
+class FixedLengthDecoder final : public Decoder {
+ public:
+  FixedLengthDecoder(FixedLengthDecoder&& other) noexcept;
+
+  Result Next(absl::string_view* frame) override;
+  absl::Status Finish() override;
+
+ private:
+  friend class FixedLengthFramer;
+  explicit FixedLengthDecoder(size_t frame_size) : frame_size_(frame_size) {}
+
+  size_t frame_size_;
+};
+
+class FixedLengthFramer final : public Framer {
+ public:
+  // Checks `options` (BadOptionError, InvalidArgument, naming the bad one).
+  static absl::StatusOr<std::unique_ptr<FixedLengthFramer>> Create(FixedLengthOptions options);
+
+  const FixedLengthOptions& options() const { return options_; }
+
+  absl::string_view kind() const override { return "fixed"; }
+  // "fixed:size=16,pad=0x20,max=1MiB"; an unset pad is spelled "pad=none". size is plain decimal,
+  // max a FormatSize size, pad 0xHH.
+  std::string Spec() const override;
+  // frame_size: every frame's payload is exactly that long.
+  uint64_t max_payload_size() const override { return options_.frame_size; }
+
+  // Appends the payload and its padding. ResourceExhausted when longer than frame_size;
+  // InvalidArgument when shorter and no pad is set.
+  absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  // No header; the trailer (the padding) is a view into framer-owned pad bytes.
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+
+  std::unique_ptr<Decoder> NewDecoder() const override;
+  FixedLengthDecoder MakeDecoder() const { return FixedLengthDecoder(frame_size_); }
+
+ private:
+  explicit FixedLengthFramer(FixedLengthOptions options);
+
+  // The error for a payload of `size` != frame_size that cannot be padded.
+  absl::Status BadPayload(size_t size) const;
+
+  FixedLengthOptions options_;
+  size_t frame_size_;
+  std::string padding_;  // frame_size_ pad bytes when a pad is set; else empty.
+};
+
+// ---- Hot paths, inline so that a caller holding the concrete types pays no call. ----
+
+inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
+  if (buffer_.size() < frame_size_) return kNeedMore;  // Never fails: no error to check first.
+  *frame = absl::string_view(buffer_.data(), frame_size_);
+  Consume(frame_size_);
+  return kFrame;
+}
+
+inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::string* out) const {
+  if (payload.size() != frame_size_) {
+    if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
+    out->append(payload.data(), payload.size());
+    out->append(frame_size_ - payload.size(), padding_[0]);
+    return absl::OkStatus();
+  }
+  out->append(payload.data(), payload.size());
+  return absl::OkStatus();
+}
+
+inline absl::Status FixedLengthFramer::EncodeEnvelope(absl::string_view payload,
+                                                      FrameEnvelope* envelope) const {
+  envelope->set_header_size(0);
+  if (payload.size() != frame_size_) {
+    if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
+    envelope->set_trailer(absl::string_view(padding_.data(), frame_size_ - payload.size()));
+    return absl::OkStatus();
+  }
+  envelope->set_trailer(absl::string_view());
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_FIXED_LENGTH_FRAMER_H_
