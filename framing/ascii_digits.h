@@ -1,0 +1,106 @@
+// framekit/framing/ascii_digits.h
+//
+// Strict, incremental ASCII decimal parsing and formatting for lengths on the wire, shared by the
+// "ascii" (ascii_length_framer.h) and "netstring" (netstring_framer.h) framers.
+//
+// Stricter than absl::SimpleAtoi or strtol on purpose: those skip leading spaces and accept a sign,
+// so " 5" or "+5" would pass as a length. Here a length byte is '0'..'9' and nothing else. Digits
+// are taken one at a time, so a decoder can stop at the end of its input and resume later without
+// re-reading what it has validated, and each digit is checked against a bound the moment it is
+// appended: a length that can only end up too large is refused at the byte that makes it so. No
+// step ever overflows, whatever the bound (20 digits can exceed 2^64).
+//
+// Example:
+//   uint64_t value = 0;
+//   for (char c : absl::string_view("1024")) {          // or one byte per read
+//     if (AppendDigit(c, /*limit=*/65536, &value) != DigitStatus::kOk) return Refuse(c);
+//   }                                                    // value == 1024
+//
+//   char text[kMaxDecimalDigits];
+//   FormatFixedWidth(5, /*width=*/5, text);              // "00005"
+//   size_t n = FormatDecimal(1024, text);                // "1024", n == 4
+#ifndef FRAMEKIT_FRAMING_ASCII_DIGITS_H_
+#define FRAMEKIT_FRAMING_ASCII_DIGITS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace framekit {
+
+// Digits in UINT64_MAX (18446744073709551615); also the widest length the ascii framers write.
+inline constexpr int kMaxDecimalDigits = 20;
+
+// 0..9 for '0'..'9'; a value above 9 for every other byte (the subtraction wraps for bytes below
+// '0'), so one comparison classifies a byte.
+constexpr uint32_t DigitValue(char c) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(c)) - uint32_t{'0'};
+}
+constexpr bool IsAsciiDigit(char c) { return DigitValue(c) <= 9; }
+
+// 10^n, saturating at UINT64_MAX for n >= 20 (10^20 does not fit).
+constexpr uint64_t Pow10(int n) {
+  if (n >= kMaxDecimalDigits) return UINT64_MAX;
+  uint64_t p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+// The largest value `digits` decimal digits can hold: 10^digits - 1, or UINT64_MAX from 20 up.
+constexpr uint64_t MaxValueWithDigits(int digits) {
+  return digits >= kMaxDecimalDigits ? UINT64_MAX : Pow10(digits) - 1;
+}
+
+enum class DigitStatus {
+  kOk,         // `*value` now ends with the digit.
+  kNotDigit,   // The byte is not '0'..'9'; `*value` unchanged.
+  kOverLimit,  // value * 10 + digit would exceed `limit` (or 2^64 - 1); `*value` unchanged.
+};
+
+// Appends the decimal digit `c` to `*value` if it is one and the result stays <= `limit`.
+inline DigitStatus AppendDigit(char c, uint64_t limit, uint64_t* value) {
+  const uint32_t d = DigitValue(c);
+  if (d > 9) return DigitStatus::kNotDigit;
+  // v*10 + d <= limit  <=>  d <= limit && v <= (limit - d) / 10, with nothing that can wrap.
+  if (d > limit || *value > (limit - d) / 10) return DigitStatus::kOverLimit;
+  *value = *value * 10 + d;
+  return DigitStatus::kOk;
+}
+
+// Writes `value` as exactly `width` digits, zero-padded on the left, to out[0, width).
+// Requires 1 <= width <= kMaxDecimalDigits and value <= MaxValueWithDigits(width); larger values
+// would lose their leading digits, which is why callers clamp their maximum to that bound.
+inline void FormatFixedWidth(uint64_t value, int width, char* out) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+// Writes `value` in decimal without leading zeros ("0" for zero) to `out`, which must have room
+// for kMaxDecimalDigits bytes. Returns the number of digits written.
+inline size_t FormatDecimal(uint64_t value, char* out) {
+  char digits[kMaxDecimalDigits];
+  char* const end = digits + kMaxDecimalDigits;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  const size_t n = static_cast<size_t>(end - p);
+  std::memcpy(out, p, n);
+  return n;
+}
+
+// Names a byte refused in a length, for error messages: "'+'", "' '" or "0x0a".
+inline std::string DescribeByte(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7f) return std::string{'\'', c, '\''};
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string{'0', 'x', kHex[u >> 4], kHex[u & 15]};
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_ASCII_DIGITS_H_

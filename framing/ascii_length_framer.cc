@@ -1,0 +1,159 @@
+#include "framekit/framing/ascii_length_framer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "framekit/framing/framing_errors.h"
+#include "framekit/framing/spec_values.h"
+
+namespace framekit {
+namespace {
+
+constexpr absl::string_view kKind = "ascii";
+
+}  // namespace
+
+// ---- Framer ----
+
+AsciiLengthFramer::AsciiLengthFramer(const AsciiLengthOptions& options) : options_(options) {
+  for (int i = 0; i < kMaxDecimalDigits; ++i) {
+    limit_[i] = i < options.digits ? options.max_frame_size / Pow10(options.digits - 1 - i) : 0;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> AsciiLengthFramer::Create(
+    AsciiLengthOptions options) {
+  if (options.digits < 1 || options.digits > kMaxDecimalDigits) {
+    return BadOptionError(kKind, absl::StrCat("digits must be 1..", kMaxDecimalDigits, ", got ",
+                                              options.digits));
+  }
+  if (options.max_frame_size == 0) {
+    return BadOptionError(kKind, "max must be at least 1 byte");
+  }
+  if (options.on_too_long != TooLongPolicy::kFail && options.on_too_long != TooLongPolicy::kSkip) {
+    return BadOptionError(kKind, "too_long must be fail or skip");
+  }
+  // The header cannot say more than 10^digits - 1; clamping here is what lets the encoder refuse
+  // instead of silently dropping leading digits (tokio #5080's truncated length field).
+  options.max_frame_size = std::min(options.max_frame_size, MaxValueWithDigits(options.digits));
+  return std::unique_ptr<AsciiLengthFramer>(new AsciiLengthFramer(options));
+}
+
+std::string AsciiLengthFramer::Spec() const {
+  return absl::StrCat(kKind, ":digits=", options_.digits, ",max=", FormatSize(options_.max_frame_size),
+                      ",too_long=", options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+}
+
+std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
+  return std::make_unique<AsciiLengthDecoder>(*this);
+}
+
+absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {
+  return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", size,
+                                                   "-byte payload, over the maximum of ",
+                                                   options_.max_frame_size, " bytes"));
+}
+
+// ---- Decoder ----
+
+AsciiLengthDecoder::AsciiLengthDecoder(const AsciiLengthFramer& framer)
+    : digits_(static_cast<size_t>(framer.options_.digits)),
+      max_(framer.options_.max_frame_size),
+      on_too_long_(framer.options_.on_too_long) {
+  std::memcpy(limit_, framer.limit_, sizeof(limit_));
+}
+
+// The header byte at scan_ failed the fast path's check: say why, at its offset.
+Decoder::Result AsciiLengthDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
+  const size_t i = scan_;
+  const char c = buffer_.data()[i];
+  const uint64_t offset = consumed_ + i;
+  if (!IsAsciiDigit(c)) {
+    return Fail(MalformedFrameError(
+        kKind, offset,
+        absl::StrCat("byte ", DescribeByte(c), " in a ", digits_,
+                     "-digit length header; only '0'-'9' are allowed (no sign, no space)")));
+  }
+  const size_t remaining = digits_ - 1 - i;  // Header digits still to come after this one.
+  // Over 64 bits is malformed rather than too long: no max can admit it and it cannot be skipped.
+  uint64_t v = value_;
+  if (AppendDigit(c, UINT64_MAX / Pow10(static_cast<int>(remaining)), &v) != DigitStatus::kOk) {
+    return Fail(MalformedFrameError(kKind, offset, "length does not fit in 64 bits"));
+  }
+  // The length is at least v * 10^remaining (exactly v when this was the last digit).
+  const uint64_t at_least = v * Pow10(static_cast<int>(remaining));
+  absl::Status too_large = remaining == 0
+                               ? FrameTooLargeError(kKind, offset, v, max_)
+                               : FrameTooLargeError(kKind, offset, at_least - 1, max_,
+                                                    /*lower_bound=*/true);
+  if (on_too_long_ == TooLongPolicy::kFail) return Fail(std::move(too_large));
+  value_ = v;
+  scan_ = i + 1;
+  skipping_ = true;
+  return Report(std::move(too_large));
+}
+
+// kSkip: the rest of an over-max frame's header still has to be read (to know how much to skip)
+// and validated (a non-digit still means the stream is not what we think it is).
+Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame) {
+  const char* const p = buffer_.data();
+  const size_t end = std::min(buffer_.size(), digits_);
+  for (; scan_ < end; ++scan_) {
+    const char c = p[scan_];
+    const int remaining = static_cast<int>(digits_ - 1 - scan_);
+    switch (AppendDigit(c, UINT64_MAX / Pow10(remaining), &value_)) {
+      case DigitStatus::kOk:
+        break;
+      case DigitStatus::kNotDigit:
+        return Fail(MalformedFrameError(
+            kKind, consumed_ + scan_,
+            absl::StrCat("byte ", DescribeByte(c), " in a ", digits_,
+                         "-digit length header; only '0'-'9' are allowed (no sign, no space)")));
+      case DigitStatus::kOverLimit:
+        return Fail(
+            MalformedFrameError(kKind, consumed_ + scan_, "length does not fit in 64 bits"));
+    }
+  }
+  if (scan_ < digits_) return kNeedMore;
+  skipped_frame_start_ = consumed_;
+  Consume(digits_);
+  discard_left_ = value_;
+  skipping_ = false;
+  scan_ = 0;
+  value_ = 0;
+  state_ = State::kDiscard;
+  return Discard(frame);
+}
+
+// Drops what has arrived of a skipped payload; buffers none of it. Then goes on with the next
+// frame, so the skipped bytes are never read as a header.
+Decoder::Result AsciiLengthDecoder::Discard(absl::string_view* frame) {
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), discard_left_));
+  Consume(n);
+  discard_left_ -= n;
+  if (discard_left_ > 0) return kNeedMore;
+  state_ = State::kHead;
+  return Next(frame);
+}
+
+absl::Status AsciiLengthDecoder::Finish() {
+  if (failed_) return status_;
+  const size_t n = buffer_.size();
+  switch (state_) {
+    case State::kHead:
+      if (n == 0) return absl::OkStatus();
+      return TruncatedError(kKind, n,
+                            absl::StrCat("header needs ", digits_, " bytes, has ", n));
+    case State::kData:
+      return TruncatedError(kKind, n,
+                            absl::StrCat("payload needs ", value_, " bytes, has ", n - digits_));
+    case State::kDiscard:
+      return TruncatedError(
+          kKind, consumed_ + n - skipped_frame_start_,
+          absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace framekit

@@ -1,0 +1,187 @@
+// framekit/framing/ascii_length_framer.h
+//
+// The "ascii" framer: each payload is preceded by its length written as exactly `digits` ASCII
+// decimal digits, zero-padded, and followed by nothing. It is the 5-digit header of the Python
+// Socket Programming HOWTO (`00005hello`); it is not a netstring (see netstring_framer.h).
+//
+//   on the wire (digits=5)                           after decode (Next)
+//   +---+---+---+---+---+---+---+---+---+---+
+//   | 0 | 0 | 0 | 0 | 5 | h | e | l | l | o |        "hello"
+//   +---+---+---+---+---+---+---+---+---+---+
+//   |<--- length ------>|<--- payload ----->|
+//   | 0 | 0 | 0 | 0 | 0 |                             ""  (an empty payload is a bare header)
+//
+// Contract:
+//   * A header byte is '0'..'9' and nothing else: no sign, no space (strtol and SimpleAtoi accept
+//     both; a wire length must not). Anything else is InvalidArgument at that byte.
+//   * The decoder checks each header byte the moment it arrives. With digits=5 and max=100,
+//     "002" is refused at its third byte: whatever follows, the length is at least 200. So a
+//     header announcing a huge size fails before any payload is buffered.
+//   * Max is the payload size (header excluded). It is clamped to 10^digits - 1, the largest
+//     length the header can say, so the encoder refuses (never truncates) what it cannot express;
+//     options() and Spec() show the clamped value.
+//   * Errors name the stream offset of the offending byte (framing_errors.h). With
+//     TooLongPolicy::kSkip an over-max frame is reported once, its remaining header digits are
+//     still validated, and its payload is discarded as it arrives, never buffered nor read as a
+//     header. A header whose value cannot fit in 64 bits (digits=20) is malformed, never skipped.
+//
+// Example:
+//   absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> framer = AsciiLengthFramer::Create({});
+//   std::string wire;
+//   absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "00005hello"
+//   AsciiLengthDecoder decoder(**framer);  // The concrete type: Next() is not a virtual call.
+//   s = decoder.Feed(wire);
+//   absl::string_view frame;
+//   decoder.Next(&frame);                                // kFrame, frame == "hello"
+#ifndef FRAMEKIT_FRAMING_ASCII_LENGTH_FRAMER_H_
+#define FRAMEKIT_FRAMING_ASCII_LENGTH_FRAMER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/optimization.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "framekit/framing/ascii_digits.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+
+namespace framekit {
+
+struct AsciiLengthOptions {
+  // Header width in ASCII digits. Default 5 (the HOWTO's); bounds 1..20 (20 digits reach 2^64).
+  int digits = 5;
+  // Largest payload in bytes, header excluded. Default 1 MiB; at least 1; clamped to
+  // 10^digits - 1 (e.g. 99999 for digits=5).
+  uint64_t max_frame_size = kDefaultMaxFrameSize;
+  // What the decoder does with a frame over max. Default kFail (fatal ResourceExhausted).
+  TooLongPolicy on_too_long = TooLongPolicy::kFail;
+};
+
+class AsciiLengthFramer;
+
+class AsciiLengthDecoder final : public Decoder {
+ public:
+  explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
+
+  Result Next(absl::string_view* frame) override;
+  absl::Status Finish() override;
+
+ private:
+  // kHead: reading the `digits_` header bytes (scan_ of them validated, value_ so far).
+  // kData: header complete, waiting for value_ payload bytes.
+  // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
+  // (The ascii format has no trailer, so no kTrailer state.)
+  enum class State { kHead, kData, kDiscard };
+
+  // Cold paths, out of line so that Next() stays small.
+  Result RefuseHeadByte(absl::string_view* frame);
+  Result ContinueSkippedHead(absl::string_view* frame);
+  Result Discard(absl::string_view* frame);
+
+  const size_t digits_;
+  const uint64_t max_;
+  const TooLongPolicy on_too_long_;
+  // limit_[i]: the largest value the first i+1 header digits may spell without the whole length
+  // exceeding max_, i.e. max_ / 10^(digits_-1-i). A prefix above it is refused at once.
+  uint64_t limit_[kMaxDecimalDigits];
+
+  State state_ = State::kHead;
+  bool skipping_ = false;  // kHead of a frame already reported as over max (kSkip).
+  size_t scan_ = 0;        // Resume index: header bytes validated so far.
+  uint64_t value_ = 0;     // The length those bytes spell.
+  uint64_t discard_left_ = 0;
+  uint64_t skipped_frame_start_ = 0;  // Stream offset of the frame being discarded.
+};
+
+class AsciiLengthFramer final : public Framer {
+ public:
+  // InvalidArgument for digits outside 1..20, a max of 0 or an unknown policy.
+  static absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> Create(AsciiLengthOptions options);
+
+  // The options as validated: max_frame_size already clamped to 10^digits - 1.
+  const AsciiLengthOptions& options() const { return options_; }
+
+  absl::string_view kind() const override { return "ascii"; }
+  // "ascii:digits=5,max=1MiB,too_long=fail": every key, this order, sizes via FormatSize.
+  std::string Spec() const override;
+  uint64_t max_payload_size() const override { return options_.max_frame_size; }
+
+  absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  std::unique_ptr<Decoder> NewDecoder() const override;
+
+ private:
+  friend class AsciiLengthDecoder;
+  explicit AsciiLengthFramer(const AsciiLengthOptions& options);
+
+  absl::Status PayloadTooLarge(size_t size) const;
+
+  AsciiLengthOptions options_;
+  uint64_t limit_[kMaxDecimalDigits];  // See AsciiLengthDecoder::limit_.
+};
+
+// ---- Hot paths, inline: a caller holding the concrete (final) types pays no virtual dispatch. ----
+
+inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
+  if (ABSL_PREDICT_FALSE(failed_)) return kError;
+  ClearError();
+  if (state_ == State::kHead) {
+    if (ABSL_PREDICT_FALSE(skipping_)) return ContinueSkippedHead(frame);
+    const char* const p = buffer_.data();
+    const size_t end = buffer_.size() < digits_ ? buffer_.size() : digits_;
+    size_t i = scan_;
+    uint64_t v = value_;
+    for (; i < end; ++i) {
+      if (ABSL_PREDICT_FALSE(AppendDigit(p[i], limit_[i], &v) != DigitStatus::kOk)) {
+        scan_ = i;
+        value_ = v;
+        return RefuseHeadByte(frame);
+      }
+    }
+    scan_ = i;
+    value_ = v;
+    if (i < digits_) return kNeedMore;
+    state_ = State::kData;
+  }
+  if (ABSL_PREDICT_TRUE(state_ == State::kData)) {
+    if (buffer_.size() - digits_ < value_) return kNeedMore;  // size() >= digits_ here.
+    const size_t size = static_cast<size_t>(value_);
+    *frame = absl::string_view(buffer_.data() + digits_, size);
+    Consume(digits_ + size);
+    state_ = State::kHead;
+    scan_ = 0;
+    value_ = 0;
+    return kFrame;
+  }
+  return Discard(frame);
+}
+
+inline absl::Status AsciiLengthFramer::EncodeEnvelope(absl::string_view payload,
+                                                      FrameEnvelope* envelope) const {
+  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+    return PayloadTooLarge(payload.size());
+  }
+  FormatFixedWidth(payload.size(), options_.digits, envelope->mutable_header());
+  envelope->set_header_size(static_cast<size_t>(options_.digits));
+  envelope->set_trailer(absl::string_view());
+  return absl::OkStatus();
+}
+
+inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::string* out) const {
+  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+    return PayloadTooLarge(payload.size());
+  }
+  char header[kMaxDecimalDigits];
+  FormatFixedWidth(payload.size(), options_.digits, header);
+  out->append(header, static_cast<size_t>(options_.digits));
+  out->append(payload.data(), payload.size());
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_ASCII_LENGTH_FRAMER_H_

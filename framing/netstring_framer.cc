@@ -1,0 +1,161 @@
+#include "framekit/framing/netstring_framer.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "framekit/framing/framing_errors.h"
+#include "framekit/framing/spec_values.h"
+
+namespace framekit {
+namespace {
+
+constexpr absl::string_view kKind = "netstring";
+
+absl::Status BadLengthByte(uint64_t offset, char c) {
+  return MalformedFrameError(
+      kKind, offset,
+      absl::StrCat("byte ", DescribeByte(c),
+                   " in length; only '0'-'9' then ':' are allowed (no sign, no space)"));
+}
+
+absl::Status LengthOverflow(uint64_t offset) {
+  return MalformedFrameError(kKind, offset, "length does not fit in 64 bits");
+}
+
+}  // namespace
+
+// ---- Framer ----
+
+absl::StatusOr<std::unique_ptr<NetstringFramer>> NetstringFramer::Create(
+    NetstringOptions options) {
+  if (options.max_frame_size == 0) {
+    return BadOptionError(kKind, "max must be at least 1 byte");
+  }
+  if (options.on_too_long != TooLongPolicy::kFail && options.on_too_long != TooLongPolicy::kSkip) {
+    return BadOptionError(kKind, "too_long must be fail or skip");
+  }
+  return std::unique_ptr<NetstringFramer>(new NetstringFramer(options));
+}
+
+std::string NetstringFramer::Spec() const {
+  return absl::StrCat(kKind, ":max=", FormatSize(options_.max_frame_size), ",too_long=",
+                      options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+}
+
+std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
+  return std::make_unique<NetstringDecoder>(*this);
+}
+
+absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {
+  return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", size,
+                                                   "-byte payload, over the maximum of ",
+                                                   options_.max_frame_size, " bytes"));
+}
+
+// ---- Decoder ----
+
+NetstringDecoder::NetstringDecoder(const NetstringFramer& framer)
+    : max_(framer.options().max_frame_size), on_too_long_(framer.options().on_too_long) {}
+
+// The length byte at scan_ failed the fast path's check: say why, at its offset.
+Decoder::Result NetstringDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
+  const size_t i = scan_;
+  const char c = buffer_.data()[i];
+  const uint64_t offset = consumed_ + i;
+  if (c == ':') {  // Only reaches here as the first byte.
+    return Fail(MalformedFrameError(kKind, offset, "empty length (':' before any digit)"));
+  }
+  if (!IsAsciiDigit(c)) return Fail(BadLengthByte(offset, c));
+  if (value_ == 0) {  // A digit after a leading '0'.
+    return Fail(MalformedFrameError(
+        kKind, offset, "leading zero in length (only the length 0 itself may start with '0')"));
+  }
+  uint64_t v = value_;
+  if (AppendDigit(c, UINT64_MAX, &v) != DigitStatus::kOk) return Fail(LengthOverflow(offset));
+  // More digits can only make it larger (no leading zeros), so the length is at least v.
+  absl::Status too_large = FrameTooLargeError(kKind, offset, v - 1, max_, /*lower_bound=*/true);
+  if (on_too_long_ == TooLongPolicy::kFail) return Fail(std::move(too_large));
+  value_ = v;
+  scan_ = i + 1;
+  skipping_ = true;
+  return Report(std::move(too_large));
+}
+
+// kSkip: the rest of an over-max frame's length still has to be read (to know how much to skip)
+// and validated (a bad byte still means the stream is not what we think it is).
+Decoder::Result NetstringDecoder::ContinueSkippedHead(absl::string_view* frame) {
+  const char* const p = buffer_.data();
+  const size_t n = buffer_.size();
+  for (; scan_ < n; ++scan_) {
+    const char c = p[scan_];
+    if (c == ':') break;  // scan_ > 0: the frame already has a digit over max.
+    switch (AppendDigit(c, UINT64_MAX, &value_)) {
+      case DigitStatus::kOk:
+        break;
+      case DigitStatus::kNotDigit:
+        return Fail(BadLengthByte(consumed_ + scan_, c));
+      case DigitStatus::kOverLimit:
+        return Fail(LengthOverflow(consumed_ + scan_));
+    }
+  }
+  if (scan_ == n) return kNeedMore;
+  skipped_frame_start_ = consumed_;
+  Consume(scan_ + 1);
+  discard_left_ = value_;
+  skipping_ = false;
+  scan_ = 0;
+  value_ = 0;
+  state_ = State::kDiscard;
+  return Discard(frame);
+}
+
+// The byte at `index`, where a frame's ',' belongs, is something else.
+Decoder::Result NetstringDecoder::RefuseTrailer(size_t index) {
+  const char c = buffer_.data()[index];
+  return Fail(MalformedFrameError(
+      kKind, consumed_ + index,
+      absl::StrCat("missing ',' after the payload (found ", DescribeByte(c), ")")));
+}
+
+// Drops what has arrived of a skipped payload, buffering none of it, then requires its ','.
+// Then goes on with the next frame, so the skipped bytes are never read as a header.
+Decoder::Result NetstringDecoder::Discard(absl::string_view* frame) {
+  if (state_ == State::kDiscard) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), discard_left_));
+    Consume(n);
+    discard_left_ -= n;
+    if (discard_left_ > 0) return kNeedMore;
+    state_ = State::kTrailer;
+  }
+  if (buffer_.empty()) return kNeedMore;
+  if (buffer_.data()[0] != ',') return RefuseTrailer(0);
+  Consume(1);
+  state_ = State::kHead;
+  return Next(frame);
+}
+
+absl::Status NetstringDecoder::Finish() {
+  if (failed_) return status_;
+  const size_t n = buffer_.size();
+  switch (state_) {
+    case State::kHead:
+      if (n == 0) return absl::OkStatus();
+      return TruncatedError(kKind, n, absl::StrCat("length has ", n, " digits, no ':' yet"));
+    case State::kData: {
+      const size_t have = n - header_size_;
+      if (have == value_) return TruncatedError(kKind, n, "missing the final ','");
+      return TruncatedError(kKind, n,
+                            absl::StrCat("payload needs ", value_, " bytes, has ", have));
+    }
+    case State::kDiscard:
+      return TruncatedError(
+          kKind, consumed_ + n - skipped_frame_start_,
+          absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes and ','"));
+    case State::kTrailer:
+      return TruncatedError(kKind, consumed_ + n - skipped_frame_start_,
+                            "skipped over-max frame missing its final ','");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace framekit

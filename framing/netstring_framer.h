@@ -1,0 +1,195 @@
+// framekit/framing/netstring_framer.h
+//
+// The "netstring" framer: D. J. Bernstein's netstrings, `[len]":"[payload]","`, exactly as the
+// spec (cr.yp.to/proto/netstrings.txt) says: len is the payload size in non-empty ASCII decimal,
+// with no leading zeros except for the length 0 itself, and the comma is required.
+//
+//   on the wire                                      after decode (Next)
+//   +---+---+---+---+---+---+---+---+
+//   | 5 | : | h | e | l | l | o | , |                 "hello"
+//   +---+---+---+---+---+---+---+---+
+//   |len|   |<--- payload --->|   |
+//   | 0 | : | , |                                     ""
+//   | 1 | 2 | : | h e l l o   w o r l d ! | , |       "hello world!"
+//
+// Contract:
+//   * Refused with InvalidArgument at the offending byte, the moment it arrives: an empty length
+//     (`:,`), a leading zero (`05:hello,`, `00:,`), a byte other than a digit or ':' in the length
+//     (sign, space, letter), a length that cannot fit in 64 bits, anything but ',' after the
+//     payload. A frame is delivered only once its comma has arrived and been checked.
+//   * Max is the payload size (length digits, ':' and ',' excluded); a length is refused with
+//     ResourceExhausted at the digit that takes it over max ("1234567" with max=64KiB fails at
+//     its 6th digit), so there is no separate digit-count limit and nothing is buffered for it.
+//   * With TooLongPolicy::kSkip an over-max frame is reported once; the rest of its length is still
+//     validated; its payload is discarded as it arrives, never buffered nor read as a header; and
+//     the byte after it must still be ',' — a skipped netstring without its comma is as fatal
+//     (InvalidArgument) as any other, since the stream can no longer be trusted to be in step.
+//
+// Example:
+//   absl::StatusOr<std::unique_ptr<NetstringFramer>> framer = NetstringFramer::Create({});
+//   std::string wire;
+//   absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "5:hello,"
+//   NetstringDecoder decoder(**framer);  // The concrete type: Next() is not a virtual call.
+//   s = decoder.Feed(wire);
+//   absl::string_view frame;
+//   decoder.Next(&frame);                                // kFrame, frame == "hello"
+#ifndef FRAMEKIT_FRAMING_NETSTRING_FRAMER_H_
+#define FRAMEKIT_FRAMING_NETSTRING_FRAMER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/optimization.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "framekit/framing/ascii_digits.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+
+namespace framekit {
+
+struct NetstringOptions {
+  // Largest payload in bytes (length digits, ':' and ',' excluded). Default 1 MiB; bounds
+  // 1..2^64-1.
+  uint64_t max_frame_size = kDefaultMaxFrameSize;
+  // What the decoder does with a frame over max. Default kFail (fatal ResourceExhausted).
+  TooLongPolicy on_too_long = TooLongPolicy::kFail;
+};
+
+class NetstringFramer;
+
+class NetstringDecoder final : public Decoder {
+ public:
+  explicit NetstringDecoder(const NetstringFramer& framer);
+
+  Result Next(absl::string_view* frame) override;
+  absl::Status Finish() override;
+
+ private:
+  // kHead: reading length digits up to ':' (scan_ bytes validated, value_ so far).
+  // kData: header (header_size_ bytes, ':' included) read; waiting for value_ bytes and ','.
+  // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
+  // kTrailer: a skipped frame's payload is gone; its ',' is still due.
+  enum class State { kHead, kData, kTrailer, kDiscard };
+
+  // Cold paths, out of line so that Next() stays small.
+  Result RefuseHeadByte(absl::string_view* frame);
+  Result ContinueSkippedHead(absl::string_view* frame);
+  Result RefuseTrailer(size_t index);
+  Result Discard(absl::string_view* frame);
+
+  const uint64_t max_;
+  const TooLongPolicy on_too_long_;
+
+  State state_ = State::kHead;
+  bool skipping_ = false;  // kHead of a frame already reported as over max (kSkip).
+  size_t scan_ = 0;        // Resume index: length bytes validated so far.
+  uint64_t value_ = 0;     // The length those bytes spell.
+  size_t header_size_ = 0;  // Digits + ':', once seen.
+  uint64_t discard_left_ = 0;
+  uint64_t skipped_frame_start_ = 0;  // Stream offset of the frame being discarded.
+};
+
+class NetstringFramer final : public Framer {
+ public:
+  // InvalidArgument for a max of 0 or an unknown policy.
+  static absl::StatusOr<std::unique_ptr<NetstringFramer>> Create(NetstringOptions options);
+
+  const NetstringOptions& options() const { return options_; }
+
+  absl::string_view kind() const override { return "netstring"; }
+  // "netstring:max=1MiB,too_long=fail": every key, this order, sizes via FormatSize.
+  std::string Spec() const override;
+  uint64_t max_payload_size() const override { return options_.max_frame_size; }
+
+  absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  std::unique_ptr<Decoder> NewDecoder() const override;
+
+ private:
+  explicit NetstringFramer(const NetstringOptions& options) : options_(options) {}
+
+  absl::Status PayloadTooLarge(size_t size) const;
+
+  NetstringOptions options_;
+};
+
+// ---- Hot paths, inline: a caller holding the concrete (final) types pays no virtual dispatch. ----
+
+inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
+  if (ABSL_PREDICT_FALSE(failed_)) return kError;
+  ClearError();
+  if (state_ == State::kHead) {
+    if (ABSL_PREDICT_FALSE(skipping_)) return ContinueSkippedHead(frame);
+    const char* const p = buffer_.data();
+    const size_t n = buffer_.size();
+    size_t i = scan_;
+    uint64_t v = value_;
+    for (;; ++i) {
+      if (i == n) {
+        scan_ = i;
+        value_ = v;
+        return kNeedMore;
+      }
+      if (p[i] == ':' && i != 0) break;
+      // value 0 after a digit means the length began with '0': the next byte may only be ':'.
+      if (ABSL_PREDICT_FALSE((v == 0 && i != 0) ||
+                             AppendDigit(p[i], max_, &v) != DigitStatus::kOk)) {
+        scan_ = i;
+        value_ = v;
+        return RefuseHeadByte(frame);
+      }
+    }
+    header_size_ = i + 1;
+    scan_ = header_size_;
+    value_ = v;
+    state_ = State::kData;
+  }
+  if (ABSL_PREDICT_TRUE(state_ == State::kData)) {
+    // Complete only with its comma: header, value_ payload bytes, ','.
+    if (buffer_.size() - header_size_ <= value_) return kNeedMore;
+    const size_t size = static_cast<size_t>(value_);
+    const char* const payload = buffer_.data() + header_size_;
+    if (ABSL_PREDICT_FALSE(payload[size] != ',')) return RefuseTrailer(header_size_ + size);
+    *frame = absl::string_view(payload, size);
+    Consume(header_size_ + size + 1);
+    state_ = State::kHead;
+    scan_ = 0;
+    value_ = 0;
+    return kFrame;
+  }
+  return Discard(frame);
+}
+
+inline absl::Status NetstringFramer::EncodeEnvelope(absl::string_view payload,
+                                                    FrameEnvelope* envelope) const {
+  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+    return PayloadTooLarge(payload.size());
+  }
+  char* const header = envelope->mutable_header();
+  const size_t digits = FormatDecimal(payload.size(), header);
+  header[digits] = ':';
+  envelope->set_header_size(digits + 1);
+  envelope->set_trailer(",");  // A literal: static storage, outlives any framer.
+  return absl::OkStatus();
+}
+
+inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::string* out) const {
+  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+    return PayloadTooLarge(payload.size());
+  }
+  char header[kMaxDecimalDigits + 1];
+  const size_t digits = FormatDecimal(payload.size(), header);
+  header[digits] = ':';
+  out->append(header, digits + 1);
+  out->append(payload.data(), payload.size());
+  out->push_back(',');
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_NETSTRING_FRAMER_H_
