@@ -68,6 +68,12 @@ absl::Status FramerSettings::BadValue(absl::string_view key, absl::string_view w
                                                  ": ", why));
 }
 
+std::string FramerSettings::GetText(absl::string_view key,
+                                   absl::string_view default_value) const {
+  const std::string* value = Find(key);
+  return value ? *value : std::string(default_value);
+}
+
 absl::StatusOr<uint64_t> FramerSettings::GetSize(absl::string_view key,
                                                  uint64_t default_value) const {
   const std::string* value = Find(key);

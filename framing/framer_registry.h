@@ -59,6 +59,8 @@ class FramerSettings {
   const std::vector<std::pair<std::string, std::string>>& values() const { return values_; }
   bool Has(absl::string_view key) const;
 
+  // The value as written, or `default_value`.
+  std::string GetText(absl::string_view key, absl::string_view default_value) const;
   // Sizes: digits with an optional KiB/MiB/GiB/TiB suffix.
   absl::StatusOr<uint64_t> GetSize(absl::string_view key, uint64_t default_value) const;
   // Plain unsigned integers in [min, max].
