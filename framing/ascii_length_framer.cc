@@ -16,9 +16,13 @@ constexpr absl::string_view kKind = "ascii";
 
 // ---- Framer ----
 
-AsciiLengthFramer::AsciiLengthFramer(const AsciiLengthOptions& options) : options_(options) {
+AsciiLengthFramer::AsciiLengthFramer(const AsciiLengthOptions& options)
+    : options_(options),
+      // The header cannot say more than 10^digits - 1; clamping is what lets the encoder refuse
+      // instead of silently dropping leading digits (tokio #5080's truncated length field).
+      max_(std::min(options.max_frame_size, MaxValueWithDigits(options.digits))) {
   for (int i = 0; i < kMaxDecimalDigits; ++i) {
-    limit_[i] = i < options.digits ? options.max_frame_size / Pow10(options.digits - 1 - i) : 0;
+    limit_[i] = i < options.digits ? max_ / Pow10(options.digits - 1 - i) : 0;
   }
 }
 
@@ -34,15 +38,13 @@ absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> AsciiLengthFramer::Create(
   if (options.on_too_long != TooLongPolicy::kFail && options.on_too_long != TooLongPolicy::kSkip) {
     return BadOptionError(kKind, "too_long must be fail or skip");
   }
-  // The header cannot say more than 10^digits - 1; clamping here is what lets the encoder refuse
-  // instead of silently dropping leading digits (tokio #5080's truncated length field).
-  options.max_frame_size = std::min(options.max_frame_size, MaxValueWithDigits(options.digits));
   return std::unique_ptr<AsciiLengthFramer>(new AsciiLengthFramer(options));
 }
 
 std::string AsciiLengthFramer::Spec() const {
-  return absl::StrCat(kKind, ":digits=", options_.digits, ",max=", FormatSize(options_.max_frame_size),
-                      ",too_long=", options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+  return absl::StrCat(kKind, ":digits=", options_.digits,
+                      ",max=", FormatSize(options_.max_frame_size), ",too_long=",
+                      options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
 }
 
 std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
@@ -52,14 +54,14 @@ std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
 absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {
   return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", size,
                                                    "-byte payload, over the maximum of ",
-                                                   options_.max_frame_size, " bytes"));
+                                                   max_, " bytes"));
 }
 
 // ---- Decoder ----
 
 AsciiLengthDecoder::AsciiLengthDecoder(const AsciiLengthFramer& framer)
     : digits_(static_cast<size_t>(framer.options_.digits)),
-      max_(framer.options_.max_frame_size),
+      max_(framer.max_),
       on_too_long_(framer.options_.on_too_long) {
   std::memcpy(limit_, framer.limit_, sizeof(limit_));
 }

@@ -17,9 +17,11 @@
 //   * The decoder checks each header byte the moment it arrives. With digits=5 and max=100,
 //     "002" is refused at its third byte: whatever follows, the length is at least 200. So a
 //     header announcing a huge size fails before any payload is buffered.
-//   * Max is the payload size (header excluded). It is clamped to 10^digits - 1, the largest
-//     length the header can say, so the encoder refuses (never truncates) what it cannot express;
-//     options() and Spec() show the clamped value.
+//   * Max is the payload size (header excluded). The max in force, max_payload_size(), is the
+//     configured one clamped to 10^digits - 1, the largest length the header can say, so the
+//     encoder refuses (never truncates) what it cannot express. options() and Spec() keep the
+//     configured value: the defaults print "ascii:digits=5,max=1MiB,too_long=fail" and enforce
+//     99999.
 //   * Errors name the stream offset of the offending byte (framing_errors.h). With
 //     TooLongPolicy::kSkip an over-max frame is reported once, its remaining header digits are
 //     still validated, and its payload is discarded as it arrives, never buffered nor read as a
@@ -54,8 +56,8 @@ namespace framekit {
 struct AsciiLengthOptions {
   // Header width in ASCII digits. Default 5 (the HOWTO's); bounds 1..20 (20 digits reach 2^64).
   int digits = 5;
-  // Largest payload in bytes, header excluded. Default 1 MiB; at least 1; clamped to
-  // 10^digits - 1 (e.g. 99999 for digits=5).
+  // Largest payload in bytes, header excluded. Default 1 MiB; at least 1. Enforced clamped to
+  // 10^digits - 1 (99999 for digits=5), see max_payload_size().
   uint64_t max_frame_size = kDefaultMaxFrameSize;
   // What the decoder does with a frame over max. Default kFail (fatal ResourceExhausted).
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
@@ -102,13 +104,14 @@ class AsciiLengthFramer final : public Framer {
   // InvalidArgument for digits outside 1..20, a max of 0 or an unknown policy.
   static absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> Create(AsciiLengthOptions options);
 
-  // The options as validated: max_frame_size already clamped to 10^digits - 1.
+  // The options as given (max_frame_size not clamped; max_payload_size() is).
   const AsciiLengthOptions& options() const { return options_; }
 
   absl::string_view kind() const override { return "ascii"; }
   // "ascii:digits=5,max=1MiB,too_long=fail": every key, this order, sizes via FormatSize.
   std::string Spec() const override;
-  uint64_t max_payload_size() const override { return options_.max_frame_size; }
+  // The configured max clamped to 10^digits - 1: what Encode and the decoder enforce.
+  uint64_t max_payload_size() const override { return max_; }
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
@@ -121,10 +124,11 @@ class AsciiLengthFramer final : public Framer {
   absl::Status PayloadTooLarge(size_t size) const;
 
   AsciiLengthOptions options_;
+  uint64_t max_;                       // Clamped.
   uint64_t limit_[kMaxDecimalDigits];  // See AsciiLengthDecoder::limit_.
 };
 
-// ---- Hot paths, inline: a caller holding the concrete (final) types pays no virtual dispatch. ----
+// ---- Hot paths, inline: a caller holding the concrete (final) type pays no virtual dispatch ----
 
 inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed_)) return kError;
@@ -162,7 +166,7 @@ inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
 
 inline absl::Status AsciiLengthFramer::EncodeEnvelope(absl::string_view payload,
                                                       FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
   FormatFixedWidth(payload.size(), options_.digits, envelope->mutable_header());
@@ -172,7 +176,7 @@ inline absl::Status AsciiLengthFramer::EncodeEnvelope(absl::string_view payload,
 }
 
 inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
+  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
   char header[kMaxDecimalDigits];

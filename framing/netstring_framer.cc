@@ -66,7 +66,7 @@ Decoder::Result NetstringDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
     return Fail(MalformedFrameError(kKind, offset, "empty length (':' before any digit)"));
   }
   if (!IsAsciiDigit(c)) return Fail(BadLengthByte(offset, c));
-  if (value_ == 0) {  // A digit after a leading '0'.
+  if (i > 0 && value_ == 0) {  // A digit after a leading '0'.
     return Fail(MalformedFrameError(
         kKind, offset, "leading zero in length (only the length 0 itself may start with '0')"));
   }

@@ -117,7 +117,7 @@ class NetstringFramer final : public Framer {
   NetstringOptions options_;
 };
 
-// ---- Hot paths, inline: a caller holding the concrete (final) types pays no virtual dispatch. ----
+// ---- Hot paths, inline: a caller holding the concrete (final) type pays no virtual dispatch ----
 
 inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed_)) return kError;
