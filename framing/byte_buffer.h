@@ -9,7 +9,8 @@
 //
 // Growth is driven only by bytes that actually arrived (Prepare), never by a length announced in a
 // header, so a hostile header cannot make the buffer allocate. Pending bytes are moved to the front
-// only when the free tail is too small, so a stream of large frames is not copied twice.
+// only when the free tail is too small and they are few (<= 1/8 of the capacity); otherwise the
+// buffer grows, so a stream of large frames is not copied twice.
 //
 // Example (a read loop):
 //   char* dst = buffer.Prepare(64 * 1024);
