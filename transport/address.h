@@ -23,6 +23,7 @@
 
 #include <sys/socket.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ class SocketAddress {
 
   friend bool operator==(const SocketAddress& a, const SocketAddress& b);
   friend bool operator!=(const SocketAddress& a, const SocketAddress& b) { return !(a == b); }
+  friend std::ostream& operator<<(std::ostream& os, const SocketAddress& a) {
+    return os << a.ToString();
+  }
 
  private:
   struct sockaddr_storage storage_;
