@@ -6,7 +6,6 @@ absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   FrameEnvelope envelope;
   absl::Status status = EncodeEnvelope(payload, &envelope);
   if (!status.ok()) return status;
-  out->reserve(out->size() + envelope.overhead() + payload.size());
   out->append(envelope.header().data(), envelope.header().size());
   out->append(payload.data(), payload.size());
   out->append(envelope.trailer().data(), envelope.trailer().size());

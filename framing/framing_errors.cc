@@ -29,4 +29,10 @@ absl::Status BadOptionError(absl::string_view framer, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(framer, ": bad option: ", what));
 }
 
+absl::Status PayloadTooLargeError(absl::string_view framer, uint64_t payload_size, uint64_t max) {
+  return absl::ResourceExhaustedError(absl::StrCat(framer, ": cannot encode a ", payload_size,
+                                                   "-byte payload, over the maximum of ", max,
+                                                   " bytes"));
+}
+
 }  // namespace framekit

@@ -10,6 +10,8 @@
 //   TruncatedError       DataLoss           "ascii: stream ended inside a frame with 3 bytes pending
 //                                            (header needs 5 bytes)"
 //   BadOptionError       InvalidArgument    "length: bad option: width must be 1, 2, 4, 8 or varint"
+//   PayloadTooLargeError ResourceExhausted  "netstring: cannot encode a 70000-byte payload, over the
+//                                            maximum of 65536 bytes" (encoders)
 #ifndef FRAMEKIT_FRAMING_FRAMING_ERRORS_H_
 #define FRAMEKIT_FRAMING_FRAMING_ERRORS_H_
 
@@ -28,6 +30,7 @@ absl::Status MalformedFrameError(absl::string_view framer, uint64_t stream_offse
 absl::Status TruncatedError(absl::string_view framer, uint64_t pending_bytes,
                             absl::string_view what);
 absl::Status BadOptionError(absl::string_view framer, absl::string_view what);
+absl::Status PayloadTooLargeError(absl::string_view framer, uint64_t payload_size, uint64_t max);
 
 }  // namespace framekit
 
