@@ -66,7 +66,21 @@ AsciiLengthDecoder::AsciiLengthDecoder(const AsciiLengthFramer& framer)
   std::memcpy(limit_, framer.limit_, sizeof(limit_));
 }
 
-// The header byte at scan_ failed the fast path's check: say why, at its offset.
+Decoder::Result AsciiLengthDecoder::ParseHeadExactly(absl::string_view* frame) {
+  if (skipping_) return ContinueSkippedHead(frame);
+  const char* const p = buffer_.data();
+  const size_t end = std::min(buffer_.size(), digits_);
+  for (; scan_ < end; ++scan_) {
+    if (AppendDigit(p[scan_], limit_[scan_], &value_) != DigitStatus::kOk) {
+      return RefuseHeadByte(frame);
+    }
+  }
+  if (scan_ < digits_) return kNeedMore;
+  state_ = State::kData;
+  return Next(frame);
+}
+
+// The header byte at scan_ failed its check: say why, at its offset.
 Decoder::Result AsciiLengthDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
   const size_t i = scan_;
   const char c = buffer_.data()[i];

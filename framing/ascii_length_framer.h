@@ -40,6 +40,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -80,6 +81,8 @@ class AsciiLengthDecoder final : public Decoder {
   enum class State { kHead, kData, kDiscard };
 
   // Cold paths, out of line so that Next() stays small.
+  // The header byte by byte from the resume index, each digit checked against limit_ as it comes.
+  Result ParseHeadExactly(absl::string_view* frame);
   Result RefuseHeadByte(absl::string_view* frame);
   Result ContinueSkippedHead(absl::string_view* frame);
   Result Discard(absl::string_view* frame);
@@ -134,21 +137,24 @@ inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed_)) return kError;
   ClearError();
   if (state_ == State::kHead) {
-    if (ABSL_PREDICT_FALSE(skipping_)) return ContinueSkippedHead(frame);
+    // Fast path: a whole header, none of it seen before, that parses cleanly within max. Below 20
+    // digits the value cannot overflow, so one check at the end suffices. Anything else (a header
+    // split across feeds, an error to pin to its byte, 20 digits, kSkip) takes the exact path.
     const char* const p = buffer_.data();
-    const size_t end = buffer_.size() < digits_ ? buffer_.size() : digits_;
-    size_t i = scan_;
-    uint64_t v = value_;
-    for (; i < end; ++i) {
-      if (ABSL_PREDICT_FALSE(AppendDigit(p[i], limit_[i], &v) != DigitStatus::kOk)) {
-        scan_ = i;
-        value_ = v;
-        return RefuseHeadByte(frame);
+    uint64_t v = 0;
+    size_t i = 0;
+    constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
+    if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
+                          !skipping_)) {
+      for (; i < digits_; ++i) {
+        const uint32_t d = DigitValue(p[i]);
+        if (ABSL_PREDICT_FALSE(d > 9)) break;
+        v = v * 10 + d;
       }
     }
-    scan_ = i;
+    if (ABSL_PREDICT_FALSE(i != digits_ || v > max_)) return ParseHeadExactly(frame);
     value_ = v;
-    if (i < digits_) return kNeedMore;
+    scan_ = digits_;
     state_ = State::kData;
   }
   if (ABSL_PREDICT_TRUE(state_ == State::kData)) {
@@ -179,10 +185,18 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
-  char header[kMaxDecimalDigits];
-  FormatFixedWidth(payload.size(), options_.digits, header);
-  out->append(header, static_cast<size_t>(options_.digits));
-  out->append(payload.data(), payload.size());
+  const size_t digits = static_cast<size_t>(options_.digits);
+  // Small frames are assembled on the stack and appended once: one capacity check, one copy.
+  constexpr size_t kSmallPayload = 64;
+  char frame[kMaxDecimalDigits + kSmallPayload];
+  FormatFixedWidth(payload.size(), options_.digits, frame);
+  if (payload.size() <= kSmallPayload) {
+    if (!payload.empty()) std::memcpy(frame + digits, payload.data(), payload.size());
+    out->append(frame, digits + payload.size());
+  } else {
+    out->append(frame, digits);
+    out->append(payload.data(), payload.size());
+  }
   return absl::OkStatus();
 }
 

@@ -57,7 +57,25 @@ absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {
 NetstringDecoder::NetstringDecoder(const NetstringFramer& framer)
     : max_(framer.options().max_frame_size), on_too_long_(framer.options().on_too_long) {}
 
-// The length byte at scan_ failed the fast path's check: say why, at its offset.
+Decoder::Result NetstringDecoder::ParseHeadExactly(absl::string_view* frame) {
+  const char* const p = buffer_.data();
+  const size_t n = buffer_.size();
+  for (; scan_ < n; ++scan_) {
+    const char c = p[scan_];
+    if (c == ':' && scan_ != 0) break;
+    // value_ 0 after a digit means the length began with '0': the next byte may only be ':'.
+    if ((value_ == 0 && scan_ != 0) || AppendDigit(c, max_, &value_) != DigitStatus::kOk) {
+      return RefuseHeadByte(frame);
+    }
+  }
+  if (scan_ == n) return kNeedMore;
+  header_size_ = scan_ + 1;
+  scan_ = header_size_;
+  state_ = State::kData;
+  return Next(frame);
+}
+
+// The length byte at scan_ failed its check: say why, at its offset.
 Decoder::Result NetstringDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
   const size_t i = scan_;
   const char c = buffer_.data()[i];

@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -76,6 +77,8 @@ class NetstringDecoder final : public Decoder {
   enum class State { kHead, kData, kTrailer, kDiscard };
 
   // Cold paths, out of line so that Next() stays small.
+  // The length byte by byte from the resume index, each digit checked against max as it comes.
+  Result ParseHeadExactly(absl::string_view* frame);
   Result RefuseHeadByte(absl::string_view* frame);
   Result ContinueSkippedHead(absl::string_view* frame);
   Result RefuseTrailer(size_t index);
@@ -124,25 +127,27 @@ inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
   ClearError();
   if (state_ == State::kHead) {
     if (ABSL_PREDICT_FALSE(skipping_)) return ContinueSkippedHead(frame);
+    // Fast path: digits from the resume index, at most 19 in all so the value cannot overflow,
+    // then one check for max and a leading zero. A bad byte, a value over max or a 20th digit
+    // takes the exact path, which pins the error to its byte.
     const char* const p = buffer_.data();
     const size_t n = buffer_.size();
+    constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
+    const size_t end = n < kNoOverflowDigits ? n : kNoOverflowDigits;
     size_t i = scan_;
     uint64_t v = value_;
-    for (;; ++i) {
-      if (i == n) {
-        scan_ = i;
-        value_ = v;
-        return kNeedMore;
-      }
-      if (p[i] == ':' && i != 0) break;
-      // value 0 after a digit means the length began with '0': the next byte may only be ':'.
-      if (ABSL_PREDICT_FALSE((v == 0 && i != 0) ||
-                             AppendDigit(p[i], max_, &v) != DigitStatus::kOk)) {
-        scan_ = i;
-        value_ = v;
-        return RefuseHeadByte(frame);
-      }
+    for (; i < end; ++i) {
+      const uint32_t d = DigitValue(p[i]);
+      if (d > 9) break;
+      v = v * 10 + d;
     }
+    if (ABSL_PREDICT_FALSE(v > max_ || (i > 1 && p[0] == '0'))) return ParseHeadExactly(frame);
+    if (i == n) {
+      scan_ = i;
+      value_ = v;
+      return kNeedMore;
+    }
+    if (ABSL_PREDICT_FALSE(p[i] != ':' || i == 0)) return ParseHeadExactly(frame);
     header_size_ = i + 1;
     scan_ = header_size_;
     value_ = v;
@@ -181,12 +186,20 @@ inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::stri
   if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
     return PayloadTooLarge(payload.size());
   }
-  char header[kMaxDecimalDigits + 1];
-  const size_t digits = FormatDecimal(payload.size(), header);
-  header[digits] = ':';
-  out->append(header, digits + 1);
-  out->append(payload.data(), payload.size());
-  out->push_back(',');
+  // Small frames are assembled on the stack and appended once: one capacity check, one copy.
+  constexpr size_t kSmallPayload = 64;
+  char frame[kMaxDecimalDigits + 2 + kSmallPayload];
+  const size_t digits = FormatDecimal(payload.size(), frame);
+  frame[digits] = ':';
+  if (payload.size() <= kSmallPayload) {
+    if (!payload.empty()) std::memcpy(frame + digits + 1, payload.data(), payload.size());
+    frame[digits + 1 + payload.size()] = ',';
+    out->append(frame, digits + 2 + payload.size());
+  } else {
+    out->append(frame, digits + 1);
+    out->append(payload.data(), payload.size());
+    out->push_back(',');
+  }
   return absl::OkStatus();
 }
 
