@@ -3,8 +3,8 @@
 // IovecCursor tracks how much of a gather list (a span of iovec) has been written, so that a
 // partial writev/sendmsg resumes mid-iovec without copying any payload: Fill() describes the
 // unwritten bytes as iovecs (the first one trimmed), Advance() consumes what the kernel took.
-// The cursor refers to the caller's iovec array and buffers, which must outlive it. Empty iovecs
-// are skipped.
+// The cursor refers to the caller's iovec array and buffers, which must outlive it (so a braced
+// list, a temporary, is refused at compile time). Empty iovecs are skipped.
 //
 // WriteAllV uses one internally. An event loop keeps one per connection across wakeups:
 //
@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 
 #include <cstddef>
+#include <initializer_list>
 
 #include "absl/types/span.h"
 
@@ -29,6 +30,8 @@ class IovecCursor {
     for (const struct iovec& v : iov_) remaining_ += v.iov_len;
     SkipEmpty();
   }
+
+  IovecCursor(std::initializer_list<struct iovec>) = delete;  // would dangle
 
   bool done() const { return remaining_ == 0; }
   // Bytes not yet consumed.

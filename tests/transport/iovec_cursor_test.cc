@@ -56,7 +56,7 @@ TEST(IovecCursor, AllEmptyIsDone) {
   std::string e;
   std::vector<struct iovec> iov = {Iov(e), Iov(e)};
   EXPECT_TRUE(IovecCursor(iov).done());
-  EXPECT_TRUE(IovecCursor({}).done());
+  EXPECT_TRUE(IovecCursor(absl::Span<const struct iovec>()).done());
 }
 
 }  // namespace
