@@ -52,9 +52,7 @@ std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
 }
 
 absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {
-  return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", size,
-                                                   "-byte payload, over the maximum of ",
-                                                   max_, " bytes"));
+  return PayloadTooLargeError(kKind, size, max_);
 }
 
 // ---- Decoder ----

@@ -47,9 +47,7 @@ std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
 }
 
 absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {
-  return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", size,
-                                                   "-byte payload, over the maximum of ",
-                                                   options_.max_frame_size, " bytes"));
+  return PayloadTooLargeError(kKind, size, options_.max_frame_size);
 }
 
 // ---- Decoder ----
