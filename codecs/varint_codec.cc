@@ -1,8 +1,8 @@
 #include "framekit/codecs/varint_codec.h"
 
-#include <cstring>
 #include <type_traits>
 
+#include "absl/base/internal/endian.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "framekit/codecs/codec_support.h"
@@ -68,11 +68,12 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
   };
 
   while (p != end) {
-    // Runs of one-byte varints (small values): 8 at a time when no byte has the high bit.
     if (end - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080u) == 0) {
+      const uint64_t word = absl::little_endian::Load64(p);
+      // Bit 7 of each byte that ends a varint (high bit clear).
+      const uint64_t stops = ~word & 0x8080808080808080u;
+      if (stops == 0x8080808080808080u) {
+        // Eight one-byte varints (small values): no length logic at all.
         bool ok = true;
         for (int k = 0; k < 8; ++k) {
           const T v = value_of(p[k]);
@@ -86,6 +87,26 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
         p += 8;
         o += 8;
         continue;
+      }
+      if (stops != 0) {
+        // A varint of 1-8 bytes, decoded without a per-byte branch: keep the bytes up to its
+        // last, then gather their 7-bit groups. Errors fall through to the exact path below.
+        const int last = __builtin_ctzll(stops) >> 3;  // Index of its last byte, 0-7.
+        const uint64_t x = word & (stops ^ (stops - 1));
+        const uint64_t u = (x & 0x7F) | ((x >> 1) & (uint64_t{0x7F} << 7)) |
+                           ((x >> 2) & (uint64_t{0x7F} << 14)) |
+                           ((x >> 3) & (uint64_t{0x7F} << 21)) |
+                           ((x >> 4) & (uint64_t{0x7F} << 28)) |
+                           ((x >> 5) & (uint64_t{0x7F} << 35)) |
+                           ((x >> 6) & (uint64_t{0x7F} << 42)) |
+                           ((x >> 7) & (uint64_t{0x7F} << 49));
+        const T v = value_of(u);
+        const bool overlong = last != 0 && p[last] == 0;
+        if (ABSL_PREDICT_TRUE(!overlong && (!kMayNotFit || check.Fits(v)))) {
+          *o++ = v;
+          p += last + 1;
+          continue;
+        }
       }
     }
     uint64_t b = *p;
