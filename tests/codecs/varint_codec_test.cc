@@ -112,6 +112,23 @@ TEST(VarintCodec, OverflowPast64BitsRefused) {
   ExpectRefused(*MustMake("varint"), Bytes("00 ff ff ff ff ff ff ff ff ff 7f"), 1, "overflows 64");
 }
 
+TEST(VarintCodec, OverlongRefusedWithEightBytesAhead) {
+  // Followed by more bytes, so the branch-free 1-8 byte path sees them first.
+  const std::string tail = Bytes("01 01 01 01 01 01 01 01");
+  ExpectRefused(*MustMake("varint"), Bytes("80 00") + tail, 0, "overlong");
+  ExpectRefused(*MustMake("varint"), Bytes("01 ff ff 00") + tail, 1, "overlong");
+  ExpectRefused(*MustMake("varint"), Bytes("80 80 80 80 80 80 80 00") + tail, 0, "overlong");
+  ExpectRefused(*MustMake("varint"), Bytes("80 80 80 80 80 80 80 80 00") + tail, 0, "overlong");
+  EXPECT_EQ(DecodeU(*MustMake("varint"), Bytes("80 01") + tail)->front(), 128u);
+}
+
+TEST(VarintCodec, ZigZagNegativeIntoUint64RefusedWithEightBytesAhead) {
+  auto r = DecodeU(*MustMake("varint:zigzag=true"), Bytes("02 ff 01 02 02 02 02 02 02 02"));
+  EXPECT_EQ(r.status().code(), kInvalid);
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "byte offset 1 (value 1) is -128"))
+      << r.status();
+}
+
 TEST(VarintCodec, UnsignedRefusesNegativeInput) {
   auto r = EncodeS(*MustMake("varint"), {0, -1});
   EXPECT_EQ(r.status().code(), kInvalid);
