@@ -63,9 +63,13 @@ absl::StatusOr<ConnectedSocket> ConnectAny(absl::Span<const SocketAddress> addre
     last = c.status();
     failures.push_back(std::string(last.message()));
   }
-  if (addresses.size() == 1) return name.empty() ? last : WithContext(last, target);
-  return WithContext(last, absl::StrCat(target, ": tried ", addresses.size(), " addresses [",
-                                        absl::StrJoin(failures, "; "), "]; last"));
+  if (addresses.size() == 1) {
+    // "connect 127.0.0.1:80: connect to 127.0.0.1:80: ..." would say nothing twice.
+    if (name.empty() || name == addresses[0].ToString()) return last;
+    return WithContext(last, target);
+  }
+  return WithMessage(last, absl::StrCat(target, ": tried ", addresses.size(), " addresses: ",
+                                        absl::StrJoin(failures, "; ")));
 }
 
 }  // namespace framekit

@@ -10,8 +10,8 @@
 // address that swallows SYNs cannot use up the whole deadline. When every address fails, the status
 // has the last failure's code (and payloads, so IsConnectionRefused still holds) and a message naming
 // every address tried with its error:
-//   "connect localhost:9: tried 2 addresses [connect to [::1]:9: connection refused; connect to
-//    127.0.0.1:9: connection refused]; last: connect to 127.0.0.1:9: connection refused"
+//   "connect localhost:9: tried 2 addresses: connect to [::1]:9: connection refused; connect to
+//    127.0.0.1:9: connection refused"
 //
 // Example:
 //   std::vector<SocketAddress> addrs = *Resolve("localhost:8080");

@@ -45,6 +45,9 @@ absl::Status SocketError(int errno_value, absl::string_view operation, absl::str
 // hold). OK stays OK.
 absl::Status WithContext(const absl::Status& status, absl::string_view context);
 
+// A status with `status`'s code and payloads but the message `message`. (OK stays OK.)
+absl::Status WithMessage(const absl::Status& status, absl::string_view message);
+
 // True if `status` says the peer has gone (EPIPE, ECONNRESET, ESHUTDOWN): Unavailable + payload.
 bool IsPeerGone(const absl::Status& status);
 

@@ -27,8 +27,8 @@ absl::StatusOr<Listener> ListenTcp(absl::string_view host_port, const ListenOpti
     failures.push_back(std::string(last.message()));
   }
   if (failures.size() == 1) return last;
-  return WithContext(last, absl::StrCat("listen ", host_port, ": tried ", failures.size(),
-                                        " addresses [", absl::StrJoin(failures, "; "), "]; last"));
+  return WithMessage(last, absl::StrCat("listen ", host_port, ": tried ", failures.size(),
+                                        " addresses: ", absl::StrJoin(failures, "; ")));
 }
 
 absl::StatusOr<ConnectedSocket> ConnectTcp(absl::string_view host_port, absl::Time deadline,

@@ -46,5 +46,12 @@ TEST(WithContext, PrefixesMessageAndKeepsPayloads) {
   EXPECT_TRUE(WithContext(absl::OkStatus(), "x").ok());
 }
 
+TEST(WithMessage, ReplacesMessageAndKeepsCodeAndPayloads) {
+  absl::Status s = WithMessage(SocketError(ECONNREFUSED, "connect"), "tried 2 addresses: ...");
+  EXPECT_TRUE(IsConnectionRefused(s));
+  EXPECT_EQ(s.message(), "tried 2 addresses: ...");
+  EXPECT_TRUE(WithMessage(absl::OkStatus(), "x").ok());
+}
+
 }  // namespace
 }  // namespace framekit
