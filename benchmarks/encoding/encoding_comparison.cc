@@ -27,7 +27,8 @@
 // Side by side, Boost.Asio (asio_peer.h), 16 B and 64 KiB payloads, delimited ('\n') and
 // length-prefixed (4-byte big-endian) framing:
 //   (a) same stream  the same sender thread writes the same pre-encoded stream; framekit's receiver
-//                    vs Asio's read_until / read(transfer_exactly) receiver.
+//                    vs Asio's read_until / read(transfer_exactly) receiver, and as a ceiling a
+//                    receiver that only ReadSome()s 64 KiB at a time and frames nothing.
 //   (b) end to end   each side with its natural API: framekit encodes frames into a buffer and
 //                    writes ~64 KiB a call; Asio does one asio::write per message.
 // Each comparison alternates framekit and Asio runs for a few rounds on the same (shared, noisy)
@@ -623,6 +624,26 @@ absl::Status FramekitReceive(const Framer& framer, int fd, ReceiveResult* r) {
   return decoder.DecoderT::Finish();
 }
 
+// The ceiling of (a): the same reads (ReadSome, 64 KiB) with no framing at all. Messages are
+// counted from the byte total, every message of the stream having `frame_size` bytes.
+absl::Status RawReceive(int fd, size_t frame_size, ReceiveResult* r) {
+  std::vector<char> buffer(kChunk);
+  const absl::Time deadline = absl::Now() + absl::Seconds(120);
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t bytes = 0;
+  for (;;) {
+    absl::StatusOr<size_t> n = ReadSome(fd, absl::MakeSpan(buffer), deadline);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    r->checksum += static_cast<unsigned char>(buffer[0]);
+    bytes += *n;
+  }
+  r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r->messages = bytes / frame_size;
+  r->payload_bytes = bytes;
+  return absl::OkStatus();
+}
+
 absl::Status FramekitReceiveAny(const AsioCase& c, const Framer& framer, int fd,
                                 ReceiveResult* r) {
   return c.delimited ? FramekitReceive<DelimiterDecoder>(framer, fd, r)
@@ -676,7 +697,7 @@ void CheckRun(ReceiveResult* r, const std::string& send_error, uint64_t sent) {
 // (a) The same pre-encoded stream `unit` (`per_unit` messages) from the same sender; `asio` picks
 // the receiver.
 ReceiveResult RunSameStream(const AsioCase& c, const Framer& framer, const std::string& unit,
-                            size_t per_unit, bool asio) {
+                            size_t per_unit, bool asio, bool raw = false) {
   ReceiveResult r;
   uint64_t units = 0;
   std::string send_error;
@@ -700,7 +721,8 @@ ReceiveResult RunSameStream(const AsioCase& c, const Framer& framer, const std::
           units = SendRepeated(fd, unit, max_units, g_mode.asio_seconds, error);
         },
         [&](int fd, double* seconds) {
-          absl::Status s = FramekitReceiveAny(c, framer, fd, &r);
+          absl::Status s = raw ? RawReceive(fd, unit.size() / per_unit, &r)
+                               : FramekitReceiveAny(c, framer, fd, &r);
           *seconds = r.seconds;
           return s;
         });
@@ -758,28 +780,31 @@ void BM_Versus(benchmark::State& state, bool same_stream, AsioCase c) {
   }
   const std::string name = absl::StrCat(same_stream ? "asio_a/" : "asio_b/", AsioCaseName(c));
   for (auto _ : state) {
-    std::vector<double> rates[2];  // [0] framekit, [1] asio
+    // [0] framekit, [1] asio, [2] (a) only: the raw ReadSome ceiling, no framing.
+    std::vector<double> rates[3];
+    const int sides = same_stream ? 3 : 2;
     double seconds = 0;
     uint64_t bytes = 0;
     for (int round = 0; round < g_mode.asio_rounds; ++round) {
-      for (bool asio : {false, true}) {
-        const ReceiveResult r = same_stream ? RunSameStream(c, *framer, unit, per_unit, asio)
-                                            : RunEndToEnd(c, *framer, payload, asio);
+      for (int side = 0; side < sides; ++side) {
+        const ReceiveResult r =
+            same_stream ? RunSameStream(c, *framer, unit, per_unit, side == 1, side == 2)
+                        : RunEndToEnd(c, *framer, payload, side == 1);
         if (!r.error.empty()) {
-          state.SkipWithError(absl::StrCat(asio ? "asio: " : "framekit: ", r.error).c_str());
+          state.SkipWithError(absl::StrCat(side == 1 ? "asio: " : "framekit: ", r.error).c_str());
           return;
         }
-        rates[asio].push_back(static_cast<double>(r.messages) / r.seconds);
+        rates[side].push_back(static_cast<double>(r.messages) / r.seconds);
         seconds += r.seconds;
         bytes += r.payload_bytes;
       }
     }
     state.SetIterationTime(seconds);
     state.SetBytesProcessed(static_cast<int64_t>(bytes));
-    for (int side = 0; side < 2; ++side) {
+    for (int side = 0; side < sides; ++side) {
       std::vector<double>& v = rates[side];
       std::sort(v.begin(), v.end());
-      const std::string who = side == 0 ? "framekit" : "asio";
+      const std::string who = side == 0 ? "framekit" : side == 1 ? "asio" : "raw";
       g_results[name + "/" + who]["msgs/s"] = v.back();
       g_results[name + "/" + who]["median msgs/s"] = v[v.size() / 2];
       state.counters[who + "_msgs/s"] = v.back();
@@ -914,8 +939,11 @@ Summary BuildSummary(double seconds_total) {
                   " rounds of ", absl::StrFormat("%g", g_mode.asio_seconds),
                   " s each side); msgs/s is each side's best round, (median) in parentheses; the "
                   "check uses the ratio of the bests.\n\n",
+                  "`raw ceiling`: for (a), the same sender read by ReadSome into a 64 KiB buffer "
+                  "with no framing at all -- the most any receiver can show on this machine.\n\n",
                   "| test | framing | payload | framekit msgs/s | Asio msgs/s | ratio | median ratio "
-                  "| target | check |\n|---|---|---|---:|---:|---:|---:|---:|---|\n");
+                  "| target | check | raw ceiling | ceiling / Asio |\n"
+                  "|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|\n");
   for (const char* test : {"asio_a", "asio_b"}) {
     for (const AsioCase& c : AsioCases()) {
       const std::string base = absl::StrCat(test, "/", AsioCaseName(c));
@@ -942,7 +970,8 @@ Summary BuildSummary(double seconds_total) {
                       ") | ", Rate(as), " (", Rate(as_med), ") | ", Fmt(ratio, "%.1fx"), " | ",
                       Fmt(fk_med / as_med, "%.1fx"), " | ",
                       std::isnan(target) ? std::string("-") : absl::StrFormat(">= %gx", target),
-                      " | ", check, " |\n");
+                      " | ", check, " | ", Rate(Result(base + "/raw", "msgs/s")), " | ",
+                      Fmt(Result(base + "/raw", "msgs/s") / as, "%.1fx"), " |\n");
     }
   }
   return out;
@@ -983,14 +1012,15 @@ std::string BuildChart() {
   BarPanel asio;
   asio.title = "framekit vs Boost.Asio over loopback: (a) same stream, (b) end to end";
   asio.y_label = "messages / s";
-  asio.series = {"framekit", "Boost.Asio"};
+  asio.series = {"framekit", "Boost.Asio", "raw ReadSome ceiling"};
   asio.log_scale = true;
   for (const char* test : {"asio_a", "asio_b"}) {
     for (const AsioCase& c : AsioCases()) {
       const std::string base = absl::StrCat(test, "/", AsioCaseName(c));
       asio.groups.push_back(absl::StrCat(std::string(test) == "asio_a" ? "(a) " : "(b) ",
                                          AsioCaseName(c)));
-      asio.values.push_back({Result(base + "/framekit", "msgs/s"), Result(base + "/asio", "msgs/s")});
+      asio.values.push_back({Result(base + "/framekit", "msgs/s"), Result(base + "/asio", "msgs/s"),
+                             Result(base + "/raw", "msgs/s")});
     }
   }
   panels.push_back(asio);
