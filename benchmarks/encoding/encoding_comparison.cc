@@ -103,9 +103,9 @@ struct Mode {
   size_t one_values = 16384;     // Values per dataset, one-value regime (= frames).
   size_t batch_values = 64000;   // Values per dataset, batch regime (64 frames of 1,000).
   double min_time = 0.05;        // --benchmark_min_time unless given.
-  double socket_seconds = 0.1;   // Sender time budget per socket run.
+  double socket_seconds = 0.2;   // Sender time budget per socket run.
   double asio_seconds = 0.25;    // Sender time budget per Asio comparison run.
-  int asio_rounds = 3;           // Alternating framekit/Asio rounds per comparison; best counts.
+  int asio_rounds = 5;           // Alternating framekit/Asio rounds per comparison; best counts.
   uint64_t asio_small_max = 50'000'000;  // Message caps, 16 B and 64 KiB.
   uint64_t asio_large_max = 200'000;
 };
@@ -132,7 +132,7 @@ Mode FullMode() {
   m.min_time = 0.5;
   m.socket_seconds = 0.5;
   m.asio_seconds = 1.0;
-  m.asio_rounds = 5;
+  m.asio_rounds = 7;
   return m;
 }
 
