@@ -1,0 +1,131 @@
+// framekit/transport/framed_connection.h
+//
+// FramedConnection is the one adapter between framing and transport: a connected stream socket plus
+// a Framer, sending payloads as frames and receiving frames as payloads. Framing knows nothing of
+// sockets; stream_io knows nothing of frames; this file is where a byte from the network enters a
+// Decoder and where a frame leaves for the caller.
+//
+//   Send / SendBatch ──► header+payload iovecs ──► WriteAllV ──► socket
+//   socket ──► ReadSome into Decoder::PrepareWrite (64 KiB reads) ──► Decoder::Next ──► Receive
+//
+// Two ways to drive it, on the same object:
+//   * Blocking style: Send, SendBatch and Receive wait (with poll) up to a deadline. They work on
+//     blocking and non-blocking descriptors alike.
+//   * Event-loop style, with a Poller on a non-blocking descriptor: ReadAvailable when readable
+//     (never waits), Queue to buffer outgoing frames (bounded), FlushSome when writable.
+//
+// Sending: SendBatch writes many frames with one gathered write (in IOV_MAX-sized groups): headers
+// and trailers are built in a scratch buffer; a payload larger than `copy_threshold` is sent by
+// reference (never copied); a smaller one is copied next to its header, since for a few bytes a copy
+// is cheaper than an iovec entry in the kernel.
+//
+// Receiving: frames are views into the decoder's buffer, valid until the next Receive /
+// ReadAvailable call. A clean end of stream between frames is std::nullopt (Receive) or
+// kEndOfStream (ReadAvailable); a peer that closes mid-frame is DataLoss; a bad frame is the
+// decoder's error (ResourceExhausted, InvalidArgument: see framing/decoder.h); after an error the
+// connection should be closed. Socket errors follow transport/errors.h (IsPeerGone, ...).
+//
+// Not thread-safe: one thread sends and receives, or one sender and one receiver thread may use
+// Send*/Receive concurrently (the two directions share no state).
+//
+// Example (client):
+//   absl::StatusOr<ConnectedSocket> socket = ConnectTcp("localhost:7000", deadline);
+//   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
+//   FramedConnection conn(std::move(*socket), **framer);
+//   FRAMEKIT_RETURN_IF_ERROR(conn.Send("ping", deadline));
+//   absl::StatusOr<std::optional<absl::string_view>> reply = conn.Receive(deadline);
+#ifndef FRAMEKIT_TRANSPORT_FRAMED_CONNECTION_H_
+#define FRAMEKIT_TRANSPORT_FRAMED_CONNECTION_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+#include "framekit/transport/connected_socket.h"
+#include "framekit/transport/io_ops.h"
+#include "framekit/transport/socket_fd.h"
+
+namespace framekit {
+
+struct FramedConnectionOptions {
+  // Bytes asked of each read (the decoder's buffer grows to hold at least this much free space).
+  // Default 64 KiB; 1 .. 16 MiB.
+  size_t read_size = 64 * 1024;
+  // SendBatch/Queue copy payloads of at most this many bytes next to their header; larger
+  // payloads go to the kernel by reference. Default 512; 0 sends every payload by reference.
+  size_t copy_threshold = 512;
+  // Event-loop style: the most bytes Queue() holds unwritten. Queue() past it is
+  // ResourceExhausted (a peer that does not read must not grow memory without bound).
+  // Default 4 MiB; >= 1.
+  size_t max_queued_bytes = 4 << 20;
+  // System calls used (nullptr: the real ones). Tests pass a fault-injecting table.
+  const IoOps* io_ops = nullptr;
+};
+
+class FramedConnection {
+ public:
+  // `framer` must outlive the connection. The socket may be blocking or not.
+  FramedConnection(ConnectedSocket socket, const Framer& framer,
+                   FramedConnectionOptions options = {});
+  FramedConnection(SocketFd fd, std::string peer, const Framer& framer,
+                   FramedConnectionOptions options = {});
+  ~FramedConnection();
+  FramedConnection(FramedConnection&&) noexcept;
+  FramedConnection& operator=(FramedConnection&&) noexcept;
+
+  int fd() const;
+  // The peer as it appears in error messages and logs ("127.0.0.1:4000", "/tmp/s.sock").
+  const std::string& peer() const;
+  const Framer& framer() const;
+
+  // ---- Blocking style ----
+
+  // Sends one frame. The payload is never copied.
+  absl::Status Send(absl::string_view payload, absl::Time deadline = absl::InfiniteFuture());
+  // Sends every payload as a frame, in order, in as few gathered writes as possible. All-or-error:
+  // an encoder refusal (e.g. over max) is reported before any byte is written.
+  absl::Status SendBatch(absl::Span<const absl::string_view> payloads,
+                         absl::Time deadline = absl::InfiniteFuture());
+  // The next frame, reading as needed; std::nullopt at a clean end of stream.
+  absl::StatusOr<std::optional<absl::string_view>> Receive(
+      absl::Time deadline = absl::InfiniteFuture());
+
+  // ---- Event-loop style (non-blocking descriptor) ----
+
+  enum class ReadState { kOpen, kEndOfStream };
+  // Reads what is available now (at most one read of `read_size`, never waiting) and calls
+  // `on_frame` for each complete frame, in order; each view is valid only during its call.
+  // kEndOfStream when the peer closed cleanly between frames (call no more).
+  absl::StatusOr<ReadState> ReadAvailable(absl::FunctionRef<void(absl::string_view)> on_frame);
+  // Encodes one frame into the output queue (copied). ResourceExhausted, with nothing queued, if
+  // it would take the queue past max_queued_bytes; the encoder's error if it refuses the payload.
+  absl::Status Queue(absl::string_view payload);
+  // Writes as much of the queue as the socket accepts now, never waiting.
+  absl::Status FlushSome();
+  // Bytes queued and not yet written; register for writability while this is non-zero.
+  size_t queued_bytes() const;
+
+  // ---- Both ----
+
+  // Half-close: the peer reads end of stream; receiving still works.
+  absl::Status ShutdownWrite();
+  // The decoder, for its stream offset and buffered byte counts.
+  const Decoder& decoder() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_TRANSPORT_FRAMED_CONNECTION_H_
