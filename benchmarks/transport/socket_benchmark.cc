@@ -1,0 +1,608 @@
+// Loopback TCP throughput of framed connections (issue: transport, framed connections).
+//
+// What is measured: messages of one payload size (16 B, 256 B, 4 KiB, 64 KiB) moved over one
+// loopback TCP connection (127.0.0.1, port 0) from a sender thread to the receiver (the benchmark
+// thread). The connection is set up once per benchmark run, not per iteration. Each iteration asks
+// the sender for one batch (16 MiB of payload, at most 65536 messages for the HOWTO port) and
+// returns when the receiver has counted every message of it, so the measured (real) time covers the
+// whole transfer. Counters: msgs/s and bytes/s (payload bytes only; headers are not counted).
+//
+//   socket/raw/N            the upper bound: the same payload bytes, unframed, written in 64 KiB
+//                           WriteAll calls; the receiver ReadSome()s 64 KiB until the byte count.
+//   socket/howto/N          a faithful port of Python's Socket Programming HOWTO (mysend/myreceive)
+//                           with a 5-digit ASCII length header: plain POSIX on blocking sockets,
+//                           Nagle left on (Python's default); per message the sender builds
+//                           "%05d" + payload and loops on send() until all of it is sent; the
+//                           receiver loops recv(5 - got) for the header, then
+//                           recv(min(len - got, 2048)) for the payload (the HOWTO's own cap).
+//   socket/framekit/SPEC/N  FramedConnection: SendBatch of up to 1024 frames / 64 KiB of payload per
+//                           call on the sender; Receive() in a loop on the receiver.
+//
+// At the end a Markdown summary per payload size gives msgs/s, MB/s, the ratio to raw and to the
+// HOWTO port, and the issue's targets (met / not met): >= 0.9x raw bytes/s at 4 KiB and 64 KiB,
+// >= 40M msgs/s at 16 B, >= 50x the HOWTO port's msgs/s at 16 B. With --benchmark_repetitions the
+// summary uses each benchmark's median.
+//
+//   bazel run -c opt //benchmarks/transport:socket_benchmark
+//   bazel run -c opt //benchmarks/transport:socket_benchmark -- --benchmark_min_time=1 \
+//       --benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
+//
+// Every loop is bounded in count and time: a batch has a fixed message count; sends and receives
+// have a 30 s deadline (SO_SNDTIMEO/SO_RCVTIMEO for the HOWTO port); an idle sender gives up after
+// 120 s. A failure ends the benchmark with an error, never a hang.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "benchmark/benchmark.h"
+#include "framekit/framing/framer.h"
+#include "framekit/framing/framer_spec.h"
+#include "framekit/transport/connected_socket.h"
+#include "framekit/transport/framed_connection.h"
+#include "framekit/transport/listener.h"
+#include "framekit/transport/stream_io.h"
+#include "framekit/transport/tcp.h"
+
+namespace framekit {
+namespace {
+
+constexpr size_t kSizes[] = {16, 256, 4096, 65536};
+// Payload bytes per iteration (a multiple of 64 KiB, so the raw stream is whole 64 KiB writes).
+constexpr uint64_t kBatchBytes = uint64_t{16} << 20;
+// The HOWTO port is ~100x slower at small sizes: fewer messages keep its iterations short.
+constexpr uint64_t kHowtoMaxMessages = 65536;
+constexpr size_t kChunk = 64 * 1024;
+// SendBatch groups: at most this many frames and about kChunk payload bytes per call.
+constexpr size_t kMaxFramesPerSend = 1024;
+constexpr absl::Duration kIoTimeout = absl::Seconds(30);
+constexpr std::chrono::seconds kSenderIdleLimit{120};
+
+const char* const kFramerSpecs[] = {
+    "delimiter", "fixed", "length:width=4", "length:width=varint", "ascii:digits=5", "netstring",
+};
+
+// The spec actually used: fixed-length frames take the payload size.
+std::string SpecFor(absl::string_view spec, size_t size) {
+  if (spec == "fixed") return absl::StrCat("fixed:size=", size);
+  return std::string(spec);
+}
+
+uint64_t MessagesPerBatch(size_t size) { return kBatchBytes / size; }
+
+std::string Payload(size_t size) {
+  // Printable letters: never '\n' (delimiter) nor ',' (netstring trailer).
+  std::string p(size, '\0');
+  uint32_t x = 12345;
+  for (char& c : p) {
+    x = x * 1103515245u + 12345u;
+    c = static_cast<char>('a' + (x >> 16) % 26);
+  }
+  return p;
+}
+
+// One loopback TCP connection: `sender` is the connecting end, `receiver` the accepted one. Both
+// non-blocking, TCP_NODELAY (framekit's defaults).
+struct LoopbackPair {
+  ConnectedSocket sender;
+  ConnectedSocket receiver;
+};
+
+absl::StatusOr<LoopbackPair> MakeLoopbackPair() {
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  absl::StatusOr<Listener> listener = ListenTcp("127.0.0.1:0");
+  if (!listener.ok()) return listener.status();
+  // A loopback connect completes in the kernel's backlog, so one thread can connect then accept.
+  absl::StatusOr<ConnectedSocket> client =
+      ConnectTcp(listener->local_address().ToString(), deadline);
+  if (!client.ok()) return client.status();
+  absl::StatusOr<ConnectedSocket> server = Accept(*listener, deadline);
+  if (!server.ok()) return server.status();
+  return LoopbackPair{*std::move(client), *std::move(server)};
+}
+
+// Runs `send_batch` on its own thread once per Request(), in order, until Stop(). `on_exit` runs on
+// that thread when it ends (by Stop, a failed batch or the idle limit): it half-closes the stream,
+// so a receiver waiting for more sees end of stream rather than waiting for its deadline.
+class BatchSender {
+ public:
+  BatchSender(std::function<absl::Status()> send_batch, std::function<void()> on_exit)
+      : send_batch_(std::move(send_batch)), on_exit_(std::move(on_exit)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~BatchSender() { Stop(); }
+  BatchSender(const BatchSender&) = delete;
+  BatchSender& operator=(const BatchSender&) = delete;
+
+  void Request() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++requested_;
+    cv_.notify_one();
+  }
+
+  // The first failure of a batch (OK if none so far).
+  absl::Status error() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
+  // Stops after the batch in progress (if any) and joins. Batches not started are dropped.
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      cv_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    uint64_t done = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        if (!cv_.wait_for(lock, kSenderIdleLimit, [&] { return stop_ || requested_ > done; })) {
+          error_ = absl::DeadlineExceededError("sender: no batch requested for 120 s");
+          break;
+        }
+        if (stop_) break;
+      }
+      absl::Status s = send_batch_();
+      ++done;
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        error_ = std::move(s);
+        break;
+      }
+    }
+    on_exit_();
+  }
+
+  std::function<absl::Status()> send_batch_;
+  std::function<void()> on_exit_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t requested_ = 0;
+  bool stop_ = false;
+  absl::Status error_;
+  std::thread thread_;
+};
+
+// The receiver's failure message, with the sender's error when it has one (it usually explains an
+// early end of stream).
+std::string Failure(const absl::Status& receiver, BatchSender& sender) {
+  const absl::Status s = sender.error();
+  return s.ok() ? receiver.ToString() : absl::StrCat(receiver.ToString(), "; sender: ", s.ToString());
+}
+
+// Sets the counters from the receiver's own clock over the whole measured loop.
+void SetRates(benchmark::State& state, uint64_t messages, size_t size, double seconds) {
+  if (seconds <= 0) return;
+  state.counters["msgs/s"] = static_cast<double>(messages) / seconds;
+  state.counters["bytes/s"] = static_cast<double>(messages * size) / seconds;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// ---- Upper bound: the same payload bytes, unframed ----
+
+void BM_Raw(benchmark::State& state, size_t size) {
+  absl::StatusOr<LoopbackPair> pair = MakeLoopbackPair();
+  if (!pair.ok()) {
+    state.SkipWithError(pair.status().ToString().c_str());
+    return;
+  }
+  std::string block;  // 64 KiB of back-to-back payloads (every size divides 64 KiB).
+  while (block.size() < kChunk) block += Payload(size);
+  const int send_fd = pair->sender.fd.get();
+  BatchSender sender(
+      [&]() -> absl::Status {
+        const absl::Time deadline = absl::Now() + kIoTimeout;
+        for (uint64_t sent = 0; sent < kBatchBytes; sent += kChunk) {
+          if (absl::Status s = WriteAll(send_fd, block, deadline); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      },
+      [&] { (void)ShutdownWrite(send_fd); });
+
+  std::vector<char> buffer(kChunk);
+  uint64_t batches = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    sender.Request();
+    const absl::Time deadline = absl::Now() + kIoTimeout;
+    uint64_t got = 0;
+    while (got < kBatchBytes) {
+      absl::StatusOr<size_t> n =
+          ReadSome(pair->receiver.fd.get(), absl::MakeSpan(buffer), deadline);
+      if (n.ok() && *n == 0) {
+        n = absl::DataLossError(absl::StrFormat("end of stream after %d of %d bytes", got,
+                                                kBatchBytes));
+      }
+      if (!n.ok()) {
+        state.SkipWithError(Failure(n.status(), sender).c_str());
+        break;
+      }
+      got += *n;
+    }
+    if (got < kBatchBytes) break;
+    benchmark::DoNotOptimize(buffer.data());
+    ++batches;
+  }
+  const double seconds = SecondsSince(t0);
+  pair->receiver.fd.reset();  // Unblocks a sender stuck on a full socket (error paths).
+  sender.Stop();
+  SetRates(state, batches * MessagesPerBatch(size), size, seconds);
+}
+
+// ---- Python's Socket Programming HOWTO, ported faithfully to POSIX ----
+
+// Blocking, Nagle on (as a Python socket.socket()), with kernel timeouts bounding each call.
+absl::Status MakeHowtoSocket(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+    return absl::ErrnoToStatus(errno, "fcntl");
+  }
+  const int off = 0;
+  if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &off, sizeof(off)) < 0) {
+    return absl::ErrnoToStatus(errno, "setsockopt(TCP_NODELAY)");
+  }
+  struct timeval tv;
+  tv.tv_sec = static_cast<time_t>(absl::ToInt64Seconds(kIoTimeout));
+  tv.tv_usec = 0;
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+    return absl::ErrnoToStatus(errno, "setsockopt(SO_SNDTIMEO/SO_RCVTIMEO)");
+  }
+  return absl::OkStatus();
+}
+
+constexpr int kHowtoHeader = 5;  // "%05d"
+
+// mysend: loop on send() until the whole message is out. MSG_NOSIGNAL: Python ignores SIGPIPE.
+absl::Status HowtoSend(int fd, const char* msg, size_t len) {
+  size_t total_sent = 0;
+  while (total_sent < len) {
+    const ssize_t sent = ::send(fd, msg + total_sent, len - total_sent, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0) return absl::ErrnoToStatus(errno, "send");
+    if (sent == 0) return absl::UnavailableError("socket connection broken");
+    total_sent += static_cast<size_t>(sent);
+  }
+  return absl::OkStatus();
+}
+
+// myreceive: loop on recv() until `len` bytes have arrived, at most 2048 per call (as the HOWTO).
+absl::Status HowtoReceive(int fd, char* buf, size_t len, size_t max_chunk) {
+  size_t bytes_recd = 0;
+  while (bytes_recd < len) {
+    const ssize_t chunk = ::recv(fd, buf + bytes_recd, std::min(len - bytes_recd, max_chunk), 0);
+    if (chunk < 0 && errno == EINTR) continue;
+    if (chunk < 0) return absl::ErrnoToStatus(errno, "recv");
+    if (chunk == 0) return absl::UnavailableError("socket connection broken");
+    bytes_recd += static_cast<size_t>(chunk);
+  }
+  return absl::OkStatus();
+}
+
+uint64_t HowtoMessagesPerBatch(size_t size) {
+  return std::min(kHowtoMaxMessages, MessagesPerBatch(size));
+}
+
+void BM_Howto(benchmark::State& state, size_t size) {
+  absl::StatusOr<LoopbackPair> pair = MakeLoopbackPair();
+  absl::Status setup = pair.status();
+  if (setup.ok()) setup = MakeHowtoSocket(pair->sender.fd.get());
+  if (setup.ok()) setup = MakeHowtoSocket(pair->receiver.fd.get());
+  if (!setup.ok()) {
+    state.SkipWithError(setup.ToString().c_str());
+    return;
+  }
+  const uint64_t per_batch = HowtoMessagesPerBatch(size);
+  const std::string payload = Payload(size);
+  const int send_fd = pair->sender.fd.get();
+  const int recv_fd = pair->receiver.fd.get();
+  BatchSender sender(
+      [&]() -> absl::Status {
+        std::string msg;
+        for (uint64_t i = 0; i < per_batch; ++i) {
+          // The message as the HOWTO's caller builds it: 5-digit length, then the payload.
+          msg.resize(kHowtoHeader + payload.size());
+          std::snprintf(&msg[0], kHowtoHeader + 1, "%05d", static_cast<int>(payload.size()));
+          std::memcpy(&msg[kHowtoHeader], payload.data(), payload.size());
+          if (absl::Status s = HowtoSend(send_fd, msg.data(), msg.size()); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      },
+      [&] { ::shutdown(send_fd, SHUT_WR); });
+
+  std::vector<char> buffer(99999);
+  uint64_t batches = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    sender.Request();
+    absl::Status s;
+    for (uint64_t i = 0; i < per_batch && s.ok(); ++i) {
+      char header[kHowtoHeader];
+      s = HowtoReceive(recv_fd, header, kHowtoHeader, kHowtoHeader);
+      if (!s.ok()) break;
+      size_t len = 0;
+      for (char c : header) {
+        if (c < '0' || c > '9') s = absl::InvalidArgumentError("HOWTO header: not 5 digits");
+        len = len * 10 + static_cast<size_t>(c - '0');
+      }
+      if (s.ok() && len != size) s = absl::InvalidArgumentError("HOWTO header: wrong length");
+      if (s.ok()) s = HowtoReceive(recv_fd, buffer.data(), len, 2048);
+    }
+    if (!s.ok()) {
+      state.SkipWithError(Failure(s, sender).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(buffer.data());
+    ++batches;
+  }
+  const double seconds = SecondsSince(t0);
+  pair->receiver.fd.reset();
+  sender.Stop();
+  SetRates(state, batches * per_batch, size, seconds);
+}
+
+// ---- framekit: FramedConnection::SendBatch / Receive ----
+
+void BM_Framekit(benchmark::State& state, std::string spec, size_t size) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
+  if (!framer.ok()) {
+    state.SkipWithError(framer.status().ToString().c_str());
+    return;
+  }
+  absl::StatusOr<LoopbackPair> pair = MakeLoopbackPair();
+  if (!pair.ok()) {
+    state.SkipWithError(pair.status().ToString().c_str());
+    return;
+  }
+  const uint64_t per_batch = MessagesPerBatch(size);
+  const size_t per_send = std::clamp<size_t>(kChunk / size, 1, kMaxFramesPerSend);
+  const std::string payload = Payload(size);
+  const std::vector<absl::string_view> payloads(per_send, payload);
+
+  FramedConnection out(std::move(pair->sender), **framer);
+  BatchSender sender(
+      [&]() -> absl::Status {
+        const absl::Time deadline = absl::Now() + kIoTimeout;
+        for (uint64_t sent = 0; sent < per_batch;) {
+          const size_t n = static_cast<size_t>(std::min<uint64_t>(per_send, per_batch - sent));
+          absl::Status s = out.SendBatch(absl::MakeConstSpan(payloads).first(n), deadline);
+          if (!s.ok()) return s;
+          sent += n;
+        }
+        return absl::OkStatus();
+      },
+      [&] { (void)out.ShutdownWrite(); });
+
+  std::optional<FramedConnection> in;
+  in.emplace(std::move(pair->receiver), **framer);
+  uint64_t batches = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) {
+    sender.Request();
+    const absl::Time deadline = absl::Now() + kIoTimeout;
+    absl::Status s;
+    for (uint64_t i = 0; i < per_batch; ++i) {
+      absl::StatusOr<std::optional<absl::string_view>> frame = in->Receive(deadline);
+      if (!frame.ok()) {
+        s = frame.status();
+      } else if (!frame->has_value()) {
+        s = absl::DataLossError(
+            absl::StrFormat("end of stream after %d of %d frames", i, per_batch));
+      } else if ((*frame)->size() != size) {
+        s = absl::DataLossError(absl::StrFormat("frame %d: %d bytes, expected %d", i,
+                                                (*frame)->size(), size));
+      }
+      if (!s.ok()) break;
+    }
+    if (!s.ok()) {
+      state.SkipWithError(Failure(s, sender).c_str());
+      break;
+    }
+    ++batches;
+  }
+  const double seconds = SecondsSince(t0);
+  in.reset();  // Unblocks a sender stuck on a full socket (error paths).
+  sender.Stop();
+  SetRates(state, batches * per_batch, size, seconds);
+}
+
+// ---- Registration, results, summary ----
+
+std::string RawName(size_t size) { return absl::StrCat("socket/raw/", size); }
+std::string HowtoName(size_t size) { return absl::StrCat("socket/howto/", size); }
+std::string FramekitName(absl::string_view spec, size_t size) {
+  return absl::StrCat("socket/framekit/", SpecFor(spec, size), "/", size);
+}
+
+struct Rates {
+  double msgs = 0;
+  double bytes = 0;
+};
+
+// Collects each benchmark's final runs (not the ramp-up ones) while printing as usual.
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  CollectingReporter()
+      : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
+      const auto msgs = run.counters.find("msgs/s");
+      const auto bytes = run.counters.find("bytes/s");
+      if (msgs == run.counters.end() || bytes == run.counters.end()) continue;
+      runs_[run.run_name.function_name].push_back(Rates{msgs->second, bytes->second});
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+
+  // The median run of `name` (by msgs/s), if it ran.
+  std::optional<Rates> Median(const std::string& name) const {
+    auto it = runs_.find(name);
+    if (it == runs_.end() || it->second.empty()) return std::nullopt;
+    std::vector<Rates> v = it->second;
+    std::sort(v.begin(), v.end(), [](const Rates& a, const Rates& b) { return a.msgs < b.msgs; });
+    return v[v.size() / 2];
+  }
+
+ private:
+  std::map<std::string, std::vector<Rates>> runs_;
+};
+
+std::string Human(double v) {
+  if (v >= 1e9) return absl::StrFormat("%.2f G", v / 1e9);
+  if (v >= 1e6) return absl::StrFormat("%.2f M", v / 1e6);
+  if (v >= 1e3) return absl::StrFormat("%.1f k", v / 1e3);
+  return absl::StrFormat("%.0f", v);
+}
+
+std::string LoadAverage() {
+  double a[3] = {0, 0, 0};
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (f == nullptr) return "?";
+  const int n = std::fscanf(f, "%lf %lf %lf", &a[0], &a[1], &a[2]);
+  std::fclose(f);
+  return n == 3 ? absl::StrFormat("%.2f %.2f %.2f", a[0], a[1], a[2]) : "?";
+}
+
+std::string SizeName(size_t size) {
+  return size >= 1024 ? absl::StrCat(size / 1024, " KiB") : absl::StrCat(size, " B");
+}
+
+// The Markdown summary: a table per size, then the targets.
+std::string Summary(const CollectingReporter& r, const std::string& load_before) {
+  std::string s = "\n# Loopback socket benchmark: summary\n\n";
+  char date[64];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  absl::StrAppend(&s, "Date: ", date, "; CPUs online: ", std::thread::hardware_concurrency(),
+                  "; load average before: ", load_before, ", after: ", LoadAverage(), "\n");
+  absl::StrAppend(&s, "MB = 10^6 bytes of payload; x raw = bytes/s / raw bytes/s; "
+                      "x HOWTO = msgs/s / HOWTO msgs/s.\n");
+  int met = 0, total = 0;
+  std::string targets;
+  auto check = [&](bool ok, const std::string& what) {
+    ++total;
+    met += ok;
+    absl::StrAppend(&targets, "| ", what, " | ", ok ? "met" : "**not met**", " |\n");
+    return ok ? "met" : "**not met**";
+  };
+  for (size_t size : kSizes) {
+    absl::StrAppend(&s, "\n## ", SizeName(size), " payloads\n\n",
+                    "| method | msgs/s | MB/s | x raw | x HOWTO | targets |\n"
+                    "|---|---:|---:|---:|---:|---|\n");
+    const std::optional<Rates> raw = r.Median(RawName(size));
+    const std::optional<Rates> howto = r.Median(HowtoName(size));
+    auto row = [&](const std::string& method, const std::optional<Rates>& v,
+                   const std::string& notes) {
+      if (!v) {
+        absl::StrAppend(&s, "| ", method, " | (no result) | | | | |\n");
+        return;
+      }
+      absl::StrAppend(&s, "| ", method, " | ", Human(v->msgs), " | ",
+                      absl::StrFormat("%.0f", v->bytes / 1e6), " | ",
+                      raw ? absl::StrFormat("%.2f", v->bytes / raw->bytes) : "?", " | ",
+                      howto ? absl::StrFormat("%.1f", v->msgs / howto->msgs) : "?", " | ", notes,
+                      " |\n");
+    };
+    row("raw 64 KiB writes (upper bound)", raw, "");
+    row("HOWTO port (%05d, send/recv per message)", howto, "");
+    for (const char* spec : kFramerSpecs) {
+      const std::string full = SpecFor(spec, size);
+      const std::optional<Rates> v = r.Median(FramekitName(spec, size));
+      std::string notes;
+      if (v && size == 16) {
+        const bool m40 = v->msgs >= 40e6;
+        const bool x50 = howto && v->msgs >= 50 * howto->msgs;
+        absl::StrAppend(&notes, ">= 40M msgs/s: ",
+                        check(m40, absl::StrCat("framekit ", full, " at 16 B: >= 40M msgs/s (",
+                                                Human(v->msgs), ")")));
+        absl::StrAppend(
+            &notes, "; >= 50x HOWTO: ",
+            check(x50, absl::StrCat("framekit ", full, " at 16 B: >= 50x HOWTO (",
+                                    howto ? absl::StrFormat("%.1fx", v->msgs / howto->msgs) : "?",
+                                    ")")));
+      }
+      if (v && (size == 4096 || size == 65536)) {
+        const bool x09 = raw && v->bytes >= 0.9 * raw->bytes;
+        absl::StrAppend(
+            &notes, ">= 0.9x raw: ",
+            check(x09, absl::StrCat("framekit ", full, " at ", SizeName(size), ": >= 0.9x raw (",
+                                    raw ? absl::StrFormat("%.2fx", v->bytes / raw->bytes) : "?",
+                                    ")")));
+      }
+      if (!v && (size == 16 || size == 4096 || size == 65536)) {
+        check(false, absl::StrCat("framekit ", full, " at ", SizeName(size), ": no result"));
+      }
+      row(absl::StrCat("framekit `", full, "`"), v, notes);
+    }
+  }
+  absl::StrAppend(&s, "\n## Targets: ", met, " of ", total, " met\n\n| target | result |\n|---|---|\n",
+                  targets);
+  return s;
+}
+
+void Register() {
+  for (size_t size : kSizes) {
+    // Baselines first, next to the framers they are compared with.
+    benchmark::RegisterBenchmark(RawName(size).c_str(), BM_Raw, size)->UseRealTime();
+    benchmark::RegisterBenchmark(HowtoName(size).c_str(), BM_Howto, size)->UseRealTime();
+    for (const char* spec : kFramerSpecs) {
+      benchmark::RegisterBenchmark(FramekitName(spec, size).c_str(), BM_Framekit,
+                                   SpecFor(spec, size), size)
+          ->UseRealTime();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace framekit
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  framekit::Register();
+  const std::string load_before = framekit::LoadAverage();
+  framekit::CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  std::fputs(framekit::Summary(reporter, load_before).c_str(), stdout);
+  return 0;
+}
