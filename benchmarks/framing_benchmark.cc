@@ -11,13 +11,16 @@
 // would; the spec string picks the configuration.
 //
 //   bazel run -c opt //benchmarks:framing_benchmark -- --benchmark_counters_tabular=true
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
 #include "framekit/framing/ascii_length_framer.h"
 #include "framekit/framing/delimiter_framer.h"
@@ -192,6 +195,72 @@ void RegisterFramer(const std::string& spec) {
 BENCHMARK(BM_Memcpy)->Apply(Sizes);
 BENCHMARK(BM_MemchrLines)->Apply(Sizes);
 
+// Prints the usual console output, then a summary: per framer and size, frames/s for encode and
+// ready decode, and streamed decode as a ratio to memcpy of the same bytes (memchr for delimiter).
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+      Result& r = results_[run.benchmark_name()];
+      auto frames = run.counters.find("frames/s");
+      if (frames != run.counters.end()) r.frames_per_second = frames->second.value;
+      auto bytes = run.counters.find("bytes_per_second");
+      if (bytes != run.counters.end()) r.bytes_per_second = bytes->second.value;
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\n## Summary (ratios against baselines from this run)\n\n");
+    std::printf("| framer | payload | encode Mframes/s | decode (ready) Mframes/s | "
+                "streamed decode GB/s | streamed / memcpy | decode / memchr split |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (const std::string& spec : specs_) {
+      for (int size : {16, 256, 4096, 65536}) {
+        const std::string s = spec == "fixed" ? absl::StrCat("fixed:size=", size) : spec;
+        const Result enc = Get(absl::StrCat("BM_Encode/", s, "/", size));
+        const Result ready = Get(absl::StrCat("BM_DecodeReady/", s, "/", size));
+        const Result stream = Get(absl::StrCat("BM_DecodeStream/", s, "/", size));
+        const Result memcpy_base = Get(absl::StrCat("BM_Memcpy/", size));
+        const Result memchr_base = Get(absl::StrCat("BM_MemchrLines/", size));
+        if (stream.bytes_per_second == 0) continue;
+        std::string memchr_ratio = "";
+        if (spec == "delimiter" && memchr_base.frames_per_second > 0) {
+          memchr_ratio = absl::StrFormat("%.2fx", ready.frames_per_second /
+                                                      memchr_base.frames_per_second);
+        }
+        std::printf("| %s | %d | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(), size,
+                    enc.frames_per_second / 1e6, ready.frames_per_second / 1e6,
+                    stream.bytes_per_second / 1e9,
+                    memcpy_base.bytes_per_second > 0
+                        ? stream.bytes_per_second / memcpy_base.bytes_per_second
+                        : 0.0,
+                    memchr_ratio.c_str());
+      }
+    }
+    std::fflush(stdout);
+  }
+
+  void AddSpec(std::string spec) { specs_.push_back(std::move(spec)); }
+
+ private:
+  struct Result {
+    double frames_per_second = 0;
+    double bytes_per_second = 0;
+  };
+  // Console names of registered benchmarks with an Arg() carry "/N"; the ones from
+  // RegisterFramer(...)->Apply() do too.
+  Result Get(const std::string& name) const {
+    auto it = results_.find(name);
+    return it == results_.end() ? Result() : it->second;
+  }
+
+  std::map<std::string, Result> results_;
+  std::vector<std::string> specs_;
+};
+
 }  // namespace
 }  // namespace framekit
 
@@ -214,7 +283,12 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
+  SummaryReporter reporter;
+  for (const char* spec : {"length:width=4", "length:width=varint", "delimiter", "ascii:digits=5",
+                           "netstring", "fixed"}) {
+    reporter.AddSpec(spec);
+  }
+  benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
 }
