@@ -5,8 +5,10 @@
 // takes 1-4 bytes, little-endian. Why a fourth codec: it sits between varint and binary. Sizes
 // are nearly varint's for small values (1.25 bytes a value at best vs 1), but the decoder learns
 // all four lengths from one byte instead of testing a continuation bit in every byte, so it
-// decodes with a table-free, branch-light loop of masked 4-byte loads; for 32-bit data (ids,
-// deltas, counts) it is the usual choice when decode speed matters more than the last byte.
+// decodes four values with four masked 4-byte loads and no data-dependent branch; for 32-bit
+// data (ids, deltas, counts) it is the usual choice when decode speed matters more than the last
+// byte. (A 64-bit variant needs 3-bit lengths, so two values per tag byte, and loses most of
+// the advantage; 64-bit data should use varint.)
 //
 //   groupvarint of {1, 300, 70000, 2^32-1}
 //   tag = (0) | (1 << 2) | (2 << 4) | (3 << 6) = E4       lengths 1, 2, 3, 4 (first value in the
