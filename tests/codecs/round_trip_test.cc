@@ -167,7 +167,7 @@ TEST_P(AllCodecs, EncodingsConcatenate) {
   EXPECT_EQ(*DecodeU(*codec, *EncodeU(*codec, a) + *EncodeU(*codec, b)), ab);
 }
 
-TEST_P(AllCodecs, RefusesEmptyOrGarbageTailWithoutTouchingOutput) {
+TEST_P(AllCodecs, RefusesStrayTrailingByte) {
   auto codec = MustMake(GetParam());
   const std::string good = *EncodeU(*codec, {1, 2, 3, 4});
   // A stray 0xFF after these values is never valid: not a multiple of the width, not a digit, a
