@@ -1,0 +1,172 @@
+// framekit/tools/framecat/framecat_main.cc
+//
+// framecat: netcat for framed protocols. Parses the flags, builds the framer (--framer or
+// --framer_config, the MakeFramer grammar), then runs one of:
+//
+//   framecat --listen=HOST:PORT --echo      echo server (server.h)
+//   framecat --listen=HOST:PORT             print server: each received frame on stdout, one a line
+//   framecat --connect=HOST:PORT            client: stdin lines out as frames, replies printed
+//   --unix=PATH in place of HOST:PORT: a server with --serve or --echo, a client otherwise
+//   (--listen and --connect also take a Unix path, "/..." or "./...", or an abstract "@name").
+//
+// Servers announce "framecat: listening on ADDRESS (SPEC, MODE)" on stderr once ready (port 0 picks
+// a free port: read it there). Exit status: 0 on success (a server stopped by SIGINT/SIGTERM
+// included), 1 on a runtime failure, 2 on bad flags.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "framekit/framing/framer.h"
+#include "framekit/framing/framer_spec.h"
+#include "framekit/tools/framecat/client.h"
+#include "framekit/tools/framecat/server.h"
+#include "framekit/transport/listener.h"
+#include "framekit/transport/tcp.h"
+#include "framekit/transport/unix_socket.h"
+
+ABSL_FLAG(std::string, framer, "delimiter",
+          "Framer spec, as MakeFramer takes it: KIND[:KEY=VALUE,...], e.g. delimiter, "
+          "delimiter:delim=\\r\\n, fixed:size=8,pad=0x20, length:width=4, length:width=varint, "
+          "ascii:digits=5, netstring, netstring:max=64KiB.");
+ABSL_FLAG(std::string, framer_config, "",
+          "Read the framer from this config file instead (one KEY = VALUE per line, kind = KIND "
+          "among them). Not together with --framer.");
+ABSL_FLAG(std::string, listen, "",
+          "Serve on HOST:PORT (port 0 picks a free port; the address is printed on stderr as "
+          "'framecat: listening on ADDRESS'). Without --echo, prints each received frame.");
+ABSL_FLAG(std::string, connect, "",
+          "Connect to HOST:PORT, send each stdin line as one frame (the newline stripped), print "
+          "each frame that comes back; at the end of stdin half-close and print until the server "
+          "closes.");
+ABSL_FLAG(std::string, unix, "",
+          "Unix-domain socket PATH (or @NAME, abstract) in place of a TCP address: serves on it "
+          "with --serve or --echo, connects to it otherwise.");
+ABSL_FLAG(bool, serve, false, "With --unix: serve on PATH rather than connect to it.");
+ABSL_FLAG(bool, echo, false,
+          "Server: echo each frame back, re-encoded with the same framer, instead of printing it.");
+ABSL_FLAG(bool, hex, false, "Print frames as hex digits (for binary payloads), one frame a line.");
+ABSL_FLAG(int64_t, max_output_bytes, 4 << 20,
+          "Echo server: most bytes of echoes queued for one connection; a client that does not "
+          "read and goes past it is dropped (and logged).");
+ABSL_FLAG(int64_t, max_connections, 0,
+          "Server: most connections served at once (more wait in the kernel's backlog); 0 for no "
+          "limit.");
+ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(10),
+          "Client: how long to keep trying to connect.");
+
+namespace framekit {
+namespace framecat {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int Usage(absl::string_view message) {
+  std::fprintf(stderr, "framecat: %.*s (see --help)\n", static_cast<int>(message.size()),
+               message.data());
+  return kExitUsage;
+}
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "framecat: %s\n", status.ToString().c_str());
+  return kExitFailure;
+}
+
+bool IsUnixAddress(absl::string_view address) {
+  return absl::StartsWith(address, "/") || absl::StartsWith(address, ".") ||
+         absl::StartsWith(address, "@");
+}
+
+absl::StatusOr<Listener> Listen(absl::string_view address, bool unix_socket) {
+  return unix_socket ? ListenUnix(address) : ListenTcp(address);
+}
+
+absl::StatusOr<ConnectedSocket> Connect(absl::string_view address, bool unix_socket,
+                                        absl::Time deadline) {
+  return unix_socket ? ConnectUnix(address, deadline) : ConnectTcp(address, deadline);
+}
+
+int Main(int argc, char** argv) {
+  absl::FlagsUsageConfig config;
+  // --help lists every flag of this tool (they live in this directory).
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "tools/framecat/");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
+  absl::SetProgramUsageMessage(
+      "netcat for framed protocols.\n"
+      "  framecat --listen=HOST:PORT --echo [--framer=SPEC]   echo server\n"
+      "  framecat --listen=HOST:PORT [--hex]                  print each received frame\n"
+      "  framecat --connect=HOST:PORT [--hex]                 stdin lines as frames, print replies\n"
+      "  framecat --unix=PATH [--serve|--echo] ...            the same over a Unix socket\n"
+      "A client sending a bad frame is closed without a reply and logged on stderr as\n"
+      "'framecat: closing PEER: REASON'. SIGINT/SIGTERM stop a server cleanly (exit 0).");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) return Usage(absl::StrCat("unexpected argument '", rest[1], "'"));
+
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const std::string connect = absl::GetFlag(FLAGS_connect);
+  const std::string unix_path = absl::GetFlag(FLAGS_unix);
+  const bool echo = absl::GetFlag(FLAGS_echo);
+  if ((!listen.empty()) + (!connect.empty()) + (!unix_path.empty()) != 1) {
+    return Usage("give exactly one of --listen, --connect or --unix");
+  }
+  if (absl::GetFlag(FLAGS_serve) && unix_path.empty()) return Usage("--serve goes with --unix");
+  const bool serve = !listen.empty() || (!unix_path.empty() && (absl::GetFlag(FLAGS_serve) || echo));
+  if (echo && !serve) return Usage("--echo is for servers (--listen, or --unix with --serve)");
+  const int64_t max_output = absl::GetFlag(FLAGS_max_output_bytes);
+  if (max_output < 1) return Usage("--max_output_bytes must be at least 1");
+  const int64_t max_connections = absl::GetFlag(FLAGS_max_connections);
+  if (max_connections < 0) return Usage("--max_connections must not be negative");
+
+  absl::StatusOr<std::unique_ptr<Framer>> framer;
+  const std::string framer_config = absl::GetFlag(FLAGS_framer_config);
+  if (!framer_config.empty()) {
+    if (absl::GetFlag(FLAGS_framer) != "delimiter") {
+      return Usage("give --framer or --framer_config, not both");
+    }
+    framer = MakeFramerFromConfigFile(framer_config);
+  } else {
+    framer = MakeFramer(absl::GetFlag(FLAGS_framer));
+  }
+  if (!framer.ok()) return Usage(framer.status().ToString());
+
+  const std::string address = !unix_path.empty() ? unix_path : serve ? listen : connect;
+  const bool unix_socket = !unix_path.empty() || IsUnixAddress(address);
+  if (serve) {
+    absl::StatusOr<Listener> listener = Listen(address, unix_socket);
+    if (!listener.ok()) return Fail(listener.status());
+    ServerOptions options;
+    options.echo = echo;
+    options.hex = absl::GetFlag(FLAGS_hex);
+    options.max_output_bytes = static_cast<size_t>(max_output);
+    options.max_connections = static_cast<size_t>(max_connections);
+    absl::Status s = RunServer(std::move(*listener), **framer, options);
+    return s.ok() ? 0 : Fail(s);
+  }
+  absl::StatusOr<ConnectedSocket> socket =
+      Connect(address, unix_socket, absl::Now() + absl::GetFlag(FLAGS_connect_timeout));
+  if (!socket.ok()) return Fail(socket.status());
+  ClientOptions options;
+  options.hex = absl::GetFlag(FLAGS_hex);
+  absl::Status s = RunClient(std::move(*socket), **framer, options);
+  return s.ok() ? 0 : Fail(s);
+}
+
+}  // namespace
+}  // namespace framecat
+}  // namespace framekit
+
+int main(int argc, char** argv) { return framekit::framecat::Main(argc, argv); }
