@@ -1,0 +1,772 @@
+#include "framekit/transport/framed_connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "framekit/framing/framer_spec.h"
+#include "framekit/transport/errors.h"
+#include "framekit/transport/listener.h"
+#include "framekit/transport/poller.h"
+#include "framekit/transport/stream_io.h"
+#include "framekit/transport/tcp.h"
+#include "framekit/transport/testing/faulty_stream.h"
+#include "framekit/transport/unix_socket.h"
+#include "gtest/gtest.h"
+#include "tests/transport/test_util.h"
+
+namespace framekit {
+namespace {
+
+using ::framekit::testing::LongDeadline;
+using ::framekit::testing::RandomBytes;
+using ::framekit::testing::ReadAll;
+
+std::unique_ptr<Framer> MakeFramerOrDie(absl::string_view spec) {
+  absl::StatusOr<std::unique_ptr<Framer>> f = MakeFramer(spec);
+  EXPECT_TRUE(f.ok()) << spec << ": " << f.status();
+  return f.ok() ? *std::move(f) : nullptr;
+}
+
+// Two connected sockets, `a` and `b`, with the name each has for the other.
+struct Pair {
+  SocketFd a, b;
+  std::string a_peer = "pair-b", b_peer = "pair-a";
+};
+
+enum class Kind { kSocketPair, kUnix, kTcp };
+
+std::string KindName(Kind k) {
+  switch (k) {
+    case Kind::kSocketPair:
+      return "SocketPair";
+    case Kind::kUnix:
+      return "Unix";
+    case Kind::kTcp:
+      return "Tcp";
+  }
+  return "?";
+}
+
+Pair MakeConnected(Kind kind) {
+  Pair p;
+  if (kind == Kind::kSocketPair) {
+    absl::StatusOr<std::pair<SocketFd, SocketFd>> sp = SocketPair();
+    EXPECT_TRUE(sp.ok()) << sp.status();
+    if (!sp.ok()) return p;
+    p.a = std::move(sp->first);
+    p.b = std::move(sp->second);
+    return p;
+  }
+  static std::atomic<int> counter{0};
+  absl::StatusOr<Listener> l =
+      kind == Kind::kTcp
+          ? ListenTcp("127.0.0.1:0")
+          : ListenUnix(absl::StrCat("@framekit-framed-connection-test-", ::getpid(), "-", ++counter));
+  EXPECT_TRUE(l.ok()) << l.status();
+  if (!l.ok()) return p;
+  std::string where = l->local_address().ToString();
+  absl::StatusOr<ConnectedSocket> c =
+      kind == Kind::kTcp ? ConnectTcp(where, LongDeadline()) : ConnectUnix(where, LongDeadline());
+  EXPECT_TRUE(c.ok()) << c.status();
+  if (!c.ok()) return p;
+  absl::StatusOr<ConnectedSocket> s = Accept(*l, LongDeadline());
+  EXPECT_TRUE(s.ok()) << s.status();
+  if (!s.ok()) return p;
+  p.a = std::move(c->fd);
+  p.a_peer = c->peer.ToString();
+  p.b = std::move(s->fd);
+  p.b_peer = kind == Kind::kTcp ? s->peer.ToString() : "unix-client";
+  return p;
+}
+
+// Random payloads the framer of `spec` accepts: exact size for "fixed", no '\n' for "delimiter",
+// empty ones included wherever allowed.
+std::vector<std::string> PayloadsFor(absl::string_view spec, size_t count, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < count; ++i) {
+    size_t size;
+    if (absl::StartsWith(spec, "fixed")) {
+      size = 64;
+    } else if (rng() % 10 == 0) {
+      size = 0;
+    } else if (rng() % 10 == 0) {
+      size = 512 + rng() % 8000;  // by reference in SendBatch
+    } else {
+      size = rng() % 600;
+    }
+    std::string p = RandomBytes(size, rng());
+    if (absl::StartsWith(spec, "delimiter")) {
+      for (char& c : p) c = static_cast<char>('a' + static_cast<unsigned char>(c) % 26);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Receives until a clean end of stream; fails the test on any error.
+std::vector<std::string> ReceiveAll(FramedConnection& conn) {
+  std::vector<std::string> got;
+  for (;;) {
+    absl::StatusOr<std::optional<absl::string_view>> f = conn.Receive(LongDeadline());
+    EXPECT_TRUE(f.ok()) << f.status();
+    if (!f.ok() || !f->has_value()) return got;
+    got.emplace_back(**f);
+  }
+}
+
+// ---- Fault injection: every framer kind, both directions cut, interrupted and refused ----
+
+class FramedConnectionFaults : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(FramedConnectionFaults, EveryFrameArrivesIntactAndInOrderThroughShortOpsEintrEagain) {
+  const std::string spec = GetParam();
+  std::unique_ptr<Framer> framer = MakeFramerOrDie(spec);
+  ASSERT_NE(framer, nullptr);
+  Pair p = MakeConnected(Kind::kSocketPair);
+  const std::vector<std::string> payloads = PayloadsFor(spec, 1500, 11);
+
+  FaultyIo writer_faults(FaultyIo::Options{/*seed=*/3});
+  FaultyIo reader_faults(FaultyIo::Options{/*seed=*/4});
+  FramedConnectionOptions wo, ro;
+  wo.io_ops = &writer_faults.ops();
+  ro.io_ops = &reader_faults.ops();
+  ro.read_size = 4096;
+  FramedConnection writer(std::move(p.a), p.a_peer, *framer, wo);
+  FramedConnection reader(std::move(p.b), p.b_peer, *framer, ro);
+
+  absl::Status write_status;
+  std::thread t([&] {
+    // Alternate single sends and batches of varying length, so both paths meet the faults.
+    std::mt19937_64 rng(5);
+    size_t i = 0;
+    while (i < payloads.size() && write_status.ok()) {
+      if (rng() % 3 == 0) {
+        write_status = writer.Send(payloads[i++], LongDeadline());
+        continue;
+      }
+      size_t n = std::min<size_t>(1 + rng() % 100, payloads.size() - i);
+      std::vector<absl::string_view> batch(payloads.begin() + i, payloads.begin() + i + n);
+      write_status = writer.SendBatch(batch, LongDeadline());
+      i += n;
+    }
+    if (write_status.ok()) write_status = writer.ShutdownWrite();
+  });
+  std::vector<std::string> got = ReceiveAll(reader);
+  t.join();
+  ASSERT_TRUE(write_status.ok()) << write_status;
+  ASSERT_EQ(got.size(), payloads.size());
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], payloads[i]) << "frame " << i;
+
+  for (const FaultyIo* f : {&writer_faults, &reader_faults}) {
+    FaultyIo::Stats s = f->stats();
+    EXPECT_GT(s.shortened, 10u);
+    EXPECT_GT(s.injected_eintr, 0u);
+    EXPECT_GT(s.injected_eagain, 0u);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFramerKinds, FramedConnectionFaults,
+                         ::testing::Values("delimiter", "fixed:size=64", "length:width=4",
+                                           "length:width=varint", "ascii:digits=5", "netstring"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name;
+                           for (const char* c = info.param; *c; ++c) {
+                             if (std::isalnum(static_cast<unsigned char>(*c))) name += *c;
+                           }
+                           return name;
+                         });
+
+// ---- Every transport: socketpair, Unix socket, loopback TCP ----
+
+class FramedConnectionTransports : public ::testing::TestWithParam<Kind> {};
+
+TEST_P(FramedConnectionTransports, SendSendBatchAndReceiveRoundTripBothWays) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(GetParam());
+  ASSERT_TRUE(p.a.valid() && p.b.valid());
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  EXPECT_EQ(a.peer(), p.a_peer);
+  EXPECT_EQ(&a.framer(), framer.get());
+
+  FK_ASSERT_OK(a.Send("ping", LongDeadline()));
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(f->has_value());
+  EXPECT_EQ(**f, "ping");
+
+  std::vector<absl::string_view> batch = {"one", "", "three"};
+  FK_ASSERT_OK(b.SendBatch(batch, LongDeadline()));
+  FK_ASSERT_OK(b.ShutdownWrite());
+  EXPECT_EQ(ReceiveAll(a), std::vector<std::string>({"one", "", "three"}));
+  EXPECT_EQ(a.decoder().stream_offset(), 3 * 4 + 3 + 0 + 5u);
+}
+
+TEST_P(FramedConnectionTransports, ConnectedSocketConstructorNamesThePeer) {
+  if (GetParam() == Kind::kSocketPair) GTEST_SKIP() << "no address";
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(GetParam());
+  ConnectedSocket cs;
+  cs.fd = std::move(p.a);
+  absl::StatusOr<SocketAddress> peer = SocketAddress::PeerOf(cs.fd.get());
+  ASSERT_TRUE(peer.ok()) << peer.status();
+  cs.peer = *peer;
+  FramedConnection a(std::move(cs), *framer);
+  EXPECT_EQ(a.peer(), peer->ToString());
+  FK_ASSERT_OK(a.Send("x", LongDeadline()));
+  absl::StatusOr<std::string> raw = ReadAll(p.b.get(), LongDeadline(), {}, 4);
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  EXPECT_EQ(*raw, "1:x,");
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, FramedConnectionTransports,
+                         ::testing::Values(Kind::kSocketPair, Kind::kUnix, Kind::kTcp),
+                         [](const ::testing::TestParamInfo<Kind>& info) {
+                           return KindName(info.param);
+                         });
+
+// ---- Many small frames, one large frame ----
+
+TEST(FramedConnection, ThousandSmallFramesInOneSendBatchAllReceivedOverTcp) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 1000; ++i) payloads.push_back(RandomBytes(16, i));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  std::thread t([&] {
+    FK_EXPECT_OK(a.SendBatch(views, LongDeadline()));
+    FK_EXPECT_OK(a.ShutdownWrite());
+  });
+  std::vector<std::string> got = ReceiveAll(b);
+  t.join();
+  EXPECT_EQ(got, payloads);
+}
+
+TEST(FramedConnection, ThousandFramesInOneRawWriteAllAllReceived) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=varint");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> payloads;
+  std::string wire;
+  for (int i = 0; i < 1000; ++i) {
+    payloads.push_back(RandomBytes(i % 200, i));
+    FK_ASSERT_OK(framer->Encode(payloads.back(), &wire));
+  }
+  std::thread t([&] {
+    FK_EXPECT_OK(WriteAll(p.a.get(), wire, LongDeadline()));
+    FK_EXPECT_OK(ShutdownWrite(p.a.get()));
+  });
+  std::vector<std::string> got = ReceiveAll(b);
+  t.join();
+  EXPECT_EQ(got, payloads);
+}
+
+// Many frames arriving together are cut from a few large reads, not one read per header.
+TEST(FramedConnection, ReceiveReadsReadSizeChunksNotOneReadPerFrame) {
+  struct Counter {
+    std::atomic<int> reads{0};
+  };
+  static Counter counter;
+  counter.reads = 0;
+  IoOps ops = DefaultIoOps();
+  ops.read = [](void*, int fd, void* buf, size_t n) {
+    ++counter.reads;
+    return DefaultIoOps().read(nullptr, fd, buf, n);
+  };
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=2");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.io_ops = &ops;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer, o);
+  std::vector<std::string> payloads(1000, std::string(16, 'x'));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  FK_ASSERT_OK(a.SendBatch(views, LongDeadline()));  // 18 KB: fits the socket buffer
+  FK_ASSERT_OK(a.ShutdownWrite());
+  EXPECT_EQ(ReceiveAll(b).size(), 1000u);
+  EXPECT_LE(counter.reads.load(), 4);  // one 18 KB read (maybe split by the kernel) and EOF
+}
+
+TEST(FramedConnection, SixteenMibFrameOverLoopbackTcp) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=32MiB");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  const std::string big = RandomBytes(16 << 20, 99);
+  std::optional<std::string> got;
+  absl::Status read_status;
+  std::thread reader([&] {
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    if (!f.ok()) {
+      read_status = f.status();
+    } else if (f->has_value()) {
+      got = std::string(**f);
+    }
+  });
+  FK_EXPECT_OK(a.Send(big, LongDeadline()));
+  reader.join();
+  ASSERT_TRUE(read_status.ok()) << read_status;
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->size(), big.size());
+  EXPECT_TRUE(*got == big) << "bytes differ";
+}
+
+TEST(FramedConnection, ReadSizeOfOneStillDeliversEveryFrame) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.read_size = 1;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer, o);
+  std::vector<absl::string_view> batch = {"hello", "", "world"};
+  FK_ASSERT_OK(a.SendBatch(batch, LongDeadline()));
+  FK_ASSERT_OK(a.ShutdownWrite());
+  EXPECT_EQ(ReceiveAll(b), std::vector<std::string>({"hello", "", "world"}));
+}
+
+// ---- Ends of stream ----
+
+// Writes `bytes` raw, closes the writing socket, and returns what Receive makes of the stream
+// after the frames that were complete.
+absl::Status ReceiveAfterPeerCloses(absl::string_view spec, absl::string_view bytes,
+                                    int complete_frames) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie(spec);
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  FK_EXPECT_OK(WriteAll(p.a.get(), bytes, LongDeadline()));
+  p.a.reset();
+  for (int i = 0; i < complete_frames; ++i) {
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    EXPECT_TRUE(f.ok() && f->has_value()) << "frame " << i;
+  }
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  if (!f.ok()) return f.status();
+  if (f->has_value()) return absl::InternalError("unexpected frame");
+  return absl::OkStatus();
+}
+
+TEST(FramedConnection, PeerClosingMidHeaderIsDataLoss) {
+  absl::Status s = ReceiveAfterPeerCloses("length:width=4", std::string("\0\0\0\2hi\0\0", 8), 1);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+}
+
+TEST(FramedConnection, PeerClosingMidPayloadIsDataLoss) {
+  absl::Status s =
+      ReceiveAfterPeerCloses("length:width=4", std::string("\0\0\0\2hi\0\0\0\5abc", 12), 1);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  s = ReceiveAfterPeerCloses("delimiter", "line\npartial", 1);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+}
+
+TEST(FramedConnection, CleanCloseBetweenFramesIsNulloptEveryTime) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  FK_ASSERT_OK(WriteAll(p.a.get(), "2:hi,0:,", LongDeadline()));
+  p.a.reset();
+  EXPECT_EQ(ReceiveAll(b), std::vector<std::string>({"hi", ""}));
+  for (int i = 0; i < 2; ++i) {  // and stays there
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_FALSE(f->has_value());
+  }
+}
+
+void ExpectSendToClosedPeerFails(Kind kind) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(kind);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  p.b.reset();
+  // TCP may take the first write into the buffer before the RST comes back; the next one fails.
+  const std::string chunk(64 * 1024, 'x');
+  absl::Status s;
+  for (int i = 0; i < 100 && s.ok(); ++i) s = a.Send(chunk, LongDeadline());
+  EXPECT_TRUE(IsPeerGone(s)) << s;
+  std::vector<absl::string_view> batch = {chunk, "y"};
+  s = a.SendBatch(batch, LongDeadline());
+  EXPECT_TRUE(IsPeerGone(s)) << s;  // and the process is still alive: no SIGPIPE
+}
+
+TEST(FramedConnection, SendToClosedPeerIsPeerGoneOverSocketPair) {
+  ExpectSendToClosedPeerFails(Kind::kSocketPair);
+}
+TEST(FramedConnection, SendToClosedPeerIsPeerGoneOverTcp) { ExpectSendToClosedPeerFails(Kind::kTcp); }
+
+TEST(FramedConnection, ReceiveDeadlineExceededWhenNothingArrives) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  absl::Time start = absl::Now();
+  absl::StatusOr<std::optional<absl::string_view>> f =
+      b.Receive(absl::Now() + absl::Milliseconds(50));
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kDeadlineExceeded) << f.status();
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(50));
+  // Half a frame is no better; the bytes that did arrive stay buffered for the next call.
+  FK_ASSERT_OK(WriteAll(p.a.get(), std::string("\0\0\0\3a", 5), LongDeadline()));
+  f = b.Receive(absl::Now() + absl::Milliseconds(50));
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kDeadlineExceeded) << f.status();
+  FK_ASSERT_OK(WriteAll(p.a.get(), "bc", LongDeadline()));
+  f = b.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(f->has_value());
+  EXPECT_EQ(**f, "abc");
+}
+
+// ---- Bad frames and refused payloads ----
+
+TEST(FramedConnection, BadFrameIsTheDecodersError) {
+  struct Case {
+    const char* spec;
+    std::string wire;
+    absl::StatusCode code;
+  };
+  const Case cases[] = {
+      {"netstring", "01:a,", absl::StatusCode::kInvalidArgument},     // leading zero
+      {"netstring", "1:ab", absl::StatusCode::kInvalidArgument},      // missing comma
+      {"ascii:digits=5", "00x01", absl::StatusCode::kInvalidArgument},  // non-digit
+      {"length:width=4,max=16", std::string("\0\0\0\x64", 4), absl::StatusCode::kResourceExhausted},
+      {"delimiter:max=4", "toolong\n", absl::StatusCode::kResourceExhausted},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.spec);
+    std::unique_ptr<Framer> framer = MakeFramerOrDie(c.spec);
+    Pair p = MakeConnected(Kind::kSocketPair);
+    FramedConnection b(std::move(p.b), p.b_peer, *framer);
+    FK_ASSERT_OK(WriteAll(p.a.get(), c.wire, LongDeadline()));
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    EXPECT_EQ(f.status().code(), c.code) << f.status();
+    EXPECT_TRUE(b.decoder().failed());
+  }
+}
+
+// Nothing is readable on `fd` right now.
+void ExpectNothingWritten(int fd) {
+  char c;
+  absl::StatusOr<size_t> n = ReadSome(fd, absl::MakeSpan(&c, 1), absl::InfinitePast());
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kDeadlineExceeded) << n.status();
+}
+
+TEST(FramedConnection, SendBatchRefusingOneFrameWritesNothing) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  std::vector<absl::string_view> batch = {"ok", "ok too", "far too long", "ok"};
+  absl::Status s = a.SendBatch(batch, LongDeadline());
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  s = a.Send("far too long", LongDeadline());
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  ExpectNothingWritten(p.b.get());
+  FK_EXPECT_OK(a.SendBatch({}, LongDeadline()));
+  ExpectNothingWritten(p.b.get());
+}
+
+// ---- SendBatch: copied or by reference, the same bytes ----
+
+std::string WireOfSendBatch(const Framer& framer, size_t copy_threshold,
+                            const std::vector<absl::string_view>& payloads) {
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.copy_threshold = copy_threshold;
+  FramedConnection a(std::move(p.a), p.a_peer, framer, o);
+  std::string wire;
+  std::thread t([&] { wire = *ReadAll(p.b.get(), LongDeadline()); });
+  FK_EXPECT_OK(a.SendBatch(payloads, LongDeadline()));
+  FK_EXPECT_OK(a.ShutdownWrite());
+  t.join();
+  return wire;
+}
+
+TEST(FramedConnection, SendBatchCopyThresholdZeroAndDefaultGiveIdenticalBytes) {
+  for (const char* spec : {"length:width=4", "delimiter:delim=\\r\\n", "netstring",
+                           "ascii:digits=5", "length:width=varint"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = MakeFramerOrDie(spec);
+    std::vector<std::string> storage;
+    for (size_t n : {0, 1, 16, 511, 512, 513, 4000, 0, 3, 70000, 2, 2}) {
+      storage.push_back(std::string(n, static_cast<char>('a' + storage.size())));
+    }
+    std::vector<absl::string_view> payloads(storage.begin(), storage.end());
+    std::string expected;
+    for (absl::string_view v : payloads) FK_ASSERT_OK(framer->Encode(v, &expected));
+    EXPECT_TRUE(WireOfSendBatch(*framer, 0, payloads) == expected);
+    EXPECT_TRUE(WireOfSendBatch(*framer, FramedConnectionOptions().copy_threshold, payloads) ==
+                expected);
+    EXPECT_TRUE(WireOfSendBatch(*framer, size_t{1} << 20, payloads) == expected);
+  }
+}
+
+// ---- Event-loop style ----
+
+TEST(FramedConnectionEventLoop, QueuePastMaxQueuedBytesIsResourceExhaustedWithNothingQueued) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.max_queued_bytes = 100;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer, o);
+  const std::string payload(26, 'q');  // 30 bytes a frame
+  for (int i = 0; i < 3; ++i) FK_ASSERT_OK(a.Queue(payload));
+  EXPECT_EQ(a.queued_bytes(), 90u);
+  absl::Status s = a.Queue(payload);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  EXPECT_EQ(a.queued_bytes(), 90u);
+  FK_ASSERT_OK(a.Queue("123456"));  // exactly to the limit
+  EXPECT_EQ(a.queued_bytes(), 100u);
+  EXPECT_EQ(a.Queue("").code(), absl::StatusCode::kResourceExhausted);
+  ExpectNothingWritten(p.b.get());
+
+  FK_ASSERT_OK(a.FlushSome());
+  EXPECT_EQ(a.queued_bytes(), 0u);
+  FK_ASSERT_OK(a.Queue(payload));
+  // A frame bigger than the whole queue never fits.
+  EXPECT_EQ(a.Queue(std::string(200, 'x')).code(), absl::StatusCode::kResourceExhausted);
+  FK_ASSERT_OK(a.FlushSome());
+  FK_ASSERT_OK(a.ShutdownWrite());
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> got = ReceiveAll(b);
+  EXPECT_EQ(got, std::vector<std::string>(
+                     {payload, payload, payload, "123456", payload}));
+}
+
+TEST(FramedConnectionEventLoop, QueueRefusedByTheEncoderQueuesNothing) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("delimiter");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  EXPECT_EQ(a.Queue("has\nnewline").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(a.queued_bytes(), 0u);
+}
+
+TEST(FramedConnectionEventLoop, FlushSomeStopsWhenTheSocketIsFullAndResumesLater) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=4MiB");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.max_queued_bytes = 64 << 20;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer, o);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 8; ++i) {
+    payloads.push_back(RandomBytes(1 << 20, i));
+    FK_ASSERT_OK(a.Queue(payloads.back()));
+  }
+  FK_ASSERT_OK(a.FlushSome());  // never waits: the socket buffer takes far less than 8 MiB
+  EXPECT_GT(a.queued_bytes(), 0u);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> got;
+  while (got.size() < payloads.size()) {
+    FK_ASSERT_OK(a.FlushSome());
+    FK_ASSERT_OK(WaitReadable(b.fd(), LongDeadline()));
+    absl::StatusOr<FramedConnection::ReadState> r =
+        b.ReadAvailable([&](absl::string_view f) { got.emplace_back(f); });
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(*r, FramedConnection::ReadState::kOpen);
+    if (a.queued_bytes() > 0) FK_ASSERT_OK(a.Queue("tail"));  // queueing while partly flushed
+  }
+  ASSERT_GE(got.size(), payloads.size());
+  for (size_t i = 0; i < payloads.size(); ++i) EXPECT_TRUE(got[i] == payloads[i]) << i;
+}
+
+// A client queues frames; a server echoes them back; one thread drives both through a Poller.
+// The client half-closes once everything is queued and flushed; the server sees its frames then
+// kEndOfStream, flushes the echoes and half-closes too; the client sees the echoes then
+// kEndOfStream.
+void RunEchoThroughPoller(Kind kind, const char* spec, const IoOps* ops) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie(spec);
+  Pair p = MakeConnected(kind);
+  ASSERT_TRUE(p.a.valid() && p.b.valid());
+  FramedConnectionOptions o;
+  o.io_ops = ops;
+  o.read_size = 1024;  // many wakeups
+  o.max_queued_bytes = 16 << 10;
+  FramedConnection client(std::move(p.a), p.a_peer, *framer, o);
+  FramedConnection server(std::move(p.b), p.b_peer, *framer, o);
+  absl::StatusOr<Poller> poller = Poller::Create();
+  ASSERT_TRUE(poller.ok()) << poller.status();
+  FK_ASSERT_OK(poller->Add(client.fd(), Poller::kReadable | Poller::kWritable, uint64_t{1}));
+  FK_ASSERT_OK(poller->Add(server.fd(), Poller::kReadable, uint64_t{2}));
+
+  const std::vector<std::string> payloads = PayloadsFor(spec, 3000, 21);
+  size_t next_to_queue = 0;
+  bool client_shut = false, server_eof = false, server_shut = false, client_eof = false;
+  std::vector<std::string> echoed;
+  std::vector<std::string> server_backlog;  // echoes the server could not queue yet
+  absl::Status server_error;
+
+  std::vector<Poller::Event> events;
+  absl::Time deadline = LongDeadline();
+  while (!client_eof) {
+    ASSERT_LT(absl::Now(), deadline) << "stuck: echoed " << echoed.size();
+    FK_ASSERT_OK(poller->Wait(absl::Seconds(5), &events));
+    for (const Poller::Event& e : events) {
+      if (e.token == 1) {
+        if (e.writable) {
+          while (next_to_queue < payloads.size() && client.Queue(payloads[next_to_queue]).ok()) {
+            ++next_to_queue;
+          }
+          FK_ASSERT_OK(client.FlushSome());
+          if (next_to_queue == payloads.size() && client.queued_bytes() == 0 && !client_shut) {
+            FK_ASSERT_OK(client.ShutdownWrite());
+            client_shut = true;
+            FK_ASSERT_OK(poller->Modify(client.fd(), Poller::kReadable, uint64_t{1}));
+          }
+        }
+        if (e.readable || e.hangup || e.error) {
+          absl::StatusOr<FramedConnection::ReadState> r =
+              client.ReadAvailable([&](absl::string_view f) { echoed.emplace_back(f); });
+          ASSERT_TRUE(r.ok()) << r.status();
+          if (*r == FramedConnection::ReadState::kEndOfStream) {
+            client_eof = true;
+            FK_ASSERT_OK(poller->Remove(client.fd()));
+          }
+        }
+      } else {
+        if ((e.readable || e.hangup || e.error) && !server_eof) {
+          absl::StatusOr<FramedConnection::ReadState> r =
+              server.ReadAvailable([&](absl::string_view f) { server_backlog.emplace_back(f); });
+          ASSERT_TRUE(r.ok()) << r.status();
+          server_eof = *r == FramedConnection::ReadState::kEndOfStream;
+        }
+        // Echo what fits; backpressure keeps the rest in the backlog.
+        size_t taken = 0;
+        while (taken < server_backlog.size() && server.Queue(server_backlog[taken]).ok()) ++taken;
+        server_backlog.erase(server_backlog.begin(), server_backlog.begin() + taken);
+        FK_ASSERT_OK(server.FlushSome());
+        if (server_eof && server_backlog.empty() && server.queued_bytes() == 0 && !server_shut) {
+          FK_ASSERT_OK(server.ShutdownWrite());
+          server_shut = true;
+          FK_ASSERT_OK(poller->Remove(server.fd()));
+          continue;
+        }
+        if (!server_shut) {
+          // Writable interest only while echoes wait, and stop reading once at end of stream.
+          uint32_t interest = server_eof ? uint32_t{Poller::kNone} : uint32_t{Poller::kReadable};
+          if (server.queued_bytes() > 0 || !server_backlog.empty()) interest |= Poller::kWritable;
+          FK_ASSERT_OK(poller->Modify(server.fd(), interest, uint64_t{2}));
+        }
+      }
+    }
+  }
+  ASSERT_EQ(echoed.size(), payloads.size());
+  for (size_t i = 0; i < payloads.size(); ++i) ASSERT_EQ(echoed[i], payloads[i]) << "frame " << i;
+}
+
+TEST(FramedConnectionEventLoop, EchoThroughPollerOverTcpWithHalfClose) {
+  RunEchoThroughPoller(Kind::kTcp, "length:width=4", nullptr);
+}
+
+TEST(FramedConnectionEventLoop, EchoThroughPollerOverUnixSocketWithHalfClose) {
+  RunEchoThroughPoller(Kind::kUnix, "netstring", nullptr);
+}
+
+TEST(FramedConnectionEventLoop, EchoThroughPollerSurvivesShortOpsEintrEagain) {
+  FaultyIo faults(FaultyIo::Options{/*seed=*/8});
+  RunEchoThroughPoller(Kind::kSocketPair, "ascii:digits=5", &faults.ops());
+  EXPECT_GT(faults.stats().injected_eagain, 0u);
+}
+
+TEST(FramedConnectionEventLoop, ReadAvailableGivesFramesThenEndOfStreamAfterHalfClose) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=varint");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> got;
+  auto collect = [&](absl::string_view f) { got.emplace_back(f); };
+
+  // Nothing there yet: kOpen at once, no frames.
+  absl::StatusOr<FramedConnection::ReadState> r = b.ReadAvailable(collect);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, FramedConnection::ReadState::kOpen);
+  EXPECT_TRUE(got.empty());
+
+  std::vector<absl::string_view> batch = {"a", "", "ccc"};
+  FK_ASSERT_OK(a.SendBatch(batch, LongDeadline()));
+  FK_ASSERT_OK(a.ShutdownWrite());
+  for (;;) {
+    FK_ASSERT_OK(WaitReadable(b.fd(), LongDeadline()));
+    r = b.ReadAvailable(collect);
+    ASSERT_TRUE(r.ok()) << r.status();
+    if (*r == FramedConnection::ReadState::kEndOfStream) break;
+  }
+  EXPECT_EQ(got, std::vector<std::string>({"a", "", "ccc"}));
+  r = b.ReadAvailable(collect);  // stays at the end
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, FramedConnection::ReadState::kEndOfStream);
+
+  // Half-closed, not closed: the other direction still works.
+  FK_ASSERT_OK(b.Send("reply", LongDeadline()));
+  absl::StatusOr<std::optional<absl::string_view>> f = a.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(f->has_value());
+  EXPECT_EQ(**f, "reply");
+}
+
+TEST(FramedConnectionEventLoop, ReadAvailableReportsMidFrameCloseAndBadFrames) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  {
+    Pair p = MakeConnected(Kind::kSocketPair);
+    FramedConnection b(std::move(p.b), p.b_peer, *framer);
+    FK_ASSERT_OK(WriteAll(p.a.get(), "2:hi,5:ab", LongDeadline()));
+    p.a.reset();
+    std::vector<std::string> got;
+    absl::StatusOr<FramedConnection::ReadState> r;
+    do {
+      r = b.ReadAvailable([&](absl::string_view f) { got.emplace_back(f); });
+    } while (r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+    EXPECT_EQ(got, std::vector<std::string>({"hi"}));
+  }
+  {
+    Pair p = MakeConnected(Kind::kSocketPair);
+    FramedConnection b(std::move(p.b), p.b_peer, *framer);
+    FK_ASSERT_OK(WriteAll(p.a.get(), "2:hi,01:x,", LongDeadline()));
+    std::vector<std::string> got;
+    absl::StatusOr<FramedConnection::ReadState> r =
+        b.ReadAvailable([&](absl::string_view f) { got.emplace_back(f); });
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+    EXPECT_EQ(got, std::vector<std::string>({"hi"}));
+  }
+}
+
+// ---- Moves ----
+
+TEST(FramedConnection, MovedConnectionKeepsItsSocketAndBufferedBytes) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  FK_ASSERT_OK(a.Send("one", LongDeadline()));
+  FK_ASSERT_OK(WriteAll(a.fd(), "3:tw", LongDeadline()));  // half a frame, buffered by b
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok() && f->has_value());
+  const int fd = b.fd();
+  FramedConnection moved(std::move(b));
+  EXPECT_EQ(moved.fd(), fd);
+  Pair other = MakeConnected(Kind::kSocketPair);
+  FramedConnection assigned(std::move(other.a), "other", *framer);
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.fd(), fd);
+  EXPECT_EQ(assigned.peer(), p.b_peer);
+  FK_ASSERT_OK(WriteAll(a.fd(), "o,", LongDeadline()));
+  f = assigned.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(f->has_value());
+  EXPECT_EQ(**f, "two");
+}
+
+}  // namespace
+}  // namespace framekit
