@@ -1,0 +1,706 @@
+// framekit/tests/tools/framecat_test.cc
+//
+// framecat end to end: the built binary (//tools/framecat, found through the runfiles) runs as a
+// subprocess -- an echo server on 127.0.0.1:0 (its port read from the "listening on" line it
+// prints on stderr), a print server, a Unix-socket server, a --connect client fed through its
+// stdin -- and the test talks to it over real loopback sockets with every framer: frames echoed
+// intact (empty ones too), two concurrent clients, misbehaving clients closed without a reply and
+// logged once while others are still served, a half-closing client getting every echo then EOF, a
+// client that never reads dropped over --max_output_bytes, SIGTERM/SIGINT exiting 0.
+//
+// Everything waits with a deadline (kTimeout), so a failure fails the test instead of hanging it;
+// a server still running at the end of a test is killed.
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+#include "framekit/framing/framer_spec.h"
+#include "framekit/transport/address.h"
+#include "framekit/transport/connected_socket.h"
+#include "framekit/transport/errors.h"
+#include "framekit/transport/socket_fd.h"
+#include "framekit/transport/stream_io.h"
+#include "framekit/transport/tcp.h"
+#include "framekit/transport/unix_socket.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace framekit {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Generous: a loaded 2-core machine running other tests must pass.
+constexpr absl::Duration kTimeout = absl::Seconds(30);
+absl::Time Deadline() { return absl::Now() + kTimeout; }
+
+std::string FramecatPath() {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  if (srcdir != nullptr && workspace != nullptr) {
+    return absl::StrCat(srcdir, "/", workspace, "/tools/framecat/framecat");
+  }
+  return "tools/framecat/framecat";  // relative to the runfiles directory, the working directory
+}
+
+// ---- A framecat subprocess with its stdout and stderr captured (and stdin piped, optionally) ----
+
+class Process {
+ public:
+  // Starts framecat with `args`; nullptr (and a test failure) if it cannot be started.
+  static std::unique_ptr<Process> Start(const std::vector<std::string>& args,
+                                        bool pipe_stdin = false) {
+    auto p = std::unique_ptr<Process>(new Process());
+    int out[2], err[2], in[2] = {-1, -1};
+    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
+        (pipe_stdin && ::pipe2(in, O_CLOEXEC) != 0)) {
+      ADD_FAILURE() << "pipe2: " << strerror(errno);
+      return nullptr;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    if (pipe_stdin) {
+      posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
+    std::string path = FramecatPath();
+    std::vector<std::string> argv_strings = {path};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_strings) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    if (pipe_stdin) {
+      ::close(in[0]);
+      p->stdin_.reset(in[1]);
+    }
+    if (rc != 0) {
+      ::close(out[0]);
+      ::close(err[0]);
+      ADD_FAILURE() << "posix_spawn " << path << ": " << strerror(rc);
+      return nullptr;
+    }
+    p->stdout_reader_ = std::thread([p = p.get(), fd = out[0]] { p->Collect(fd, &p->stdout_); });
+    p->stderr_reader_ = std::thread([p = p.get(), fd = err[0]] { p->Collect(fd, &p->stderr_); });
+    return p;
+  }
+
+  ~Process() {
+    if (!exited_) {
+      ::kill(pid_, SIGKILL);
+      int status;
+      ::waitpid(pid_, &status, 0);
+    }
+    stdin_.reset();
+    if (stdout_reader_.joinable()) stdout_reader_.join();
+    if (stderr_reader_.joinable()) stderr_reader_.join();
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // Waits until stderr (or stdout) contains `needle`; false if the deadline passes first.
+  bool WaitForStderr(absl::string_view needle, absl::Time deadline) {
+    return WaitFor(&stderr_, needle, deadline);
+  }
+  bool WaitForStdout(absl::string_view needle, absl::Time deadline) {
+    return WaitFor(&stdout_, needle, deadline);
+  }
+  std::string Stderr() {
+    absl::MutexLock lock(&mu_);
+    return stderr_;
+  }
+  std::string Stdout() {
+    absl::MutexLock lock(&mu_);
+    return stdout_;
+  }
+
+  absl::Status WriteStdin(absl::string_view bytes) {
+    return WriteAll(stdin_.get(), bytes, Deadline());
+  }
+  void CloseStdin() { stdin_.reset(); }
+
+  void Signal(int sig) { ::kill(pid_, sig); }
+
+  // The wait(2) status once the process exits; std::nullopt if it is still running at `deadline`.
+  // Returns after the process's output has been collected to its end.
+  std::optional<int> Wait(absl::Time deadline) {
+    while (!exited_) {
+      pid_t r = ::waitpid(pid_, &status_, WNOHANG);
+      if (r == pid_) {
+        exited_ = true;
+        break;
+      }
+      if (absl::Now() > deadline) return std::nullopt;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    if (stdout_reader_.joinable()) stdout_reader_.join();
+    if (stderr_reader_.joinable()) stderr_reader_.join();
+    return status_;
+  }
+
+ private:
+  Process() = default;
+
+  void Collect(int fd, std::string* into) {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      absl::MutexLock lock(&mu_);
+      into->append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+  }
+
+  bool WaitFor(const std::string* text, absl::string_view needle, absl::Time deadline) {
+    absl::MutexLock lock(&mu_);
+    auto found = [&] { return absl::StrContains(*text, needle); };
+    return mu_.AwaitWithDeadline(absl::Condition(&found), deadline);
+  }
+
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int status_ = 0;
+  SocketFd stdin_;
+  std::thread stdout_reader_, stderr_reader_;
+  absl::Mutex mu_;
+  std::string stdout_, stderr_;
+};
+
+// ---- A framecat server ----
+
+struct Server {
+  std::unique_ptr<Process> process;
+  std::string address;  // as announced: "127.0.0.1:41234", "/tmp/x.sock"
+};
+
+// Starts framecat with `args` and waits for its "listening on ADDRESS (" line.
+Server StartServer(const std::vector<std::string>& args) {
+  Server server;
+  server.process = Process::Start(args);
+  if (server.process == nullptr) return server;
+  const std::string kListening = "framecat: listening on ";
+  if (!server.process->WaitForStderr(" (", Deadline()) ||
+      !server.process->WaitForStderr(kListening, Deadline())) {
+    ADD_FAILURE() << "framecat did not start; stderr:\n" << server.process->Stderr();
+    return server;
+  }
+  std::string err = server.process->Stderr();
+  size_t begin = err.find(kListening) + kListening.size();
+  server.address = err.substr(begin, err.find(" (", begin) - begin);
+  return server;
+}
+
+Server StartEchoServer(absl::string_view spec, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--listen=127.0.0.1:0", "--echo",
+                                   absl::StrCat("--framer=", spec)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return StartServer(args);
+}
+
+// Stops the server with `sig` and expects it to exit with status 0.
+void StopServer(Server* server, int sig = SIGTERM) {
+  ASSERT_NE(server->process, nullptr);
+  server->process->Signal(sig);
+  std::optional<int> status = server->process->Wait(Deadline());
+  ASSERT_TRUE(status.has_value()) << "framecat did not stop on signal " << sig;
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << "wait status " << *status << "; stderr:\n"
+      << server->process->Stderr();
+}
+
+// ---- The test's side of a connection ----
+
+class Peer {
+ public:
+  Peer(const Framer& framer, ConnectedSocket socket)
+      : framer_(framer), socket_(std::move(socket)), decoder_(framer.NewDecoder()) {}
+
+  static std::unique_ptr<Peer> Tcp(const Framer& framer, const std::string& address) {
+    absl::StatusOr<ConnectedSocket> s = ConnectTcp(address, Deadline());
+    EXPECT_TRUE(s.ok()) << s.status();
+    if (!s.ok()) return nullptr;
+    return std::make_unique<Peer>(framer, std::move(*s));
+  }
+
+  int fd() const { return socket_.fd.get(); }
+  // "127.0.0.1:PORT": how the server names this connection in its log.
+  std::string local_address() const {
+    absl::StatusOr<SocketAddress> a = SocketAddress::LocalOf(fd());
+    return a.ok() ? a->ToString() : "?";
+  }
+
+  void SendRaw(absl::string_view bytes) {
+    absl::Status s = WriteAll(fd(), bytes, Deadline());
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  void Send(const std::vector<std::string>& payloads) {
+    std::string wire;
+    for (const std::string& p : payloads) ASSERT_TRUE(framer_.Encode(p, &wire).ok()) << p;
+    SendRaw(wire);
+  }
+  void ShutdownWrite() { ASSERT_TRUE(framekit::ShutdownWrite(fd()).ok()); }
+
+  // The next `n` frames (fewer, with a test failure, if the stream ends or fails first).
+  std::vector<std::string> Read(size_t n) {
+    std::vector<std::string> frames;
+    absl::Time deadline = Deadline();
+    while (frames.size() < n) {
+      absl::string_view frame;
+      Decoder::Result r = decoder_->Next(&frame);
+      if (r == Decoder::kFrame) {
+        frames.emplace_back(frame);
+        continue;
+      }
+      if (r == Decoder::kError) {
+        ADD_FAILURE() << decoder_->status();
+        break;
+      }
+      absl::Span<char> space = decoder_->PrepareWrite(64 * 1024);
+      absl::StatusOr<size_t> got = ReadSome(fd(), space, deadline);
+      if (!got.ok() || *got == 0) {
+        ADD_FAILURE() << "after " << frames.size() << " of " << n << " frames: "
+                      << (got.ok() ? "end of stream" : got.status().ToString());
+        break;
+      }
+      decoder_->CommitWrite(*got);
+    }
+    return frames;
+  }
+
+  // Reads until the server closes; returns the bytes that came (after any decoded so far) and
+  // fails the test if the connection is not closed (cleanly or by reset) before the deadline.
+  std::string ReadUntilClosed() {
+    std::string bytes(decoder_->buffered_bytes(), '?');
+    char buf[64 * 1024];
+    absl::Time deadline = Deadline();
+    for (;;) {
+      absl::StatusOr<size_t> got = ReadSome(fd(), absl::MakeSpan(buf), deadline);
+      if (!got.ok()) {
+        EXPECT_TRUE(IsPeerGone(got.status())) << got.status();
+        return bytes;
+      }
+      if (*got == 0) return bytes;
+      bytes.append(buf, *got);
+    }
+  }
+
+  // One frame out, the same frame back.
+  void ExpectEcho(const std::string& payload) {
+    Send({payload});
+    std::vector<std::string> back = Read(1);
+    ASSERT_EQ(back.size(), 1u);
+    EXPECT_EQ(back[0], payload);
+  }
+
+ private:
+  const Framer& framer_;
+  ConnectedSocket socket_;
+  std::unique_ptr<Decoder> decoder_;
+};
+
+std::unique_ptr<Framer> Make(absl::string_view spec) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
+  EXPECT_TRUE(framer.ok()) << framer.status();
+  return framer.ok() ? std::move(*framer) : nullptr;
+}
+
+// Lines of `text` that contain `needle`.
+int CountLines(absl::string_view text, absl::string_view needle) {
+  int n = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) n += absl::StrContains(line, needle);
+  return n;
+}
+
+// ---- Echo with every framer ----
+
+class EchoTest : public ::testing::TestWithParam<const char*> {};
+
+// What the server sends back for `payload`: the fixed framer pads, and delivers the padding.
+std::string Echoed(absl::string_view spec, const std::string& payload) {
+  if (absl::StartsWith(spec, "fixed")) return payload + std::string(8 - payload.size(), ' ');
+  return payload;
+}
+
+std::vector<std::string> PayloadsFor(absl::string_view spec) {
+  std::vector<std::string> payloads = {"hello", "", "x", "seven77", ""};
+  if (absl::StartsWith(spec, "fixed")) return payloads;
+  payloads.push_back(std::string("\x00\x01\xff", 3));
+  if (absl::StartsWith(spec, "delimiter")) payloads.back() = std::string("\x00\x01\xff\r", 4);
+  payloads.push_back(std::string(5000, 'z'));
+  payloads.push_back("last");
+  return payloads;
+}
+
+TEST_P(EchoTest, FramesComeBackIntactThenEofAfterHalfClose) {
+  const std::string spec = GetParam();
+  std::unique_ptr<Framer> framer = Make(spec);
+  ASSERT_NE(framer, nullptr);
+  Server server = StartEchoServer(spec);
+  ASSERT_FALSE(server.address.empty());
+
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(peer, nullptr);
+  std::vector<std::string> payloads = PayloadsFor(spec);
+  std::vector<std::string> expected;
+  for (const std::string& p : payloads) expected.push_back(Echoed(spec, p));
+
+  // All frames in one write.
+  peer->Send(payloads);
+  EXPECT_EQ(peer->Read(payloads.size()), expected);
+
+  // The same frames a byte at a time: the server's decoder sees every split.
+  std::string wire;
+  for (const std::string& p : payloads) ASSERT_TRUE(framer->Encode(p, &wire).ok());
+  for (char byte : wire) peer->SendRaw(absl::string_view(&byte, 1));
+  EXPECT_EQ(peer->Read(payloads.size()), expected);
+
+  // Frames, then half-close at once: every echo still comes, then end of stream.
+  peer->Send(payloads);
+  peer->ShutdownWrite();
+  EXPECT_EQ(peer->Read(payloads.size()), expected);
+  EXPECT_EQ(peer->ReadUntilClosed(), "");
+
+  StopServer(&server);
+  EXPECT_EQ(CountLines(server.process->Stderr(), "closing"), 0) << server.process->Stderr();
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryFramer, EchoTest,
+                         ::testing::Values("delimiter", "delimiter:delim=\\r\\n",
+                                           "fixed:size=8,pad=0x20", "length:width=4",
+                                           "length:width=2,order=little", "length:width=varint",
+                                           "ascii:digits=5", "netstring"));
+
+// ---- Several clients ----
+
+TEST(FramecatTest, TwoConcurrentClientsInterleave) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  Server server = StartEchoServer("length:width=4");
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<Peer> b = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+
+  // Step by step: each client's frame is answered while the other's connection stays open.
+  a->Send({"a1"});
+  b->Send({"b1"});
+  b->Send({"b2"});
+  EXPECT_EQ(b->Read(2), (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_EQ(a->Read(1), (std::vector<std::string>{"a1"}));
+  a->ExpectEcho("a2");
+  b->ExpectEcho("");
+
+  // Both at full speed at once, each sending and reading concurrently.
+  auto run = [](Peer* peer, char tag) {
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 2000; ++i) payloads.push_back(absl::StrCat(std::string(1, tag), i));
+    std::thread sender([&] { peer->Send(payloads); });
+    std::vector<std::string> back = peer->Read(payloads.size());
+    sender.join();
+    EXPECT_EQ(back, payloads);
+  };
+  std::thread ta(run, a.get(), 'a');
+  std::thread tb(run, b.get(), 'b');
+  ta.join();
+  tb.join();
+  StopServer(&server);
+}
+
+TEST(FramecatTest, MisbehavingClientsAreClosedWithoutReplyAndLoggedOthersServed) {
+  const std::string spec = "netstring:max=64";
+  std::unique_ptr<Framer> framer = Make(spec);
+  Server server = StartEchoServer(spec);
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(good, nullptr);
+  good->ExpectEcho("before");
+
+  struct Case {
+    const char* what;
+    std::string bytes;
+    bool half_close;
+    const char* logged;  // in the log line
+  };
+  const Case cases[] = {
+      {"leading zero", "05:hello,", false, "INVALID_ARGUMENT"},
+      {"over the max", "100:", false, "RESOURCE_EXHAUSTED"},
+      {"bad digit", "1x:a,", false, "INVALID_ARGUMENT"},
+      {"missing comma", "1:ab", false, "INVALID_ARGUMENT"},
+      {"EOF mid-frame", "5:he", true, "DATA_LOSS"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server.address);
+    ASSERT_NE(bad, nullptr);
+    const std::string name = bad->local_address();
+    bad->SendRaw(c.bytes);
+    if (c.half_close) bad->ShutdownWrite();
+    EXPECT_EQ(bad->ReadUntilClosed(), "") << "no reply expected";
+    const std::string log_prefix = absl::StrCat("framecat: closing ", name, ": ");
+    ASSERT_TRUE(server.process->WaitForStderr(log_prefix, Deadline())) << server.process->Stderr();
+    std::string err = server.process->Stderr();
+    EXPECT_EQ(CountLines(err, log_prefix), 1) << err;
+    size_t at = err.find(log_prefix);
+    EXPECT_THAT(err.substr(at, err.find('\n', at) - at), HasSubstr(c.logged));
+    good->ExpectEcho(c.what);  // the server keeps serving everyone else
+  }
+  std::unique_ptr<Peer> later = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(later, nullptr);
+  later->ExpectEcho("after");
+  StopServer(&server);
+}
+
+TEST(FramecatTest, OverMaxLengthHeaderIsRefusedBeforeItsPayload) {
+  const std::string spec = "length:width=4,max=1KiB";
+  std::unique_ptr<Framer> framer = Make(spec);
+  Server server = StartEchoServer(spec);
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(bad, nullptr);
+  bad->SendRaw(std::string("\x00\x10\x00\x00", 4));  // claims 1 MiB, sends none of it
+  EXPECT_EQ(bad->ReadUntilClosed(), "");
+  EXPECT_TRUE(server.process->WaitForStderr("RESOURCE_EXHAUSTED", Deadline()));
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(good, nullptr);
+  good->ExpectEcho(std::string(1024, 'm'));
+  StopServer(&server);
+}
+
+TEST(FramecatTest, HalfClosingClientGetsEveryEchoOwedThenEof) {
+  // More than the socket buffers hold while the client is not reading: the server must keep the
+  // rest queued after it sees end of stream and write it as the client reads.
+  std::unique_ptr<Framer> framer = Make("length:width=varint");
+  Server server = StartEchoServer("length:width=varint");
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(peer, nullptr);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 1500; ++i) payloads.push_back(std::string(1000 + i % 7, 'a' + i % 26));
+  peer->Send(payloads);  // ~1.5 MB, nothing read yet
+  peer->ShutdownWrite();
+  absl::SleepFor(absl::Milliseconds(200));  // let the server reach end of stream with bytes owed
+  EXPECT_EQ(peer->Read(payloads.size()), payloads);
+  EXPECT_EQ(peer->ReadUntilClosed(), "");
+  StopServer(&server);
+  EXPECT_EQ(CountLines(server.process->Stderr(), "closing"), 0) << server.process->Stderr();
+}
+
+TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
+  const std::string spec = "length:width=4";
+  std::unique_ptr<Framer> framer = Make(spec);
+  Server server = StartEchoServer(spec, {"--max_output_bytes=65536"});
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(good, nullptr);
+
+  // A raw socket with a small receive buffer, so the server's echoes back up quickly.
+  absl::StatusOr<SocketAddress> addr = SocketAddress::Parse(server.address);
+  ASSERT_TRUE(addr.ok()) << addr.status();
+  SocketFd hog(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_TRUE(hog.valid());
+  int small = 4096;
+  ASSERT_EQ(::setsockopt(hog.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+  ASSERT_EQ(::connect(hog.get(), addr->get(), addr->size()), 0) << strerror(errno);
+  absl::StatusOr<SocketAddress> hog_local = SocketAddress::LocalOf(hog.get());
+  ASSERT_TRUE(hog_local.ok());
+
+  std::string chunk;
+  for (int i = 0; i < 16; ++i) ASSERT_TRUE(framer->Encode(std::string(16 * 1024, 'h'), &chunk).ok());
+  std::atomic<bool> dropped{false};
+  std::thread sender([&] {
+    absl::Time deadline = Deadline();
+    for (uint64_t sent = 0; sent < (uint64_t{1} << 30);) {
+      absl::Status s = WriteAll(hog.get(), chunk, deadline);
+      if (!s.ok()) {
+        EXPECT_TRUE(IsPeerGone(s)) << s;
+        dropped = IsPeerGone(s);
+        return;
+      }
+      sent += chunk.size();
+    }
+  });
+  // While the hog pushes, the other client is served.
+  for (int i = 0; i < 20 && !dropped; ++i) good->ExpectEcho(absl::StrCat("still here ", i));
+  sender.join();
+  EXPECT_TRUE(dropped);
+  const std::string log_prefix = absl::StrCat("framecat: closing ", hog_local->ToString(), ": ");
+  ASSERT_TRUE(server.process->WaitForStderr(log_prefix, Deadline())) << server.process->Stderr();
+  std::string err = server.process->Stderr();
+  EXPECT_EQ(CountLines(err, log_prefix), 1) << err;
+  EXPECT_THAT(err, HasSubstr("max_output_bytes=65536"));
+  good->ExpectEcho("after the drop");
+  StopServer(&server);
+}
+
+// ---- Other modes ----
+
+TEST(FramecatTest, UnixSocketEcho) {
+  std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
+  std::string path = absl::StrCat(dir, "/framecat-", ::getpid(), ".sock");
+  if (path.size() > 100) path = absl::StrCat("/tmp/framecat-", ::getpid(), ".sock");
+  ::unlink(path.c_str());
+  Server server = StartServer({absl::StrCat("--unix=", path), "--echo", "--framer=netstring"});
+  ASSERT_EQ(server.address, path);
+  std::unique_ptr<Framer> framer = Make("netstring");
+  absl::StatusOr<ConnectedSocket> socket = ConnectUnix(path, Deadline());
+  ASSERT_TRUE(socket.ok()) << socket.status();
+  Peer peer(*framer, std::move(*socket));
+  peer.ExpectEcho("over a unix socket");
+  peer.ExpectEcho("");
+
+  // framecat's own client on the same socket.
+  std::unique_ptr<Process> client =
+      Process::Start({absl::StrCat("--unix=", path), "--framer=netstring"}, /*pipe_stdin=*/true);
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(client->WriteStdin("one\ntwo\n").ok());
+  client->CloseStdin();
+  std::optional<int> status = client->Wait(Deadline());
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
+  EXPECT_EQ(client->Stdout(), "one\ntwo\n");
+
+  StopServer(&server);
+  struct stat st;
+  EXPECT_NE(::stat(path.c_str(), &st), 0) << "the socket file should be removed at exit";
+}
+
+TEST(FramecatTest, ConnectModePrintsTheEchoesOfStdinLines) {
+  for (const char* spec : {"delimiter", "length:width=4", "ascii:digits=5"}) {
+    SCOPED_TRACE(spec);
+    Server server = StartEchoServer(spec);
+    ASSERT_FALSE(server.address.empty());
+    std::unique_ptr<Process> client = Process::Start(
+        {absl::StrCat("--connect=", server.address), absl::StrCat("--framer=", spec)}, true);
+    ASSERT_NE(client, nullptr);
+    // An empty line is an empty frame; a last line without '\n' is a frame too.
+    ASSERT_TRUE(client->WriteStdin("alpha\n\nbeta\ngamma").ok());
+    client->CloseStdin();
+    std::optional<int> status = client->Wait(Deadline());
+    ASSERT_TRUE(status.has_value());
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
+    EXPECT_EQ(client->Stdout(), "alpha\n\nbeta\ngamma\n");
+    StopServer(&server);
+  }
+}
+
+TEST(FramecatTest, ConnectModeLongInputDoesNotDeadlock) {
+  Server server = StartEchoServer("length:width=4");
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Process> client = Process::Start(
+      {absl::StrCat("--connect=", server.address), "--framer=length:width=4", "--hex"}, true);
+  ASSERT_NE(client, nullptr);
+  // ~8 MB each way: far more than the socket buffers, so sending and receiving must overlap.
+  std::string input, expected;
+  for (int i = 0; i < 80000; ++i) {
+    std::string line = absl::StrCat(i, std::string(90, '.'));
+    absl::StrAppend(&input, line, "\n");
+    absl::StrAppend(&expected, absl::BytesToHexString(line), "\n");
+  }
+  std::thread feeder([&] {
+    EXPECT_TRUE(client->WriteStdin(input).ok());
+    client->CloseStdin();
+  });
+  std::optional<int> status = client->Wait(Deadline());
+  feeder.join();
+  ASSERT_TRUE(status.has_value()) << "client still running";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
+  EXPECT_TRUE(client->Stdout() == expected) << "output differs (" << client->Stdout().size()
+                                            << " bytes, expected " << expected.size() << ")";
+  StopServer(&server);
+}
+
+TEST(FramecatTest, PrintModePrintsEachFrameOnALineAsHex) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  Server server = StartServer({"--listen=127.0.0.1:0", "--framer=length:width=4", "--hex"});
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(peer, nullptr);
+  peer->Send({std::string("\x00\x01", 2), "hi", "", "end"});
+  peer->ShutdownWrite();
+  EXPECT_EQ(peer->ReadUntilClosed(), "");  // nothing comes back, and the server closes
+  EXPECT_TRUE(server.process->WaitForStdout("0001\n6869\n\n656e64\n", Deadline()))
+      << server.process->Stdout();
+  StopServer(&server, SIGINT);
+  EXPECT_EQ(server.process->Stdout(), "0001\n6869\n\n656e64\n");
+}
+
+TEST(FramecatTest, SigtermWithClientsConnectedExitsZero) {
+  std::unique_ptr<Framer> framer = Make("delimiter");
+  Server server = StartEchoServer("delimiter");
+  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(a, nullptr);
+  a->ExpectEcho("ping");
+  a->SendRaw("half a fra");
+  StopServer(&server);
+  EXPECT_EQ(a->ReadUntilClosed(), "");
+  EXPECT_THAT(server.process->Stderr(), HasSubstr("SIGTERM"));
+}
+
+TEST(FramecatTest, BadFlagsExitTwoAndHelpListsEveryFlag) {
+  std::unique_ptr<Process> bad = Process::Start({"--listen=127.0.0.1:0", "--framer=bogus"});
+  ASSERT_NE(bad, nullptr);
+  std::optional<int> status = bad->Wait(Deadline());
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 2) << *status;
+  EXPECT_THAT(bad->Stderr(), HasSubstr("bogus"));
+
+  std::unique_ptr<Process> none = Process::Start({});
+  ASSERT_NE(none, nullptr);
+  status = none->Wait(Deadline());
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 2);
+
+  std::unique_ptr<Process> help = Process::Start({"--help"});
+  ASSERT_NE(help, nullptr);
+  status = help->Wait(Deadline());
+  ASSERT_TRUE(status.has_value());
+  std::string text = help->Stdout() + help->Stderr();
+  for (const char* flag : {"--framer ", "--framer_config", "--listen", "--connect ", "--unix",
+                           "--serve", "--echo", "--hex", "--max_output_bytes", "--max_connections",
+                           "--connect_timeout"}) {
+    EXPECT_THAT(text, HasSubstr(flag));
+  }
+}
+
+}  // namespace
+}  // namespace framekit
