@@ -1,6 +1,7 @@
 #include "framekit/framing/delimiter_framer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -12,8 +13,8 @@ namespace framekit {
 namespace {
 
 constexpr absl::string_view kName = "delimiter";
-constexpr size_t kMaxDelimiters = 8;
-constexpr size_t kMaxDelimiterSize = 16;
+constexpr size_t kMaxDelimiters = delimiter_internal::DelimiterSet::kMaxCount;
+constexpr size_t kMaxDelimiterSize = delimiter_internal::DelimiterSet::kMaxSize;
 
 std::string Quoted(absl::string_view bytes) {
   return absl::StrCat("\"", FormatEscapedBytes(bytes), "\"");
@@ -25,6 +26,8 @@ DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
     : Decoder(),
       set_(std::move(other.set_)),
       max_(other.max_),
+      first_(other.first_),
+      one_byte_(other.one_byte_),
       skip_(other.skip_),
       discarding_(other.discarding_),
       scan_(other.scan_) {
@@ -85,9 +88,14 @@ absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(
   }
 
   auto set = std::make_shared<delimiter_internal::DelimiterSet>();
-  set->by_length = delims;
-  std::stable_sort(set->by_length.begin(), set->by_length.end(),
+  std::vector<std::string> by_length = delims;
+  std::stable_sort(by_length.begin(), by_length.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  set->count = by_length.size();
+  for (size_t i = 0; i < by_length.size(); ++i) {
+    set->len[i] = static_cast<uint8_t>(by_length[i].size());
+    std::memcpy(set->bytes[i], by_length[i].data(), by_length[i].size());
+  }
   bool one_first_byte = true;
   for (const std::string& d : delims) {
     set->starts[static_cast<unsigned char>(d[0])] = true;
@@ -133,7 +141,7 @@ absl::Status DelimiterFramer::CheckCandidates(absl::string_view payload) const {
   for (size_t p = 0; p < payload.size(); ++p) {
     if (!set_->starts[static_cast<unsigned char>(payload[p])]) continue;
     const absl::string_view rest = payload.substr(p);
-    for (const std::string& d : set_->by_length) {
+    for (const std::string& d : options_.delimiters) {
       const absl::string_view head = absl::string_view(d).substr(0, rest.size());
       if (rest.substr(0, head.size()) != head) continue;
       const absl::string_view tail = absl::string_view(d).substr(head.size());  // Into `written_`.

@@ -69,12 +69,13 @@ struct DelimiterSet {
   // none can start at `p`, or kUndecided. `data[0, size)` is the stream from the frame's start.
   size_t Decide(const char* data, size_t p, size_t size) const {
     const size_t avail = size - p;
-    for (const std::string& d : by_length) {  // Longest first: the first full match is the answer.
-      if (avail < d.size()) {
-        if (std::memcmp(data + p, d.data(), avail) == 0) return kUndecided;
-      } else if (std::memcmp(data + p, d.data(), d.size()) == 0) {
-        return d.size();
-      }
+    for (size_t i = 0; i < count; ++i) {  // Longest first: the first full match is the answer.
+      // A byte loop: delimiters are at most 16 bytes, too short to be worth a memcmp call.
+      const size_t n = len[i];
+      const size_t m = avail < n ? avail : n;
+      size_t k = 0;
+      while (k < m && data[p + k] == bytes[i][k]) ++k;
+      if (k == m) return m < n ? kUndecided : n;
     }
     return 0;
   }
@@ -119,10 +120,16 @@ struct DelimiterSet {
     return limit;
   }
 
+  static constexpr size_t kMaxCount = 8;
+  static constexpr size_t kMaxSize = 16;
+
   Mode mode = kOneByte;
   char first = '\n';
-  bool starts[256] = {};              // starts[b]: some delimiter begins with byte b.
-  std::vector<std::string> by_length;  // The delimiters, longest first.
+  bool starts[256] = {};  // starts[b]: some delimiter begins with byte b.
+  // The delimiters, longest first.
+  size_t count = 0;
+  uint8_t len[kMaxCount] = {};
+  char bytes[kMaxCount][kMaxSize] = {};
 };
 
 }  // namespace delimiter_internal
@@ -149,12 +156,19 @@ class DelimiterDecoder final : public Decoder {
   friend class DelimiterFramer;
   DelimiterDecoder(std::shared_ptr<const delimiter_internal::DelimiterSet> set, uint64_t max,
                    TooLongPolicy policy)
-      : set_(std::move(set)), max_(max), skip_(policy == TooLongPolicy::kSkip) {}
+      : set_(std::move(set)),
+        max_(max),
+        first_(set_->first),
+        one_byte_(set_->mode == delimiter_internal::DelimiterSet::kOneByte),
+        skip_(policy == TooLongPolicy::kSkip) {}
 
+  Result NextGeneral(absl::string_view* frame);
   Result TooLong();
 
   std::shared_ptr<const delimiter_internal::DelimiterSet> set_;
   uint64_t max_;
+  char first_;     // set_->first, and
+  bool one_byte_;  // set_->mode == kOneByte, at hand for the fast path.
   bool skip_;
   bool discarding_ = false;
   size_t scan_ = 0;  // Starts [0, scan_) of the pending bytes hold no delimiter.
@@ -202,6 +216,30 @@ class DelimiterFramer final : public Framer {
 // ---- Hot paths, inline so that a caller holding the concrete types pays no call. ----
 
 inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
+  // Fast path, for one 1-byte delimiter with no error to keep or clear and nothing to skip: a
+  // memchr bounded by the max, as a plain line split would do.
+  if (one_byte_ && !discarding_ && status_.ok()) {
+    const char* data = buffer_.data();
+    const size_t size = buffer_.size();
+    const size_t limit = max_ < size ? static_cast<size_t>(max_) + 1 : size;
+    if (scan_ < limit) {
+      const void* hit = std::memchr(data + scan_, first_, limit - scan_);
+      if (hit != nullptr) {
+        const size_t p = static_cast<size_t>(static_cast<const char*>(hit) - data);
+        *frame = absl::string_view(data, p);
+        Consume(p + 1);
+        scan_ = 0;
+        return kFrame;
+      }
+      scan_ = limit;
+    }
+    if (scan_ > max_) return TooLong();
+    return kNeedMore;
+  }
+  return NextGeneral(frame);
+}
+
+inline Decoder::Result DelimiterDecoder::NextGeneral(absl::string_view* frame) {
   if (failed_) return kError;
   ClearError();
   for (;;) {
