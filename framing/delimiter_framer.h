@@ -3,9 +3,9 @@
 // DelimiterFramer ends every frame with a delimiter: a byte sequence such as "\n", "\r\n", "\0" or
 // any other 1..16 bytes. Decoders accept several delimiters at once; the match that starts earliest
 // ends the frame, and of two that start at the same byte the longer wins. That choice is made only
-// once enough bytes have arrived to know it, so a stream decodes the same however it was cut. The
-// delimiter is stripped; an empty frame is a frame. The encoder writes the first delimiter and
-// refuses a payload that would not decode back to itself (one containing a delimiter, or one whose
+// once enough bytes have arrived to know it, so a stream decodes the same however it was cut (with
+// {"\r\n\r\n", "\r\n"}, a frame ending in "\r\n" waits for the next byte). The delimiter is
+// stripped; an empty frame is a frame. The encoder writes the first delimiter and refuses a payload that would not decode back to itself (one containing a delimiter, or one whose
 // tail together with the written delimiter forms an earlier match). The maximum applies while
 // scanning: once no delimiter can start within the first `max_frame_size + 1` bytes the frame is
 // refused (ResourceExhausted) without waiting for its end.
@@ -50,7 +50,8 @@ struct DelimiterOptions {
   // The largest payload (delimiter excluded), in bytes. Default 1 MiB; any value, 0 allowing only
   // empty frames.
   uint64_t max_frame_size = kDefaultMaxFrameSize;
-  // What the decoder does with a longer frame. Default kFail.
+  // What the decoder does with a longer frame. Default kFail; kSkip reports it once, then drops its
+  // bytes as they arrive, up to and including the next delimiter.
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
 };
 

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/framer_spec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/framing/testing/decode_helpers.h"
@@ -522,6 +523,16 @@ TEST(DelimiterFramerTest, SpecIsCanonical) {
   EXPECT_EQ(Make({std::string("\0", 1), ",= #"}, 64 * 1024)->Spec(),
             "delimiter:delim=\\0,delim=\\x2C\\x3D\\x20\\x23,max=64KiB,too_long=fail");
   EXPECT_EQ(Make({"END"}, 0)->Spec(), "delimiter:delim=END,max=0,too_long=fail");
+}
+
+TEST(DelimiterFramerTest, SpecRoundTripsThroughMakeFramer) {
+  for (const auto& framer :
+       {Make({"\n"}), Make({"\r\n", "\n"}, 1000, TooLongPolicy::kSkip),
+        Make({std::string("\0", 1), ",= #", "\xff\\"}, 64 * 1024), Make({"END"}, 0)}) {
+    absl::StatusOr<std::unique_ptr<Framer>> parsed = MakeFramer(framer->Spec());
+    ASSERT_TRUE(parsed.ok()) << framer->Spec() << ": " << parsed.status();
+    EXPECT_EQ((*parsed)->Spec(), framer->Spec());
+  }
 }
 
 }  // namespace

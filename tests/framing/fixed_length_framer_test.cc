@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/framer_spec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/framing/testing/decode_helpers.h"
@@ -228,6 +229,15 @@ TEST(FixedLengthFramerTest, SpecIsCanonical) {
   EXPECT_EQ(Make(16, 0)->Spec(), "fixed:size=16,pad=0x00,max=1MiB");
   EXPECT_EQ(Make(2048, 0xAB, 4096)->Spec(), "fixed:size=2048,pad=0xAB,max=4KiB");
   EXPECT_EQ(Make(7, std::nullopt, 7)->Spec(), "fixed:size=7,pad=none,max=7");
+}
+
+TEST(FixedLengthFramerTest, SpecRoundTripsThroughMakeFramer) {
+  for (const auto& framer : {Make(16), Make(16, 0x20), Make(16, 0), Make(2048, 0xAB, 4096),
+                             Make(7, std::nullopt, 7)}) {
+    absl::StatusOr<std::unique_ptr<Framer>> parsed = MakeFramer(framer->Spec());
+    ASSERT_TRUE(parsed.ok()) << framer->Spec() << ": " << parsed.status();
+    EXPECT_EQ((*parsed)->Spec(), framer->Spec());
+  }
 }
 
 }  // namespace
