@@ -5,10 +5,11 @@
 // ends the frame, and of two that start at the same byte the longer wins. That choice is made only
 // once enough bytes have arrived to know it, so a stream decodes the same however it was cut (with
 // {"\r\n\r\n", "\r\n"}, a frame ending in "\r\n" waits for the next byte). The delimiter is
-// stripped; an empty frame is a frame. The encoder writes the first delimiter and refuses a payload that would not decode back to itself (one containing a delimiter, or one whose
-// tail together with the written delimiter forms an earlier match). The maximum applies while
-// scanning: once no delimiter can start within the first `max_frame_size + 1` bytes the frame is
-// refused (ResourceExhausted) without waiting for its end.
+// stripped; an empty frame is a frame. The encoder writes the first delimiter and refuses a payload
+// that would not decode back to itself (one containing a delimiter, or one whose tail together with
+// the written delimiter forms an earlier match). The maximum applies while scanning: once no
+// delimiter can start within the first `max_frame_size + 1` bytes the frame is refused
+// (ResourceExhausted) without waiting for its end.
 //
 // Example:
 //   DelimiterOptions options;
@@ -43,9 +44,9 @@ namespace framekit {
 
 struct DelimiterOptions {
   // The byte sequences that end a frame. Default {"\n"}. 1..8 of them, each 1..16 bytes, no
-  // duplicates. The encoder writes the first, which therefore must not be a proper prefix of another
-  // (with {"\r", "\r\n"} a frame "A\r" followed by one starting with "\n" would decode as "A\r\n");
-  // list the longer one first instead.
+  // duplicates. The encoder writes the first, which therefore must not be a proper prefix of
+  // another: with {"\r", "\r\n"}, frames "A" and "\nB" would go out as "A\r\nB\r" and come back as
+  // "A", "B". List the longer one first instead.
   std::vector<std::string> delimiters = {"\n"};
   // The largest payload (delimiter excluded), in bytes. Default 1 MiB; any value, 0 allowing only
   // empty frames.
@@ -137,9 +138,9 @@ struct DelimiterSet {
 
 class DelimiterFramer;
 
-// Decodes a delimited stream; see the file comment. Make one with DelimiterFramer::MakeDecoder() (no
-// virtual dispatch when called through this type) or NewDecoder(). Movable; a moved-from decoder may
-// only be destroyed.
+// Decodes a delimited stream; see the file comment. Make one with DelimiterFramer::MakeDecoder()
+// (no virtual dispatch when called through this type) or NewDecoder(). Movable; a moved-from
+// decoder may only be destroyed.
 class DelimiterDecoder final : public Decoder {
  public:
   DelimiterDecoder(DelimiterDecoder&& other) noexcept;

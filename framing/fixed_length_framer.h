@@ -51,8 +51,9 @@ struct FixedLengthOptions {
 
 class FixedLengthFramer;
 
-// Decodes a fixed-length stream; see the file comment. Make one with FixedLengthFramer::MakeDecoder()
-// (no virtual dispatch when called through this type) or NewDecoder(). Movable.
+// Decodes a fixed-length stream; see the file comment. Make one with
+// FixedLengthFramer::MakeDecoder() (no virtual dispatch when called through this type) or
+// NewDecoder(). Movable.
 class FixedLengthDecoder final : public Decoder {
  public:
   FixedLengthDecoder(FixedLengthDecoder&& other) noexcept;
