@@ -260,6 +260,26 @@ TEST(FramedConnection, ThousandSmallFramesInOneSendBatchAllReceivedOverTcp) {
   EXPECT_EQ(got, payloads);
 }
 
+// copy_threshold 0: two iovecs per frame, so one SendBatch spans many IOV_MAX-sized writes.
+TEST(FramedConnection, SendBatchByReferenceBeyondIovMaxAllReceivedOverUnixSocket) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kUnix);
+  FramedConnectionOptions o;
+  o.copy_threshold = 0;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer, o);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 5000; ++i) payloads.push_back(RandomBytes(1 + i % 7, i));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  std::thread t([&] {
+    FK_EXPECT_OK(a.SendBatch(views, LongDeadline()));
+    FK_EXPECT_OK(a.ShutdownWrite());
+  });
+  std::vector<std::string> got = ReceiveAll(b);
+  t.join();
+  EXPECT_EQ(got, payloads);
+}
+
 TEST(FramedConnection, ThousandFramesInOneRawWriteAllAllReceived) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=varint");
   Pair p = MakeConnected(Kind::kTcp);
@@ -454,6 +474,45 @@ TEST(FramedConnection, BadFrameIsTheDecodersError) {
     absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
     EXPECT_EQ(f.status().code(), c.code) << f.status();
     EXPECT_TRUE(b.decoder().failed());
+  }
+}
+
+// With too_long=skip the decoder reports an over-max frame once and goes on: Receive passes the
+// report on and delivers the next frame on the following call; ReadAvailable delivers the frames
+// already read on its next call, without waiting for more bytes (the poller would not wake it).
+TEST(FramedConnection, SkippedOverlongFrameIsReportedOnceThenTheNextFrameArrives) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring:max=4,too_long=skip");
+  const std::string wire = "2:ab,7:toolong,2:cd,";
+  {
+    Pair p = MakeConnected(Kind::kSocketPair);
+    FramedConnection b(std::move(p.b), p.b_peer, *framer);
+    FK_ASSERT_OK(WriteAll(p.a.get(), wire, LongDeadline()));
+    p.a.reset();
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+    EXPECT_EQ(**f, "ab");
+    f = b.Receive(LongDeadline());
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kResourceExhausted) << f.status();
+    f = b.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+    EXPECT_EQ(**f, "cd");
+    f = b.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_FALSE(f->has_value());
+  }
+  {
+    Pair p = MakeConnected(Kind::kSocketPair);
+    FramedConnection b(std::move(p.b), p.b_peer, *framer);
+    FK_ASSERT_OK(WriteAll(p.a.get(), wire, LongDeadline()));
+    std::vector<std::string> got;
+    auto collect = [&](absl::string_view f) { got.emplace_back(f); };
+    absl::StatusOr<FramedConnection::ReadState> r = b.ReadAvailable(collect);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
+    EXPECT_EQ(got, std::vector<std::string>({"ab"}));
+    r = b.ReadAvailable(collect);  // nothing more to read; "cd" was already buffered
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(*r, FramedConnection::ReadState::kOpen);
+    EXPECT_EQ(got, std::vector<std::string>({"ab", "cd"}));
   }
 }
 
