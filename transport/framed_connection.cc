@@ -27,6 +27,9 @@ FramedConnectionOptions Sanitize(FramedConnectionOptions o) {
   return o;
 }
 
+// SendBatch keeps its scratch between calls up to this size (more than any usual batch needs).
+constexpr size_t kMaxKeptScratch = size_t{4} << 20;
+
 // Room reserved for each frame in the SendBatch scratch beyond payload and trailer: the header is
 // copied as a fixed kMaxHeaderSize block.
 constexpr size_t kScratchSlack = FrameEnvelope::kMaxHeaderSize;
@@ -93,13 +96,25 @@ struct FramedConnection::State {
     return WithContext(s, absl::StrCat("Receive from ", peer));
   }
 
-  // Grows the send scratch to at least `n` bytes, keeping its contents.
-  void GrowScratch(size_t n) {
+  // Grows the send scratch to at least `n` bytes, keeping its first `used`.
+  void GrowScratch(size_t used, size_t n) {
     size_t capacity = std::max(n, 2 * scratch_capacity);
     std::unique_ptr<char[]> bigger(new char[capacity]);
-    if (scratch_capacity > 0) std::memcpy(bigger.get(), scratch.get(), scratch_capacity);
+    if (used > 0) std::memcpy(bigger.get(), scratch.get(), used);
     scratch = std::move(bigger);
     scratch_capacity = capacity;
+  }
+
+  // After an unusually large batch, gives the memory back rather than holding it for good.
+  void TrimSendBuffers() {
+    if (scratch_capacity > kMaxKeptScratch) {
+      scratch.reset();
+      scratch_capacity = 0;
+    }
+    if (iov.capacity() * sizeof(struct iovec) > kMaxKeptScratch) {
+      std::vector<struct iovec>().swap(iov);
+      std::vector<size_t>().swap(scratch_iovs);
+    }
   }
 
   SocketFd fd;
@@ -184,7 +199,7 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
     const bool copy = payload.size() <= threshold;
     const absl::string_view trailer = env.trailer();
     const size_t need = kScratchSlack + trailer.size() + (copy ? payload.size() : 0);
-    if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < need)) s.GrowScratch(used + need);
+    if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < need)) s.GrowScratch(used, used + need);
     char* p = s.scratch.get() + used;
     // A constant-size copy is two vector moves; the bytes past the header are overwritten next
     // or left outside every iovec.
@@ -216,8 +231,10 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
     struct iovec& v = s.iov[k];
     v.iov_base = s.scratch.get() + reinterpret_cast<uintptr_t>(v.iov_base);
   }
-  if (s.iov.empty()) return absl::OkStatus();
-  return WriteAllV(s.fd.get(), s.iov, deadline, s.io());
+  absl::Status status =
+      s.iov.empty() ? absl::OkStatus() : WriteAllV(s.fd.get(), s.iov, deadline, s.io());
+  s.TrimSendBuffers();
+  return status;
 }
 
 absl::StatusOr<std::optional<absl::string_view>> FramedConnection::Receive(absl::Time deadline) {
