@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -79,8 +80,9 @@ std::string FramecatPath() {
 class Process {
  public:
   // Starts framecat with `args`; nullptr (and a test failure) if it cannot be started.
+  // `max_fds` > 0 sets the child's RLIMIT_NOFILE (through this process's limit, restored after).
   static std::unique_ptr<Process> Start(const std::vector<std::string>& args,
-                                        bool pipe_stdin = false) {
+                                        bool pipe_stdin = false, rlim_t max_fds = 0) {
     auto p = std::unique_ptr<Process>(new Process());
     int out[2], err[2], in[2] = {-1, -1};
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
@@ -103,7 +105,15 @@ class Process {
     std::vector<char*> argv;
     for (std::string& a : argv_strings) argv.push_back(a.data());
     argv.push_back(nullptr);
+    struct rlimit saved;
+    ::getrlimit(RLIMIT_NOFILE, &saved);
+    if (max_fds > 0) {
+      struct rlimit lowered = saved;
+      lowered.rlim_cur = max_fds;
+      ::setrlimit(RLIMIT_NOFILE, &lowered);
+    }
     int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
+    if (max_fds > 0) ::setrlimit(RLIMIT_NOFILE, &saved);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
@@ -508,14 +518,15 @@ TEST(FramecatTest, OverMaxLengthHeaderIsRefusedBeforeItsPayload) {
 TEST(FramecatTest, HalfClosingClientGetsEveryEchoOwedThenEof) {
   // More than the socket buffers hold while the client is not reading: the server must keep the
   // rest queued after it sees end of stream and write it as the client reads.
+  // (The bound is raised so that the kernel's buffers and the queue together hold it all.)
   std::unique_ptr<Framer> framer = Make("length:width=varint");
-  Server server = StartEchoServer("length:width=varint");
+  Server server = StartEchoServer("length:width=varint", {"--max_output_bytes=67108864"});
   ASSERT_FALSE(server.address.empty());
   std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
   ASSERT_NE(peer, nullptr);
   std::vector<std::string> payloads;
-  for (int i = 0; i < 1500; ++i) payloads.push_back(std::string(1000 + i % 7, 'a' + i % 26));
-  peer->Send(payloads);  // ~1.5 MB, nothing read yet
+  for (int i = 0; i < 8000; ++i) payloads.push_back(std::string(1000 + i % 7, 'a' + i % 26));
+  peer->Send(payloads);  // ~8 MB, nothing read yet
   peer->ShutdownWrite();
   absl::SleepFor(absl::Milliseconds(200));  // let the server reach end of stream with bytes owed
   EXPECT_EQ(peer->Read(payloads.size()), payloads);
@@ -571,7 +582,85 @@ TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   StopServer(&server);
 }
 
+// CPU time (user + system, in clock ticks) the process has used so far.
+long CpuTicks(pid_t pid) {
+  std::string stat;
+  char buf[1024];
+  SocketFd fd(::open(absl::StrCat("/proc/", pid, "/stat").c_str(), O_RDONLY | O_CLOEXEC));
+  ssize_t n = fd.valid() ? ::read(fd.get(), buf, sizeof(buf)) : -1;
+  if (n <= 0) return -1;
+  stat.assign(buf, static_cast<size_t>(n));
+  // Fields after "(comm) ": state is field 3; utime and stime are fields 14 and 15.
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  long utime = 0, stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return -1;
+  }
+  return utime + stime;
+}
+
+TEST(FramecatTest, OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers) {
+  std::unique_ptr<Framer> framer = Make("delimiter");
+  Server server;
+  server.process = Process::Start({"--listen=127.0.0.1:0", "--echo"}, false, /*max_fds=*/16);
+  ASSERT_NE(server.process, nullptr);
+  ASSERT_TRUE(server.process->WaitForStderr(" (", Deadline())) << server.process->Stderr();
+  std::string err = server.process->Stderr();
+  size_t begin = err.find("listening on ") + 13;
+  server.address = err.substr(begin, err.find(" (", begin) - begin);
+
+  // More clients than the server has descriptors for: the kernel completes them all (backlog),
+  // the server accepts until EMFILE.
+  constexpr int kClients = 24;
+  std::vector<std::unique_ptr<Peer>> peers;
+  for (int i = 0; i < kClients; ++i) {
+    peers.push_back(Peer::Tcp(*framer, server.address));
+    ASSERT_NE(peers.back(), nullptr);
+    peers.back()->Send({absl::StrCat("client ", i)});
+  }
+  ASSERT_TRUE(server.process->WaitForStderr("pausing accepts", Deadline()))
+      << server.process->Stderr();
+  // Saturated: the pending connections keep the listener readable, yet the server idles.
+  long before = CpuTicks(server.process->pid());
+  absl::SleepFor(absl::Milliseconds(500));
+  long after = CpuTicks(server.process->pid());
+  ASSERT_GE(before, 0);
+  EXPECT_LT(after - before, 10) << "the accept loop spins";
+  // Each client gets its echo once those before it have closed and freed a descriptor.
+  for (int i = 0; i < kClients; ++i) {
+    EXPECT_EQ(peers[i]->Read(1), std::vector<std::string>{absl::StrCat("client ", i)});
+    peers[i].reset();
+  }
+  StopServer(&server);
+  err = server.process->Stderr();
+  EXPECT_GE(CountLines(err, "pausing accepts"), 1);
+  EXPECT_LE(CountLines(err, "pausing accepts"), kClients) << err;  // once per episode, not per try
+}
+
 // ---- Other modes ----
+
+TEST(FramecatTest, FramerConfigFile) {
+  std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
+  std::string path = absl::StrCat(dir, "/framecat-", ::getpid(), ".conf");
+  {
+    SocketFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    ASSERT_TRUE(fd.valid());
+    ASSERT_TRUE(WriteAll(fd.get(), "# two-byte little-endian lengths\nkind = length\nwidth = 2\n"
+                                   "order = little\n", Deadline()).ok());
+  }
+  Server server = StartServer({"--listen=127.0.0.1:0", "--echo",
+                               absl::StrCat("--framer_config=", path)});
+  ASSERT_FALSE(server.address.empty());
+  EXPECT_THAT(server.process->Stderr(), HasSubstr("width=2,order=little"));
+  std::unique_ptr<Framer> framer = Make("length:width=2,order=little");
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  ASSERT_NE(peer, nullptr);
+  peer->ExpectEcho("configured");
+  StopServer(&server);
+  ::unlink(path.c_str());
+}
+
 
 TEST(FramecatTest, UnixSocketEcho) {
   std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
