@@ -22,6 +22,68 @@ std::string Quoted(absl::string_view bytes) {
 
 }  // namespace
 
+// The fast path's scan (see Next): fills the next 64-byte window of delimiter positions, or, for
+// a long line or a short tail, lets memchr find the end. Out of line so that Next's pop loop stays
+// small enough to inline.
+Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
+  const char* data = buffer_.data();
+  const size_t size = buffer_.size();
+  // A delimiter may start at most at index max_ (an exactly-max payload).
+  const size_t limit = max_ < size ? static_cast<size_t>(max_) + 1 : size;
+  const uint64_t base = consumed_;
+  for (;;) {
+    // Positions in the current window that are not consumed yet (over-max ones end the scan).
+    while (hits_ != 0) {
+      const uint64_t at = hits_base_ + static_cast<uint64_t>(__builtin_ctzll(hits_));
+      if (at < base + scan_) {
+        hits_ &= hits_ - 1;
+        continue;
+      }
+      const size_t p = static_cast<size_t>(at - base);
+      if (p >= limit) {
+        scan_ = limit;
+        return scan_ > max_ ? TooLong() : kNeedMore;
+      }
+      hits_ &= hits_ - 1;
+      *frame = absl::string_view(data, p);
+      Consume(p + 1);
+      scan_ = 0;
+      return kFrame;
+    }
+    const uint64_t from = std::max<uint64_t>(hits_end_, base + scan_);
+    const size_t off = static_cast<size_t>(from - base);
+    if (off >= limit) {
+      scan_ = std::max(scan_, limit);
+      break;
+    }
+    size_t memchr_from = off;
+    if (size - off >= 64) {
+      hits_ = delimiter_internal::ByteMask64(data + off, first_);
+      hits_base_ = from;
+      hits_end_ = from + 64;
+      if (hits_ != 0) continue;
+      // A long line: glibc's memchr outruns 64-byte windows, so let it find the end.
+      memchr_from = off + 64;
+      if (memchr_from >= limit) {
+        scan_ = limit;
+        break;
+      }
+    }
+    const void* hit = std::memchr(data + memchr_from, first_, limit - memchr_from);
+    if (hit != nullptr) {
+      const size_t p = static_cast<size_t>(static_cast<const char*>(hit) - data);
+      *frame = absl::string_view(data, p);
+      Consume(p + 1);
+      scan_ = 0;
+      return kFrame;
+    }
+    scan_ = limit;
+    break;
+  }
+  if (scan_ > max_) return TooLong();
+  return kNeedMore;
+}
+
 DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
     : Decoder(),
       set_(std::move(other.set_)),
@@ -30,7 +92,10 @@ DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
       one_byte_(other.one_byte_),
       skip_(other.skip_),
       discarding_(other.discarding_),
-      scan_(other.scan_) {
+      scan_(other.scan_),
+      hits_(other.hits_),
+      hits_base_(other.hits_base_),
+      hits_end_(other.hits_end_) {
   // Decoder is not movable itself; its state is protected, so carry it over here.
   buffer_ = std::move(other.buffer_);
   status_ = std::move(other.status_);
