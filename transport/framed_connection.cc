@@ -271,6 +271,35 @@ absl::StatusOr<std::optional<absl::string_view>> FramedConnection::Receive(absl:
   }
 }
 
+absl::StatusOr<size_t> FramedConnection::ReceiveBatch(
+    absl::FunctionRef<void(absl::string_view)> on_frame, absl::Time deadline) {
+  State& s = *state_;
+  Decoder& d = *s.decoder;
+  absl::string_view frame;
+  size_t delivered = 0;
+  for (;;) {
+    Decoder::Result r;
+    while ((r = d.Next(&frame)) == Decoder::kFrame) {
+      on_frame(frame);
+      ++delivered;
+    }
+    if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
+    if (delivered > 0) return delivered;
+    if (s.read_eof) {
+      absl::Status e = s.AtEof();
+      if (!e.ok()) return e;
+      return size_t{0};
+    }
+    absl::StatusOr<size_t> n = s.Fill(deadline);
+    if (!n.ok()) return n.status();
+    if (*n == 0) {
+      absl::Status e = s.AtEof();
+      if (!e.ok()) return e;
+      return size_t{0};
+    }
+  }
+}
+
 absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
     absl::FunctionRef<void(absl::string_view)> on_frame) {
   State& s = *state_;

@@ -7,6 +7,7 @@
 //
 //   Send / SendBatch ──► header+payload iovecs ──► WriteAllV ──► socket
 //   socket ──► ReadSome into Decoder::PrepareWrite (64 KiB reads) ──► Decoder::Next ──► Receive
+//                                                                          (or ReceiveBatch)
 //
 // Two ways to drive it, on the same object:
 //   * Blocking style: Send, SendBatch and Receive wait (with poll) up to a deadline. They work on
@@ -98,6 +99,15 @@ class FramedConnection {
   // The next frame, reading as needed; std::nullopt at a clean end of stream.
   absl::StatusOr<std::optional<absl::string_view>> Receive(
       absl::Time deadline = absl::InfiniteFuture());
+
+  // The batch form of Receive, for throughput: waits (up to `deadline`) until at least one frame
+  // is complete, then calls `on_frame` for every complete frame buffered, in order -- one read of
+  // up to `read_size` bytes may carry thousands of small frames, and they cost no call and no
+  // result object each. Each view is valid only during its call. Returns the number of frames
+  // delivered (>= 1), or 0 at a clean end of stream. On an error, frames before the bad one have
+  // already been delivered.
+  absl::StatusOr<size_t> ReceiveBatch(absl::FunctionRef<void(absl::string_view)> on_frame,
+                                      absl::Time deadline = absl::InfiniteFuture());
 
   // ---- Event-loop style (non-blocking descriptor) ----
 

@@ -410,6 +410,66 @@ TEST(FramedConnection, CleanCloseBetweenFramesIsNulloptEveryTime) {
   }
 }
 
+// ReceiveBatch: every frame of a 1,000-frame batch, in order, in far fewer calls than frames;
+// then 0 at the clean end of stream, and again after it.
+TEST(FramedConnection, ReceiveBatchDeliversManyFramesPerCallThenZeroAtEof) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kTcp);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 1000; ++i) payloads.push_back(RandomBytes(16, i));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  std::thread t([&] {
+    FK_EXPECT_OK(a.SendBatch(views, LongDeadline()));
+    FK_EXPECT_OK(a.ShutdownWrite());
+  });
+  std::vector<std::string> got;
+  size_t calls = 0;
+  for (;;) {
+    absl::StatusOr<size_t> n =
+        b.ReceiveBatch([&](absl::string_view f) { got.emplace_back(f); }, LongDeadline());
+    ASSERT_TRUE(n.ok()) << n.status();
+    if (*n == 0) break;
+    ++calls;
+  }
+  t.join();
+  EXPECT_EQ(got, payloads);
+  EXPECT_LT(calls, payloads.size() / 10);
+  absl::StatusOr<size_t> again = b.ReceiveBatch([](absl::string_view) {}, LongDeadline());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0u);
+}
+
+TEST(FramedConnection, ReceiveBatchReportsMidFrameCloseAsDataLossAfterEarlierFrames) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  FK_ASSERT_OK(WriteAll(p.a.get(), "2:hi,5:hel", LongDeadline()));
+  p.a.reset();
+  std::vector<std::string> got;
+  absl::Status last;
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<size_t> n =
+        b.ReceiveBatch([&](absl::string_view f) { got.emplace_back(f); }, LongDeadline());
+    if (!n.ok()) {
+      last = n.status();
+      break;
+    }
+  }
+  EXPECT_EQ(got, std::vector<std::string>({"hi"}));
+  EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << last;
+}
+
+TEST(FramedConnection, ReceiveBatchDeadlineExceededWhenNothingArrives) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("delimiter");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  absl::StatusOr<size_t> n =
+      b.ReceiveBatch([](absl::string_view) {}, absl::Now() + absl::Milliseconds(50));
+  EXPECT_EQ(n.status().code(), absl::StatusCode::kDeadlineExceeded) << n.status();
+}
+
 void ExpectSendToClosedPeerFails(Kind kind) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
   Pair p = MakeConnected(kind);
