@@ -41,7 +41,7 @@ for config in "${configs[@]}"; do
   # shellcheck disable=SC2086
   # --symlink_prefix=/: create no bazel-* links, which would repoint the shared ones here.
   bazel --output_base="$OB" test --config="$config" --symlink_prefix=/ --keep_going \
-    --test_summary=short --test_output=errors $TARGETS 2>&1 | grep -v 'linux-sandbox' > "$log"
+    --test_summary=short --test_output=errors $TARGETS 2>&1 | grep -vE '^[0-9.]+: src/main/tools/linux-sandbox' > "$log"
   passed=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log" || true)
   failed=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FLAKY|INCOMPLETE)|FAILED TO BUILD' "$log" || true)
   if grep -qE '^(ERROR|FAILED):' "$log" && [ "$failed" -eq 0 ]; then failed=1; fi
