@@ -57,12 +57,14 @@ Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
       break;
     }
     size_t memchr_from = off;
-    if (size - off >= 64) {
+    if (!long_lines_ && size - off >= 64) {
       hits_ = delimiter_internal::ByteMask64(data + off, first_);
       hits_base_ = from;
       hits_end_ = from + 64;
       if (hits_ != 0) continue;
-      // A long line: glibc's memchr outruns 64-byte windows, so let it find the end.
+      // A long line: glibc's memchr outruns 64-byte windows, so let it find the end, and keep
+      // using it while lines stay long.
+      long_lines_ = true;
       memchr_from = off + 64;
       if (memchr_from >= limit) {
         scan_ = limit;
@@ -72,6 +74,7 @@ Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
     const void* hit = std::memchr(data + memchr_from, first_, limit - memchr_from);
     if (hit != nullptr) {
       const size_t p = static_cast<size_t>(static_cast<const char*>(hit) - data);
+      if (p < 64) long_lines_ = false;  // Short again: back to windows.
       *frame = absl::string_view(data, p);
       Consume(p + 1);
       scan_ = 0;
@@ -95,7 +98,8 @@ DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
       scan_(other.scan_),
       hits_(other.hits_),
       hits_base_(other.hits_base_),
-      hits_end_(other.hits_end_) {
+      hits_end_(other.hits_end_),
+      long_lines_(other.long_lines_) {
   // Decoder is not movable itself; its state is protected, so carry it over here.
   buffer_ = std::move(other.buffer_);
   status_ = std::move(other.status_);

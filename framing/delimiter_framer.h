@@ -203,6 +203,7 @@ class DelimiterDecoder final : public Decoder {
   uint64_t hits_ = 0;
   uint64_t hits_base_ = 0;
   uint64_t hits_end_ = 0;
+  bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
 };
 
 class DelimiterFramer final : public Framer {
