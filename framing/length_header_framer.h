@@ -260,15 +260,34 @@ class LengthHeaderFramer final : public Framer {
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(absl::string_view* frame) {
   using length_header_internal::FieldCodec;
-  // Fast path: a fixed-width header at the front and no error pending (kHead with no fatal error
-  // implies status_ is OK: a skipped frame's report always leaves kDiscard first).
-  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed_ &&
-                        layout_.codec != FieldCodec::kVarint)) {
+  // Fast path: a fixed-width or short varint header at the front and no error pending (kHead with
+  // no fatal error implies status_ is OK: a skipped frame's report always leaves kDiscard first).
+  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed_)) {
     const size_t available = buffer_.size();
-    const size_t header_size = layout_.header_size;
-    if (ABSL_PREDICT_FALSE(available < header_size)) return kNeedMore;
     const char* p = buffer_.data();
-    const uint64_t field = length_header_internal::LoadField(layout_.codec, p + layout_.offset);
+    size_t header_size;
+    uint64_t field;
+    if (ABSL_PREDICT_TRUE(layout_.codec != FieldCodec::kVarint)) {
+      header_size = layout_.header_size;
+      if (ABSL_PREDICT_FALSE(available < header_size)) return kNeedMore;
+      field = length_header_internal::LoadField(layout_.codec, p + layout_.offset);
+    } else {
+      // One- and two-byte varints (lengths below 16 KiB) inline; longer varints, and headers at
+      // the very end of the buffer, take NextSlow's incremental parse.
+      const size_t off = layout_.offset;
+      if (ABSL_PREDICT_FALSE(available < off + 2)) return NextSlow(frame);
+      const uint8_t b0 = static_cast<uint8_t>(p[off]);
+      const uint8_t b1 = static_cast<uint8_t>(p[off + 1]);
+      if (b0 < 0x80) {
+        field = b0;
+        header_size = off + 1;
+      } else if (b1 < 0x80) {
+        field = (b0 & 0x7Fu) | (static_cast<uint64_t>(b1) << 7);
+        header_size = off + 2;
+      } else {
+        return NextSlow(frame);
+      }
+    }
     if (ABSL_PREDICT_FALSE(field - layout_.min_field > layout_.field_span)) {
       return RejectField(field, header_size);
     }
