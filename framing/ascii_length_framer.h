@@ -153,6 +153,13 @@ inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
       }
     }
     if (ABSL_PREDICT_FALSE(i != digits_ || v > max_)) return ParseHeadExactly(frame);
+    if (ABSL_PREDICT_TRUE(buffer_.size() - digits_ >= v)) {
+      // The whole frame is here: deliver without storing the header state.
+      const size_t size = static_cast<size_t>(v);
+      *frame = absl::string_view(p + digits_, size);
+      Consume(digits_ + size);
+      return kFrame;
+    }
     value_ = v;
     scan_ = digits_;
     state_ = State::kData;

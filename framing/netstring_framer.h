@@ -148,7 +148,18 @@ inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
       return kNeedMore;
     }
     if (ABSL_PREDICT_FALSE(p[i] != ':' || i == 0)) return ParseHeadExactly(frame);
-    header_size_ = i + 1;
+    const size_t header = i + 1;
+    if (ABSL_PREDICT_TRUE(n - header > v)) {
+      // The whole frame and its comma are here: deliver without storing the header state.
+      const size_t size = static_cast<size_t>(v);
+      if (ABSL_PREDICT_FALSE(p[header + size] != ',')) return RefuseTrailer(header + size);
+      *frame = absl::string_view(p + header, size);
+      Consume(header + size + 1);
+      scan_ = 0;
+      value_ = 0;
+      return kFrame;
+    }
+    header_size_ = header;
     scan_ = header_size_;
     value_ = v;
     state_ = State::kData;
