@@ -69,6 +69,8 @@ class ByteBuffer {
  private:
   void MakeRoom(size_t n);
 
+  static constexpr size_t kAlign = 64;  // Where MakeRoom puts the end of the pending bytes.
+
   std::unique_ptr<char[]> storage_;
   size_t capacity_ = 0;
   size_t begin_ = 0;
