@@ -7,6 +7,8 @@
 //     decoder's buffer, no copy). Pieces may be of any size: one byte, half a header, many frames.
 //   * Frames leave through Next(), in order, as views into the decoder's buffer. A view stays valid
 //     until the next Feed()/PrepareWrite(); copy it if you need it longer.
+//   * Or many at once through NextBatch(), which fills an array of views: the same frames, in the
+//     same order, as repeated Next() calls, for receivers that handle frames in bulk.
 //   * At end of stream, Finish() says whether the stream ended on a frame boundary.
 //
 // Next() returns:
@@ -74,6 +76,16 @@ class Decoder {
   // The next frame; see the contract above.
   virtual Result Next(absl::string_view* frame) = 0;
 
+  // Up to frames.size() frames at once: exactly what that many Next() calls would give, stopping
+  // early at the first kNeedMore or kError. Returns how many views were written to `frames` and
+  // sets `*stop` to kFrame if the span filled, otherwise to the Result that ended the run (check
+  // status() on kError, as after Next()). Views stay valid until the next Feed()/PrepareWrite().
+  // The default calls Next(); a framer may override it with a loop that keeps its state in
+  // registers (DelimiterDecoder does).
+  virtual size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) {
+    return NextEach(frames, stop);
+  }
+
   // End of stream. OkStatus if the stream ended on a frame boundary (call Next() until kNeedMore
   // first); DataLoss saying how many bytes were pending otherwise; the fatal error if one occurred.
   virtual absl::Status Finish() = 0;
@@ -110,6 +122,19 @@ class Decoder {
   }
   void ClearError() {
     if (!status_.ok() && !failed_) status_ = absl::OkStatus();
+  }
+
+  // NextBatch by repeated Next().
+  size_t NextEach(absl::Span<absl::string_view> frames, Result* stop) {
+    for (size_t n = 0; n < frames.size(); ++n) {
+      const Result r = Next(&frames[n]);
+      if (r != kFrame) {
+        *stop = r;
+        return n;
+      }
+    }
+    *stop = kFrame;
+    return frames.size();
   }
 
   ByteBuffer buffer_;

@@ -87,6 +87,64 @@ Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
   return kNeedMore;
 }
 
+size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result* stop) {
+  size_t n = 0;
+  while (n < frames.size()) {
+    if (one_byte_ && !discarding_ && status_.ok()) {
+      n += RunWindows(frames.data() + n, frames.size() - n);
+      if (n == frames.size()) break;
+    }
+    // Whatever RunWindows leaves (a long line, the last < 64 bytes, a frame over the max, another
+    // delimiter mode) is Next()'s; it keeps every limit and error exactly as documented there.
+    const Result r = DelimiterDecoder::Next(&frames[n]);
+    if (r != kFrame) {
+      *stop = r;
+      return n;
+    }
+    ++n;
+  }
+  *stop = kFrame;
+  return n;
+}
+
+// Takes the frames whose delimiter lies in a full 64-byte window, state in locals. Stops at a
+// window with no delimiter, at a frame over the max (unreported: Next() reports it), with fewer
+// than 64 bytes left, or when `room` frames are out. Consumes what it delivered, once, and leaves
+// scan_ at what it ruled out of the frame in progress, so no byte is compared twice on the way on.
+size_t DelimiterDecoder::RunWindows(absl::string_view* out, size_t room) {
+  const char* const data = buffer_.data();
+  const size_t size = buffer_.size();
+  const uint64_t max = max_;
+  const char c = first_;
+  size_t start = 0;    // The frame in progress starts here...
+  size_t off = scan_;  // ...and holds no delimiter before here.
+  size_t n = 0;
+  while (n < room && size - off >= 64) {
+    uint64_t mask = delimiter_internal::ByteMask64(data + off, c);
+    if (mask == 0) {  // A long line: Next() finds its end with memchr.
+      off += 64;
+      break;
+    }
+    while (mask != 0) {
+      const size_t p = off + static_cast<size_t>(__builtin_ctzll(mask));
+      if (p - start > max) goto done;
+      out[n++] = absl::string_view(data + start, p - start);
+      start = p + 1;
+      mask &= mask - 1;
+      if (n == room) goto done;
+    }
+    off += 64;
+  }
+done:
+  if (start > 0) {
+    Consume(start);
+    scan_ = off > start ? off - start : 0;
+  } else {
+    scan_ = off;
+  }
+  return n;
+}
+
 DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
     : Decoder(),
       set_(std::move(other.set_)),
