@@ -27,6 +27,9 @@ FramedConnectionOptions Sanitize(FramedConnectionOptions o) {
   return o;
 }
 
+// ReceiveBatch takes frames from the decoder this many at a time (NextBatch).
+constexpr size_t kBatchFrames = 64;
+
 // SendBatch keeps its scratch between calls up to this size (more than any usual batch needs).
 constexpr size_t kMaxKeptScratch = size_t{4} << 20;
 
@@ -275,14 +278,15 @@ absl::StatusOr<size_t> FramedConnection::ReceiveBatch(
     absl::FunctionRef<void(absl::string_view)> on_frame, absl::Time deadline) {
   State& s = *state_;
   Decoder& d = *s.decoder;
-  absl::string_view frame;
+  absl::string_view frames[kBatchFrames];
   size_t delivered = 0;
   for (;;) {
     Decoder::Result r;
-    while ((r = d.Next(&frame)) == Decoder::kFrame) {
-      on_frame(frame);
-      ++delivered;
-    }
+    do {
+      const size_t got = d.NextBatch(absl::MakeSpan(frames), &r);
+      for (size_t i = 0; i < got; ++i) on_frame(frames[i]);
+      delivered += got;
+    } while (r == Decoder::kFrame);
     if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
     if (delivered > 0) return delivered;
     if (s.read_eof) {

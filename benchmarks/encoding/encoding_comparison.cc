@@ -598,7 +598,7 @@ uint64_t AsioMax(const AsioCase& c) {
   return c.payload == 16 ? g_mode.asio_small_max : g_mode.asio_large_max;
 }
 
-// framekit's receiving side: ReadSome straight into PrepareWrite, Next() until kNeedMore.
+// framekit's receiving side: ReadSome straight into PrepareWrite, NextBatch() until kNeedMore.
 template <typename DecoderT>
 absl::Status FramekitReceive(const Framer& framer, int fd, ReceiveResult* r) {
   std::unique_ptr<Decoder> owner = framer.NewDecoder();
@@ -611,13 +611,17 @@ absl::Status FramekitReceive(const Framer& framer, int fd, ReceiveResult* r) {
     if (!n.ok()) return n.status();
     if (*n == 0) break;
     decoder.CommitWrite(*n);
-    absl::string_view frame;
+    absl::string_view frames[256];
     Decoder::Result res;
-    while ((res = decoder.DecoderT::Next(&frame)) == Decoder::kFrame) {
-      r->checksum += frame.empty() ? 0 : static_cast<unsigned char>(frame[0]);
-      r->payload_bytes += frame.size();
-      ++r->messages;
-    }
+    do {
+      const size_t got = decoder.DecoderT::NextBatch(absl::MakeSpan(frames), &res);
+      for (size_t i = 0; i < got; ++i) {
+        const absl::string_view frame = frames[i];
+        r->checksum += frame.empty() ? 0 : static_cast<unsigned char>(frame[0]);
+        r->payload_bytes += frame.size();
+      }
+      r->messages += got;
+    } while (res == Decoder::kFrame);
     if (res == Decoder::kError) return decoder.status();
   }
   r->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
