@@ -71,6 +71,9 @@ class AsciiLengthDecoder final : public Decoder {
   explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
 
   Result Next(absl::string_view* frame) override;
+  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
+    return NextEach(*this, frames, stop);
+  }
   absl::Status Finish() override;
 
  private:

@@ -83,7 +83,7 @@ class Decoder {
   // The default calls Next(); a framer may override it with a loop that keeps its state in
   // registers (DelimiterDecoder does).
   virtual size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) {
-    return NextEach(frames, stop);
+    return NextEach(*this, frames, stop);
   }
 
   // End of stream. OkStatus if the stream ended on a frame boundary (call Next() until kNeedMore
@@ -124,10 +124,12 @@ class Decoder {
     if (!status_.ok() && !failed_) status_ = absl::OkStatus();
   }
 
-  // NextBatch by repeated Next().
-  size_t NextEach(absl::Span<absl::string_view> frames, Result* stop) {
+  // NextBatch by repeated Next(): for decoders without a faster loop. Called with the concrete
+  // (final) type, Next() is a direct, inlinable call.
+  template <typename D>
+  static size_t NextEach(D& decoder, absl::Span<absl::string_view> frames, Result* stop) {
     for (size_t n = 0; n < frames.size(); ++n) {
-      const Result r = Next(&frames[n]);
+      const Result r = decoder.Next(&frames[n]);
       if (r != kFrame) {
         *stop = r;
         return n;

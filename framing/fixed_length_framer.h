@@ -59,6 +59,9 @@ class FixedLengthDecoder final : public Decoder {
   FixedLengthDecoder(FixedLengthDecoder&& other) noexcept;
 
   Result Next(absl::string_view* frame) override;
+  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
+    return NextEach(*this, frames, stop);
+  }
   absl::Status Finish() override;
 
  private:

@@ -192,6 +192,9 @@ class LengthHeaderDecoder final : public Decoder {
 
   // Always inlined where the static type is LengthHeaderDecoder (the class is final).
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
+  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
+    return NextEach(*this, frames, stop);
+  }
   absl::Status Finish() override;
 
   State state() const { return state_; }

@@ -67,6 +67,9 @@ class NetstringDecoder final : public Decoder {
   explicit NetstringDecoder(const NetstringFramer& framer);
 
   Result Next(absl::string_view* frame) override;
+  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
+    return NextEach(*this, frames, stop);
+  }
   absl::Status Finish() override;
 
  private:
