@@ -27,7 +27,7 @@
 // Side by side, Boost.Asio (asio_peer.h), 16 B and 64 KiB payloads, delimited ('\n') and
 // length-prefixed (4-byte big-endian) framing:
 //   (a) same stream  the same sender thread writes the same pre-encoded stream; framekit's receiver
-//                    vs Asio's read_until / read(transfer_exactly) receiver, and as a ceiling a
+//                    (ReadSome into PrepareWrite, frames taken with NextBatch) vs Asio's read_until / read(transfer_exactly) receiver, and as a ceiling a
 //                    receiver that only ReadSome()s 64 KiB at a time and frames nothing.
 //   (b) end to end   each side with its natural API: framekit encodes frames into a buffer and
 //                    writes ~64 KiB a call; Asio does one asio::write per message.
