@@ -129,6 +129,36 @@ struct FramedConnection::State {
   std::unique_ptr<Decoder> decoder;
   bool read_eof = false;
 
+  // Receive() takes frames from the decoder kBatchFrames at a time (one virtual call per batch)
+  // and hands them out one per call: ready[ready_pos, ready_count) are decoded and not yet
+  // returned; ready_error is the error that ended the batch, returned after those frames. Every
+  // receiving call hands these out first, and nothing reads (which would move them) while any
+  // are left.
+  absl::string_view ready[kBatchFrames];
+  size_t ready_pos = 0;
+  size_t ready_count = 0;
+  absl::Status ready_error;
+
+  // Refills `ready` from the decoder. False when it had no frame and no error (read more).
+  bool DecodeAhead() {
+    Decoder::Result r;
+    ready_count = decoder->NextBatch(absl::MakeSpan(ready), &r);
+    ready_pos = 0;
+    if (r == Decoder::kError) ready_error = decoder->status();
+    return ready_count > 0 || r == Decoder::kError;
+  }
+  // Hands every frame Receive() decoded ahead to `on_frame`; returns how many.
+  size_t DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame) {
+    const size_t n = ready_count - ready_pos;
+    while (ready_pos < ready_count) on_frame(ready[ready_pos++]);
+    return n;
+  }
+  absl::Status TakeReadyError() {
+    absl::Status e = std::move(ready_error);
+    ready_error = absl::OkStatus();
+    return WithContext(e, absl::StrCat("Receive from ", peer));
+  }
+
   // Sending side (SendBatch), reused across calls so steady state allocates nothing.
   std::vector<struct iovec> iov;
   std::vector<size_t> scratch_iovs;  // indices into iov of the scratch regions
@@ -242,23 +272,18 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
 
 absl::StatusOr<std::optional<absl::string_view>> FramedConnection::Receive(absl::Time deadline) {
   State& s = *state_;
-  Decoder& d = *s.decoder;
-  absl::string_view frame;
   for (;;) {
-    switch (d.Next(&frame)) {
-      case Decoder::kFrame: {
-        // Built in place, field by field: copying a just-stored string_view or optional as one
-        // wide load stalls on store forwarding, which costs more than the rest of this call.
-        const char* data = frame.data();
-        const size_t size = frame.size();
-        return absl::StatusOr<std::optional<absl::string_view>>(absl::in_place, std::in_place,
-                                                                data, size);
-      }
-      case Decoder::kError:
-        return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
-      case Decoder::kNeedMore:
-        break;
+    if (s.ready_pos < s.ready_count) {
+      // Built in place, field by field: copying a just-stored string_view or optional as one
+      // wide load stalls on store forwarding, which costs more than the rest of this call.
+      const absl::string_view& frame = s.ready[s.ready_pos++];
+      const char* data = frame.data();
+      const size_t size = frame.size();
+      return absl::StatusOr<std::optional<absl::string_view>>(absl::in_place, std::in_place,
+                                                              data, size);
     }
+    if (!s.ready_error.ok()) return s.TakeReadyError();
+    if (s.DecodeAhead()) continue;
     if (s.read_eof) {
       absl::Status e = s.AtEof();
       if (!e.ok()) return e;
@@ -279,7 +304,8 @@ absl::StatusOr<size_t> FramedConnection::ReceiveBatch(
   State& s = *state_;
   Decoder& d = *s.decoder;
   absl::string_view frames[kBatchFrames];
-  size_t delivered = 0;
+  size_t delivered = s.DrainReady(on_frame);
+  if (!s.ready_error.ok()) return s.TakeReadyError();
   for (;;) {
     Decoder::Result r;
     do {
@@ -308,26 +334,23 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
     absl::FunctionRef<void(absl::string_view)> on_frame) {
   State& s = *state_;
   Decoder& d = *s.decoder;
-  absl::string_view frame;
-  // Delivers every buffered frame; false (status in the decoder) on a bad frame.
-  auto deliver = [&]() -> bool {
-    for (;;) {
-      switch (d.Next(&frame)) {
-        case Decoder::kFrame:
-          on_frame(frame);
-          continue;
-        case Decoder::kError:
-          return false;
-        case Decoder::kNeedMore:
-          return true;
-      }
-    }
+  // Delivers every buffered frame; the error that stopped it, if any.
+  auto deliver = [&]() -> absl::Status {
+    s.DrainReady(on_frame);
+    if (!s.ready_error.ok()) return s.TakeReadyError();
+    absl::string_view frames[kBatchFrames];
+    Decoder::Result r;
+    do {
+      const size_t got = d.NextBatch(absl::MakeSpan(frames), &r);
+      for (size_t i = 0; i < got; ++i) on_frame(frames[i]);
+    } while (r == Decoder::kFrame);
+    if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
+    return absl::OkStatus();
   };
-  auto decoder_error = [&] { return WithContext(d.status(), absl::StrCat("Receive from ", s.peer)); };
 
   // Frames left behind by a skipped over-long frame (TooLongPolicy::kSkip) come out first; the
   // poller would not report the descriptor again for bytes already read.
-  if (!deliver()) return decoder_error();
+  if (absl::Status e = deliver(); !e.ok()) return e;
   if (s.read_eof) {
     if (absl::Status e = s.AtEof(); !e.ok()) return e;
     return ReadState::kEndOfStream;
@@ -342,7 +365,7 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
     if (absl::Status e = s.AtEof(); !e.ok()) return e;
     return ReadState::kEndOfStream;
   }
-  if (!deliver()) return decoder_error();
+  if (absl::Status e = deliver(); !e.ok()) return e;
   return ReadState::kOpen;
 }
 

@@ -128,7 +128,9 @@ class FramedConnection {
 
   // Half-close: the peer reads end of stream; receiving still works.
   absl::Status ShutdownWrite();
-  // The decoder, for its stream offset and buffered byte counts.
+  // The decoder, for its stream offset and buffered byte counts. Receive() takes up to 64 frames
+  // from it at a time and hands them out one per call; frames taken and not yet returned count as
+  // consumed there.
   const Decoder& decoder() const;
 
  private:

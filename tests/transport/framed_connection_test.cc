@@ -441,6 +441,41 @@ TEST(FramedConnection, ReceiveBatchDeliversManyFramesPerCallThenZeroAtEof) {
   EXPECT_EQ(*again, 0u);
 }
 
+// Receive() decodes frames ahead in batches; whichever receiving call comes next must hand those
+// out first, in order, before anything read later.
+TEST(FramedConnection, ReceiveThenReceiveBatchThenReadAvailableKeepOrder) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("delimiter");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::string wire;
+  for (int i = 0; i < 300; ++i) absl::StrAppend(&wire, i, "\n");
+  FK_ASSERT_OK(WriteAll(p.a.get(), wire, LongDeadline()));
+  std::vector<std::string> got;
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+    got.emplace_back(**f);
+  }
+  absl::StatusOr<size_t> n =
+      b.ReceiveBatch([&](absl::string_view frame) { got.emplace_back(frame); }, LongDeadline());
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_GE(*n, 1u);
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  if (got.size() < 300) {
+    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+    got.emplace_back(**f);
+  }
+  p.a.reset();
+  for (;;) {
+    absl::StatusOr<FramedConnection::ReadState> st =
+        b.ReadAvailable([&](absl::string_view frame) { got.emplace_back(frame); });
+    ASSERT_TRUE(st.ok()) << st.status();
+    if (*st == FramedConnection::ReadState::kEndOfStream) break;
+  }
+  ASSERT_EQ(got.size(), 300u);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(got[i], absl::StrCat(i));
+}
+
 TEST(FramedConnection, ReceiveBatchReportsMidFrameCloseAsDataLossAfterEarlierFrames) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
   Pair p = MakeConnected(Kind::kSocketPair);
