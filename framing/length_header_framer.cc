@@ -223,6 +223,7 @@ void LengthHeaderFramer::WriteFrames(absl::Span<const absl::string_view> payload
     return;
   }
   for (const absl::string_view payload : payloads) {
+    framing_internal::ZeroSmall(p, offset);
     p += offset;
     p += length_header_internal::StoreField<kCodec>(payload.size() - adjustment, p);
     framing_internal::CopySmall(p, payload.data(), payload.size());
