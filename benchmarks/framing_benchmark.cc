@@ -4,6 +4,7 @@
 //   BM_Memcpy/N           memcpy of the same encoded stream in 64 KiB chunks (streamed upper bound)
 //   BM_MemchrLines/N      a plain memchr line split of the delimiter stream (delimiter upper bound)
 //   BM_Encode/<spec>/N    Encode() appending frames to a reused string
+//   BM_EncodeBatch/<spec>/N   the same frames from one EncodeBatch() call per batch (reused string)
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views)
 //   BM_DecodeStream/<spec>/N  the stream fed in 64 KiB chunks (as from recv) + Next()
 //
@@ -83,6 +84,26 @@ void BM_Encode(benchmark::State& state, std::string spec) {
     for (size_t i = 0; i < n; ++i) {
       if (!framer.Encode(payload, &wire).ok()) state.SkipWithError("encode failed");
     }
+    benchmark::DoNotOptimize(wire.data());
+  }
+  state.SetBytesProcessed(state.iterations() * n * size);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+}
+
+template <typename FramerT>
+void BM_EncodeBatch(benchmark::State& state, std::string spec) {
+  const size_t size = state.range(0);
+  std::unique_ptr<Framer> owner = Make(spec);
+  const FramerT& framer = static_cast<const FramerT&>(*owner);
+  const std::string payload = Payload(size, 7);
+  const size_t n = FramesPerBatch(size);
+  const std::vector<absl::string_view> payloads(n, payload);
+  std::string wire;
+  wire.reserve(n * (size + 64));
+  for (auto _ : state) {
+    wire.clear();
+    if (!framer.EncodeBatch(payloads, &wire).ok()) state.SkipWithError("encode failed");
     benchmark::DoNotOptimize(wire.data());
   }
   state.SetBytesProcessed(state.iterations() * n * size);
@@ -210,6 +231,9 @@ template <typename FramerT, typename DecoderT>
 void RegisterFramer(const std::string& spec) {
   benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(), BM_Encode<FramerT>, spec)
       ->Apply(Sizes);
+  benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
+                               BM_EncodeBatch<FramerT>, spec)
+      ->Apply(Sizes);
   benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),
                                BM_DecodeReady<DecoderT>, spec)
       ->Apply(Sizes);
@@ -224,8 +248,9 @@ void RegisterFramer(const std::string& spec) {
 BENCHMARK(BM_Memcpy)->Apply(Sizes);
 BENCHMARK(BM_MemchrLines)->Apply(Sizes);
 
-// Prints the usual console output, then a summary: per framer and size, frames/s for encode and
-// ready decode, and streamed decode as a ratio to memcpy of the same bytes (memchr for delimiter).
+// Prints the usual console output, then a summary: per framer and size, frames/s for encode (per
+// frame and batched) and ready decode, and streamed decode as a ratio to memcpy of the same bytes
+// (memchr for delimiter).
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -243,13 +268,15 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     std::printf("\n## Summary (ratios against baselines from this run)\n\n");
-    std::printf("| framer | payload | encode Mframes/s | decode (ready) Mframes/s | "
-                "streamed decode GB/s | streamed / memcpy | decode / memchr split |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("| framer | payload | encode Mframes/s | batch encode Mframes/s | "
+                "decode (ready) Mframes/s | streamed decode GB/s | streamed / memcpy | "
+                "decode / memchr split |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       for (int size : {16, 256, 4096, 65536}) {
         const std::string s = spec == "fixed" ? absl::StrCat("fixed:size=", size) : spec;
         const Result enc = Get(absl::StrCat("BM_Encode/", s, "/", size));
+        const Result batch = Get(absl::StrCat("BM_EncodeBatch/", s, "/", size));
         const Result ready = Get(absl::StrCat("BM_DecodeReady/", s, "/", size));
         const Result stream = Get(absl::StrCat("BM_DecodeStream/", s, "/", size));
         const Result memcpy_base = Get(absl::StrCat("BM_Memcpy/", size));
@@ -260,8 +287,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
           memchr_ratio = absl::StrFormat("%.2fx", ready.frames_per_second /
                                                       memchr_base.frames_per_second);
         }
-        std::printf("| %s | %d | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(), size,
-                    enc.frames_per_second / 1e6, ready.frames_per_second / 1e6,
+        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(), size,
+                    enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
+                    ready.frames_per_second / 1e6,
                     stream.bytes_per_second / 1e9,
                     memcpy_base.bytes_per_second > 0
                         ? stream.bytes_per_second / memcpy_base.bytes_per_second
@@ -305,6 +333,8 @@ int main(int argc, char** argv) {
     const std::string spec = absl::StrCat("fixed:size=", size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(),
                                  BM_Encode<FixedLengthFramer>, spec)->Arg(size);
+    benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
+                                 BM_EncodeBatch<FixedLengthFramer>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),
                                  BM_DecodeReady<FixedLengthDecoder>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),

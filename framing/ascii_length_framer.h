@@ -45,9 +45,12 @@
 #include <string>
 
 #include "absl/base/optimization.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/ascii_digits.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
@@ -121,6 +124,10 @@ class AsciiLengthFramer final : public Framer {
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  // Checks every size, then writes each zero-padded length and payload into the buffer.
+  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                         absl::FunctionRef<char*(size_t)> get_buffer,
+                                         size_t* refused_index) const override;
   std::unique_ptr<Decoder> NewDecoder() const override;
 
  private:
@@ -128,6 +135,10 @@ class AsciiLengthFramer final : public Framer {
   explicit AsciiLengthFramer(const AsciiLengthOptions& options);
 
   absl::Status PayloadTooLarge(size_t size) const;
+  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
+  // SIZE_MAX), its index stored in `*refused_index`.
+  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
+                            size_t* refused_index) const;
 
   AsciiLengthOptions options_;
   uint64_t max_;                       // Clamped.
@@ -195,18 +206,13 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
+  // One growth of `out` (geometric, as any append), then the frame written in place.
   const size_t digits = static_cast<size_t>(options_.digits);
-  // Small frames are assembled on the stack and appended once: one capacity check, one copy.
-  constexpr size_t kSmallPayload = 64;
-  char frame[kMaxDecimalDigits + kSmallPayload];
-  FormatFixedWidth(payload.size(), options_.digits, frame);
-  if (payload.size() <= kSmallPayload) {
-    if (!payload.empty()) std::memcpy(frame + digits, payload.data(), payload.size());
-    out->append(frame, digits + payload.size());
-  } else {
-    out->append(frame, digits);
-    out->append(payload.data(), payload.size());
-  }
+  const size_t old_size = out->size();
+  out->append(digits + payload.size(), '\0');
+  char* p = &(*out)[0] + old_size;
+  FormatFixedWidth(payload.size(), options_.digits, p);
+  framing_internal::CopySmall(p + digits, payload.data(), payload.size());
   return absl::OkStatus();
 }
 

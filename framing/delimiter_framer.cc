@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "framekit/framing/framing_errors.h"
@@ -253,6 +254,57 @@ std::string DelimiterFramer::Spec() const {
 std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
   return std::unique_ptr<Decoder>(
       new DelimiterDecoder(set_, options_.max_frame_size, options_.on_too_long));
+}
+
+absl::StatusOr<size_t> DelimiterFramer::EncodeBatchInto(
+    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
+    size_t* refused_index) const {
+  const size_t delimiter = written_.size();
+  // Pass 1, the quick filter: a payload within max holding no byte that can start a delimiter is
+  // certainly accepted (CheckPayload's own first test, without building a Status per payload).
+  // Anything else -- a refusal, or a payload that merely holds such a byte -- sends the batch
+  // through the exact loop, CheckPayload on each payload in order.
+  const uint64_t max = options_.max_frame_size;
+  size_t total = 0;
+  bool suspect = false;
+  for (const absl::string_view payload : payloads) {
+    suspect |= payload.size() > max;
+    suspect |= MayHoldDelimiter(payload);
+    suspect |= __builtin_add_overflow(total, payload.size(), &total);
+  }
+  size_t delimiters = 0;
+  suspect |= __builtin_mul_overflow(payloads.size(), delimiter, &delimiters);
+  suspect |= __builtin_add_overflow(total, delimiters, &total);
+  if (ABSL_PREDICT_FALSE(suspect)) {
+    total = 0;
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      *refused_index = i;
+      absl::Status status = CheckPayload(payloads[i]);
+      if (!status.ok()) return status;
+      if (__builtin_add_overflow(total, payloads[i].size(), &total) ||
+          __builtin_add_overflow(total, delimiter, &total)) {
+        return BatchTooLargeError(kName);
+      }
+    }
+  }
+  char* p = get_buffer(total);
+  if (delimiter == 1) {  // The usual "\n" or "\0": one byte store.
+    const char d = written_[0];
+    for (const absl::string_view payload : payloads) {
+      framing_internal::CopySmall(p, payload.data(), payload.size());
+      p += payload.size();
+      *p++ = d;
+    }
+    return total;
+  }
+  const char* const d = written_.data();
+  for (const absl::string_view payload : payloads) {
+    framing_internal::CopySmall(p, payload.data(), payload.size());
+    p += payload.size();
+    framing_internal::CopySmall(p, d, delimiter);
+    p += delimiter;
+  }
+  return total;
 }
 
 absl::Status DelimiterFramer::PayloadTooLarge(size_t size) const {

@@ -39,9 +39,13 @@
 #include <emmintrin.h>
 #endif
 
+#include "absl/base/attributes.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 
@@ -157,6 +161,32 @@ inline uint64_t ByteMask64(const char* p, char c) {
 #endif
 }
 
+// True if some byte of p[0, n) is `c`, for n <= 16, without a libc call: two overlapping words
+// covering the bytes, each tested for a byte equal to `c` at once (the exact "has a zero byte" word
+// trick applied to word ^ c-in-every-byte).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ContainsByteSmall(const char* p, size_t n, char c) {
+  constexpr uint64_t kOnes = 0x0101010101010101u;
+  constexpr uint64_t kHighs = 0x8080808080808080u;
+  const uint64_t pattern = kOnes * static_cast<uint8_t>(c);
+  auto has_c = [&](uint64_t w) {
+    w ^= pattern;
+    return ((w - kOnes) & ~w & kHighs) != 0;
+  };
+  if (n >= 8) {
+    uint64_t a, b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    return has_c(a) || has_c(b);
+  }
+  if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return has_c(a | (static_cast<uint64_t>(b) << 32));
+  }
+  return n > 0 && (p[0] == c || p[n / 2] == c || p[n - 1] == c);
+}
+
 }  // namespace delimiter_internal
 
 class DelimiterFramer;
@@ -228,6 +258,10 @@ class DelimiterFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // No header; the trailer is delimiters[0], owned by the framer.
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  // Checks every payload as Encode does, then copies payloads and delimiters into the buffer.
+  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                         absl::FunctionRef<char*(size_t)> get_buffer,
+                                         size_t* refused_index) const override;
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   DelimiterDecoder MakeDecoder() const { return DelimiterDecoder(set_, options_.max_frame_size,
@@ -241,6 +275,8 @@ class DelimiterFramer final : public Framer {
   // OkStatus if `payload` can be sent. The common case (no byte of it can start a delimiter) is
   // inline; anything else goes to CheckCandidates.
   absl::Status CheckPayload(absl::string_view payload) const;
+  // False if no byte of `payload` can start a delimiter (then it cannot hold one).
+  bool MayHoldDelimiter(absl::string_view payload) const;
   absl::Status CheckCandidates(absl::string_view payload) const;
   absl::Status PayloadTooLarge(size_t size) const;
 
@@ -308,26 +344,34 @@ inline Decoder::Result DelimiterDecoder::NextGeneral(absl::string_view* frame) {
   }
 }
 
-inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) const {
-  if (payload.size() > options_.max_frame_size) return PayloadTooLarge(payload.size());
+inline bool DelimiterFramer::MayHoldDelimiter(absl::string_view payload) const {
   const delimiter_internal::DelimiterSet& set = *set_;
   if (set.mode != delimiter_internal::DelimiterSet::kTable) {
-    if (payload.empty() || std::memchr(payload.data(), set.first, payload.size()) == nullptr) {
-      return absl::OkStatus();
-    }
-  } else {
-    bool any = false;
-    for (char c : payload) any |= set.starts[static_cast<unsigned char>(c)];
-    if (!any) return absl::OkStatus();
+    // Short payloads, the per-frame cost that matters, are checked inline; memchr for the rest.
+    return payload.size() <= 16
+               ? delimiter_internal::ContainsByteSmall(payload.data(), payload.size(), set.first)
+               : std::memchr(payload.data(), set.first, payload.size()) != nullptr;
   }
+  bool any = false;
+  for (char c : payload) any |= set.starts[static_cast<unsigned char>(c)];
+  return any;
+}
+
+inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) const {
+  if (payload.size() > options_.max_frame_size) return PayloadTooLarge(payload.size());
+  if (!MayHoldDelimiter(payload)) return absl::OkStatus();
   return CheckCandidates(payload);
 }
 
 inline absl::Status DelimiterFramer::Encode(absl::string_view payload, std::string* out) const {
   absl::Status status = CheckPayload(payload);
   if (!status.ok()) return status;
-  out->append(payload.data(), payload.size());
-  out->append(written_.data(), written_.size());
+  // One growth of `out` (geometric, as any append), then the frame written in place.
+  const size_t old_size = out->size();
+  out->append(payload.size() + written_.size(), '\0');
+  char* p = &(*out)[0] + old_size;
+  framing_internal::CopySmall(p, payload.data(), payload.size());
+  framing_internal::CopySmall(p + payload.size(), written_.data(), written_.size());
   return absl::OkStatus();
 }
 

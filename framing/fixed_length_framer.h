@@ -31,9 +31,12 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 
@@ -90,6 +93,10 @@ class FixedLengthFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // No header; the trailer (the padding) is a view into framer-owned pad bytes.
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  // Checks every payload as Encode does, then copies payloads and padding into the buffer.
+  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                         absl::FunctionRef<char*(size_t)> get_buffer,
+                                         size_t* refused_index) const override;
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   FixedLengthDecoder MakeDecoder() const { return FixedLengthDecoder(frame_size_); }
@@ -99,6 +106,10 @@ class FixedLengthFramer final : public Framer {
 
   // The error for a payload of `size` != frame_size that cannot be padded.
   absl::Status BadPayload(size_t size) const;
+  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
+  // SIZE_MAX), its index stored in `*refused_index`.
+  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
+                            size_t* refused_index) const;
 
   FixedLengthOptions options_;
   size_t frame_size_;
@@ -117,8 +128,10 @@ inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
 inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::string* out) const {
   if (payload.size() != frame_size_) {
     if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
-    out->append(payload.data(), payload.size());
-    out->append(frame_size_ - payload.size(), padding_[0]);
+    // One growth of `out`, filled with the pad byte, then the payload over its start.
+    const size_t old_size = out->size();
+    out->append(frame_size_, padding_[0]);
+    framing_internal::CopySmall(&(*out)[0] + old_size, payload.data(), payload.size());
     return absl::OkStatus();
   }
   out->append(payload.data(), payload.size());

@@ -1,6 +1,12 @@
 #include "framekit/framing/framer.h"
 
+#include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
+#include "framekit/framing/framing_errors.h"
+
 namespace framekit {
+
+using framing_internal::CopySmall;
 
 absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   FrameEnvelope envelope;
@@ -10,6 +16,73 @@ absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   out->append(payload.data(), payload.size());
   out->append(envelope.trailer().data(), envelope.trailer().size());
   return absl::OkStatus();
+}
+
+absl::Status Framer::EncodeBatch(absl::Span<const absl::string_view> payloads,
+                                 std::string* out) const {
+  const size_t old_size = out->size();
+  size_t refused = 0;
+  absl::StatusOr<size_t> written = EncodeBatchInto(
+      payloads,
+      [out, old_size](size_t size) {
+        // One growth, geometric like any append. (std::string cannot grow uninitialized before
+        // C++23, so the new bytes are zeroed once before the frames overwrite them.)
+        out->append(size, '\0');
+        return &(*out)[0] + old_size;
+      },
+      &refused);
+  if (!written.ok()) {
+    out->resize(old_size);
+    return BatchPayloadError(written.status(), refused, payloads.size());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<size_t> Framer::EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                               absl::FunctionRef<char*(size_t)> get_buffer,
+                                               size_t* refused_index) const {
+  // Two passes: every payload is accepted (and the total known) before the buffer is asked for.
+  // Keeping the envelopes instead would cost an allocation per call.
+  FrameEnvelope envelope;
+  size_t total = 0;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    absl::Status status = EncodeEnvelope(payloads[i], &envelope);
+    if (!status.ok()) {
+      *refused_index = i;
+      return status;
+    }
+    if (__builtin_add_overflow(total, envelope.overhead(), &total) ||
+        __builtin_add_overflow(total, payloads[i].size(), &total)) {
+      *refused_index = i;
+      return BatchTooLargeError(kind());
+    }
+  }
+  char* const begin = get_buffer(total);
+  char* p = begin;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    const absl::string_view payload = payloads[i];
+    absl::Status status = EncodeEnvelope(payload, &envelope);
+    const size_t left = total - static_cast<size_t>(p - begin);
+    if (!status.ok() || envelope.overhead() > left || payload.size() > left - envelope.overhead()) {
+      // EncodeEnvelope answered differently the second time: never write past the buffer.
+      *refused_index = i;
+      if (!status.ok()) return status;
+      return absl::InternalError(absl::StrCat(
+          kind(), ": EncodeEnvelope gave a different frame size for the same payload"));
+    }
+    CopySmall(p, envelope.header().data(), envelope.header().size());
+    p += envelope.header().size();
+    CopySmall(p, payload.data(), payload.size());
+    p += payload.size();
+    CopySmall(p, envelope.trailer().data(), envelope.trailer().size());
+    p += envelope.trailer().size();
+  }
+  if (p != begin + total) {
+    *refused_index = payloads.size() - 1;
+    return absl::InternalError(absl::StrCat(
+        kind(), ": EncodeEnvelope gave a different frame size for the same payload"));
+  }
+  return total;
 }
 
 bool operator==(const Framer& a, const Framer& b) { return a.Spec() == b.Spec(); }

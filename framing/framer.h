@@ -10,15 +10,30 @@
 // delimiter and padding excluded) a framer accepts, default 1 MiB. Encoders refuse larger payloads
 // (ResourceExhausted); decoders refuse them before buffering their payload (see decoder.h).
 //
-// Encoding comes in two forms:
+// Encoding comes in four forms:
 //   Encode(payload, &out)              appends header + payload + trailer to `out`.
 //   EncodeEnvelope(payload, &env)      fills only the header and trailer, so a transport can
 //                                      writev(header, payload, trailer) without copying the payload.
+//   EncodeBatch(payloads, &out)        appends one frame per payload, growing `out` once: the fast
+//                                      way to encode many small frames (a per-frame call costs more
+//                                      than a 16-byte frame's bytes). All-or-nothing: a refused
+//                                      payload leaves `out` unchanged and the error, with the code
+//                                      Encode gives, begins "payload <i> of <n>: ".
+//   EncodeBatchInto(payloads, get_buffer, &refused_index)
+//                                      the primitive under EncodeBatch, for callers that own their
+//                                      memory: checks every payload, asks get_buffer once for the
+//                                      exact size, writes the frames there.
+// Every form writes the same bytes for the same payloads. A framer implements EncodeEnvelope; the
+// others have default implementations built on it (so a user-registered framer gets batch encoding
+// for free), which the built-in framers override with faster ones.
 //
 // Example:
 //   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
 //   std::string wire;
 //   FRAMEKIT_RETURN_IF_ERROR((*framer)->Encode("hi", &wire));  // 00 00 00 02 68 69
+//   std::vector<absl::string_view> batch = {"a", "bc"};
+//   FRAMEKIT_RETURN_IF_ERROR((*framer)->EncodeBatch(batch, &wire));
+//                                            // ... 00 00 00 01 61 00 00 00 02 62 63
 //   std::unique_ptr<Decoder> decoder = (*framer)->NewDecoder();
 #ifndef FRAMEKIT_FRAMING_FRAMER_H_
 #define FRAMEKIT_FRAMING_FRAMER_H_
@@ -28,8 +43,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 
 namespace framekit {
@@ -83,9 +101,40 @@ class Framer {
   // Appends one frame carrying `payload` to `*out`. On error `*out` is unchanged.
   virtual absl::Status Encode(absl::string_view payload, std::string* out) const;
 
-  // Fills `*envelope` with the header and trailer for `payload`, for vectored writes.
+  // Fills `*envelope` with the header and trailer for `payload`, for vectored writes. Must give the
+  // same answer every time for the same payload (framers are immutable): the default batch encoder
+  // calls it twice per payload.
   virtual absl::Status EncodeEnvelope(absl::string_view payload,
                                       FrameEnvelope* envelope) const = 0;
+
+  // Appends one frame per payload, in order, to `*out` -- the bytes Encode would append one by one
+  // -- growing `*out` once. All-or-nothing: if any payload is refused, `*out` is unchanged (its
+  // capacity may have grown) and the status keeps the code and message Encode gives for that
+  // payload, prefixed with "payload <i> of <n>: " (the first refused one, counting from 0). An empty
+  // batch appends nothing. `payloads` must not point into `*out`. Built on EncodeBatchInto.
+  absl::Status EncodeBatch(absl::Span<const absl::string_view> payloads, std::string* out) const;
+
+  // The primitive under EncodeBatch, for callers that manage their own memory. Checks every payload
+  // and computes the exact size of their frames, then calls `get_buffer(size)` exactly once for a
+  // buffer with room for `size` bytes (it may throw or abort instead of returning), writes the
+  // frames there in order, and returns `size`, which may be 0 for an empty batch.
+  //
+  // On error it returns the status Encode gives for the first refused payload (unprefixed; or
+  // ResourceExhausted for a payload whose frame would take the total past SIZE_MAX) and stores that
+  // payload's index in `*refused_index`; whatever get_buffer returned holds unspecified bytes. The built-in framers check every payload before calling get_buffer, so on error they
+  // have not called it; the default implementation (EncodeEnvelope for each payload, then again
+  // while writing) calls it only after every payload has been accepted once.
+  //
+  // `payloads` must not overlap the buffer get_buffer returns. Thread-safe, like every const
+  // member. Example (into a raw buffer that grows as needed):
+  //   size_t refused;
+  //   absl::StatusOr<size_t> n = framer.EncodeBatchInto(
+  //       payloads, [&](size_t size) { return buffer.Reserve(size); }, &refused);
+  //   if (!n.ok()) return Refused(refused, n.status());
+  //   buffer.Commit(*n);
+  virtual absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                                  absl::FunctionRef<char*(size_t)> get_buffer,
+                                                  size_t* refused_index) const;
 
   // A new decoder in its initial state.
   virtual std::unique_ptr<Decoder> NewDecoder() const = 0;

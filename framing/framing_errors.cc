@@ -1,5 +1,8 @@
 #include "framekit/framing/framing_errors.h"
 
+#include <cstdint>
+
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
 namespace framekit {
@@ -33,6 +36,21 @@ absl::Status PayloadTooLargeError(absl::string_view framer, uint64_t payload_siz
   return absl::ResourceExhaustedError(absl::StrCat(framer, ": cannot encode a ", payload_size,
                                                    "-byte payload, over the maximum of ", max,
                                                    " bytes"));
+}
+
+absl::Status BatchPayloadError(const absl::Status& error, size_t index, size_t count) {
+  absl::Status status(error.code(),
+                      absl::StrCat("payload ", index, " of ", count, ": ", error.message()));
+  error.ForEachPayload([&status](absl::string_view type_url, const absl::Cord& payload) {
+    status.SetPayload(type_url, payload);
+  });
+  return status;
+}
+
+absl::Status BatchTooLargeError(absl::string_view framer) {
+  return absl::ResourceExhaustedError(
+      absl::StrCat(framer, ": cannot encode a batch whose frames add up to more than ", SIZE_MAX,
+                   " bytes"));
 }
 
 }  // namespace framekit

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
 
@@ -137,6 +139,96 @@ absl::Status LengthHeaderFramer::EncodeError(uint64_t payload_size) const {
   return absl::InvalidArgumentError(absl::StrCat(
       kKind, ": cannot encode a ", payload_size, "-byte payload, shorter than adjust=",
       layout_.adjustment, " (its length field would be negative)"));
+}
+
+absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
+    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
+    size_t* refused_index) const {
+  // Pass 1: every size accepted and the exact total known before the buffer is asked for. The
+  // common case is a branch-free sum with one flag for any refusal; BatchRefusal then finds the
+  // first one. A frame is at most max + 26 bytes and max <= SIZE_MAX - 32, so only the running
+  // total can overflow.
+  size_t total = 0;
+  bool refuse = false;
+  if (layout_.codec != FieldCodec::kVarint) {
+    for (const absl::string_view payload : payloads) {
+      refuse |= !Encodable(payload.size());
+      refuse |= __builtin_add_overflow(total, payload.size(), &total);
+    }
+    size_t headers = 0;
+    refuse |= __builtin_mul_overflow(payloads.size(), layout_.header_size, &headers);
+    refuse |= __builtin_add_overflow(total, headers, &total);
+  } else {
+    for (const absl::string_view payload : payloads) {
+      refuse |= !Encodable(payload.size());
+      refuse |= __builtin_add_overflow(total, payload.size() + HeaderSize(payload.size()), &total);
+    }
+  }
+  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
+  // Pass 2: the writes, with the field layout fixed for the whole loop.
+  char* const p = get_buffer(total);
+  switch (layout_.codec) {
+    case FieldCodec::kU8:
+      WriteFrames<FieldCodec::kU8>(payloads, p);
+      break;
+    case FieldCodec::kBe16:
+      WriteFrames<FieldCodec::kBe16>(payloads, p);
+      break;
+    case FieldCodec::kLe16:
+      WriteFrames<FieldCodec::kLe16>(payloads, p);
+      break;
+    case FieldCodec::kBe32:
+      WriteFrames<FieldCodec::kBe32>(payloads, p);
+      break;
+    case FieldCodec::kLe32:
+      WriteFrames<FieldCodec::kLe32>(payloads, p);
+      break;
+    case FieldCodec::kBe64:
+      WriteFrames<FieldCodec::kBe64>(payloads, p);
+      break;
+    case FieldCodec::kLe64:
+      WriteFrames<FieldCodec::kLe64>(payloads, p);
+      break;
+    case FieldCodec::kVarint:
+      WriteFrames<FieldCodec::kVarint>(payloads, p);
+      break;
+  }
+  return total;
+}
+
+absl::Status LengthHeaderFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
+                                              size_t* refused_index) const {
+  size_t total = 0;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    const size_t size = payloads[i].size();
+    *refused_index = i;
+    if (!Encodable(size)) return EncodeError(size);
+    if (__builtin_add_overflow(total, size + HeaderSize(size), &total)) {
+      return BatchTooLargeError(kKind);
+    }
+  }
+  return absl::InternalError("length: the batch and per-payload checks disagree");
+}
+
+template <FieldCodec kCodec>
+void LengthHeaderFramer::WriteFrames(absl::Span<const absl::string_view> payloads, char* p) const {
+  const size_t offset = layout_.offset;
+  const uint64_t adjustment = static_cast<uint64_t>(layout_.adjustment);
+  if (offset == 0) {  // The usual layout, without the offset bytes' branches.
+    for (const absl::string_view payload : payloads) {
+      p += length_header_internal::StoreField<kCodec>(payload.size() - adjustment, p);
+      framing_internal::CopySmall(p, payload.data(), payload.size());
+      p += payload.size();
+    }
+    return;
+  }
+  for (const absl::string_view payload : payloads) {
+    framing_internal::ZeroSmall(p, offset);
+    p += offset;
+    p += length_header_internal::StoreField<kCodec>(payload.size() - adjustment, p);
+    framing_internal::CopySmall(p, payload.data(), payload.size());
+    p += payload.size();
+  }
 }
 
 std::unique_ptr<Decoder> LengthHeaderFramer::NewDecoder() const {

@@ -93,6 +93,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/varint.h"
@@ -179,6 +182,38 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint64_t LoadField(FieldCodec codec, const c
   return 0;
 }
 
+// Writes `field` (which fits) at `f` in the codec's layout; returns the bytes written (for a varint,
+// 1 to 10). A template so that a batch loop can pick the codec once, outside the loop.
+template <FieldCodec kCodec>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t StoreField(uint64_t field, char* f) {
+  switch (kCodec) {
+    case FieldCodec::kU8:
+      *f = static_cast<char>(static_cast<uint8_t>(field));
+      return 1;
+    case FieldCodec::kBe16:
+      absl::big_endian::Store16(f, static_cast<uint16_t>(field));
+      return 2;
+    case FieldCodec::kLe16:
+      absl::little_endian::Store16(f, static_cast<uint16_t>(field));
+      return 2;
+    case FieldCodec::kBe32:
+      absl::big_endian::Store32(f, static_cast<uint32_t>(field));
+      return 4;
+    case FieldCodec::kLe32:
+      absl::little_endian::Store32(f, static_cast<uint32_t>(field));
+      return 4;
+    case FieldCodec::kBe64:
+      absl::big_endian::Store64(f, field);
+      return 8;
+    case FieldCodec::kLe64:
+      absl::little_endian::Store64(f, field);
+      return 8;
+    case FieldCodec::kVarint:
+      return EncodeVarint64(field, f);
+  }
+  return 0;
+}
+
 }  // namespace length_header_internal
 
 // Decodes a LengthHeaderFramer's frames. States, as tokio's LengthDelimitedCodec:
@@ -237,6 +272,11 @@ class LengthHeaderFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload,
                               FrameEnvelope* envelope) const override;
+  // Checks every size first, then writes each header and payload straight into the buffer, with
+  // the header layout chosen once per batch.
+  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                         absl::FunctionRef<char*(size_t)> get_buffer,
+                                         size_t* refused_index) const override;
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   // The concrete decoder, for hot loops: its Next() is final and inline.
@@ -252,8 +292,22 @@ class LengthHeaderFramer final : public Framer {
   }
   // Why a payload of that size cannot be encoded (out of line: error paths only).
   absl::Status EncodeError(uint64_t payload_size) const;
+  // The header size for an Encodable payload size.
+  size_t HeaderSize(uint64_t payload_size) const {
+    if (ABSL_PREDICT_TRUE(layout_.codec != length_header_internal::FieldCodec::kVarint)) {
+      return layout_.header_size;
+    }
+    return layout_.offset + Varint64Size(payload_size - static_cast<uint64_t>(layout_.adjustment));
+  }
   // Writes offset zeros and the field for an Encodable payload size; returns the header size.
   size_t WriteHeader(uint64_t payload_size, char* out) const;
+  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
+  // SIZE_MAX), its index stored in `*refused_index`.
+  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
+                            size_t* refused_index) const;
+  // EncodeBatchInto's writing pass for one codec: every payload has been accepted.
+  template <length_header_internal::FieldCodec kCodec>
+  void WriteFrames(absl::Span<const absl::string_view> payloads, char* p) const;
 
   LengthHeaderOptions options_;
   length_header_internal::Layout layout_;
@@ -314,35 +368,29 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(ab
 
 inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size, char* out) const {
   using length_header_internal::FieldCodec;
+  using length_header_internal::StoreField;
   const size_t offset = layout_.offset;
-  if (offset != 0) std::memset(out, 0, offset);
+  framing_internal::ZeroSmall(out, offset);  // offset <= 16
   char* f = out + offset;
-  // Encodable() guarantees the field fits the width: this narrowing never truncates.
+  // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
   const uint64_t field = payload_size - static_cast<uint64_t>(layout_.adjustment);
   switch (layout_.codec) {
     case FieldCodec::kU8:
-      *f = static_cast<char>(static_cast<uint8_t>(field));
-      return offset + 1;
+      return offset + StoreField<FieldCodec::kU8>(field, f);
     case FieldCodec::kBe16:
-      absl::big_endian::Store16(f, static_cast<uint16_t>(field));
-      return offset + 2;
+      return offset + StoreField<FieldCodec::kBe16>(field, f);
     case FieldCodec::kLe16:
-      absl::little_endian::Store16(f, static_cast<uint16_t>(field));
-      return offset + 2;
+      return offset + StoreField<FieldCodec::kLe16>(field, f);
     case FieldCodec::kBe32:
-      absl::big_endian::Store32(f, static_cast<uint32_t>(field));
-      return offset + 4;
+      return offset + StoreField<FieldCodec::kBe32>(field, f);
     case FieldCodec::kLe32:
-      absl::little_endian::Store32(f, static_cast<uint32_t>(field));
-      return offset + 4;
+      return offset + StoreField<FieldCodec::kLe32>(field, f);
     case FieldCodec::kBe64:
-      absl::big_endian::Store64(f, field);
-      return offset + 8;
+      return offset + StoreField<FieldCodec::kBe64>(field, f);
     case FieldCodec::kLe64:
-      absl::little_endian::Store64(f, field);
-      return offset + 8;
+      return offset + StoreField<FieldCodec::kLe64>(field, f);
     case FieldCodec::kVarint:
-      return offset + EncodeVarint64(field, f);
+      return offset + StoreField<FieldCodec::kVarint>(field, f);
   }
   return offset;
 }
@@ -356,12 +404,15 @@ inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload
 }
 
 inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (ABSL_PREDICT_FALSE(!Encodable(payload.size()))) return EncodeError(payload.size());
-  char header[FrameEnvelope::kMaxHeaderSize];
-  const size_t header_size = WriteHeader(payload.size(), header);
-  // No reserve(): append grows geometrically, and an exact reserve per frame costs a call each time.
-  out->append(header, header_size);
-  out->append(payload.data(), payload.size());
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
+  // One growth of `out` (geometric, as any append), then the frame written in place.
+  const size_t header_size = HeaderSize(size);
+  const size_t old_size = out->size();
+  out->append(header_size + size, '\0');
+  char* p = &(*out)[0] + old_size;
+  WriteHeader(size, p);
+  framing_internal::CopySmall(p + header_size, payload.data(), size);
   return absl::OkStatus();
 }
 

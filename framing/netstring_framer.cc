@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
@@ -44,6 +45,50 @@ std::string NetstringFramer::Spec() const {
 
 std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
   return std::make_unique<NetstringDecoder>(*this);
+}
+
+absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
+    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
+    size_t* refused_index) const {
+  // Pass 1, branch-free: one flag for any refusal; BatchRefusal then finds the first one. A frame
+  // is the payload, its length's digits, ':' and ','.
+  size_t total = 0;
+  bool refuse = false;
+  for (const absl::string_view payload : payloads) {
+    const size_t size = payload.size();
+    refuse |= size > options_.max_frame_size;
+    refuse |= __builtin_add_overflow(total, size, &total);
+    refuse |= __builtin_add_overflow(total, static_cast<size_t>(CountDecimalDigits(size)) + 2,
+                                     &total);
+  }
+  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
+  char* p = get_buffer(total);
+  for (const absl::string_view payload : payloads) {
+    const size_t size = payload.size();
+    const int digits = CountDecimalDigits(size);
+    FormatFixedWidth(size, digits, p);
+    p += digits;
+    *p++ = ':';
+    framing_internal::CopySmall(p, payload.data(), size);
+    p += size;
+    *p++ = ',';
+  }
+  return total;
+}
+
+absl::Status NetstringFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
+                                           size_t* refused_index) const {
+  size_t total = 0;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    const size_t size = payloads[i].size();
+    *refused_index = i;
+    if (size > options_.max_frame_size) return PayloadTooLarge(size);
+    if (__builtin_add_overflow(total, size, &total) ||
+        __builtin_add_overflow(total, static_cast<size_t>(CountDecimalDigits(size)) + 2, &total)) {
+      return BatchTooLargeError(kKind);
+    }
+  }
+  return absl::InternalError("netstring: the batch and per-payload checks disagree");
 }
 
 absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {

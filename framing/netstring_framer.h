@@ -43,9 +43,12 @@
 #include <string>
 
 #include "absl/base/optimization.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/ascii_digits.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
@@ -113,12 +116,20 @@ class NetstringFramer final : public Framer {
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
+  // Checks every size, then writes each "<length>:<payload>," into the buffer.
+  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
+                                         absl::FunctionRef<char*(size_t)> get_buffer,
+                                         size_t* refused_index) const override;
   std::unique_ptr<Decoder> NewDecoder() const override;
 
  private:
   explicit NetstringFramer(const NetstringOptions& options) : options_(options) {}
 
   absl::Status PayloadTooLarge(size_t size) const;
+  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
+  // SIZE_MAX), its index stored in `*refused_index`.
+  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
+                            size_t* refused_index) const;
 
   NetstringOptions options_;
 };
@@ -197,23 +208,18 @@ inline absl::Status NetstringFramer::EncodeEnvelope(absl::string_view payload,
 }
 
 inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
-    return PayloadTooLarge(payload.size());
-  }
-  // Small frames are assembled on the stack and appended once: one capacity check, one copy.
-  constexpr size_t kSmallPayload = 64;
-  char frame[kMaxDecimalDigits + 2 + kSmallPayload];
-  const size_t digits = FormatDecimal(payload.size(), frame);
-  frame[digits] = ':';
-  if (payload.size() <= kSmallPayload) {
-    if (!payload.empty()) std::memcpy(frame + digits + 1, payload.data(), payload.size());
-    frame[digits + 1 + payload.size()] = ',';
-    out->append(frame, digits + 2 + payload.size());
-  } else {
-    out->append(frame, digits + 1);
-    out->append(payload.data(), payload.size());
-    out->push_back(',');
-  }
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
+  // One growth of `out` (geometric, as any append), then the frame written in place.
+  const int digits = CountDecimalDigits(size);
+  const size_t old_size = out->size();
+  out->append(static_cast<size_t>(digits) + size + 2, '\0');
+  char* p = &(*out)[0] + old_size;
+  FormatFixedWidth(size, digits, p);
+  p += digits;
+  *p++ = ':';
+  framing_internal::CopySmall(p, payload.data(), size);
+  p[size] = ',';
   return absl::OkStatus();
 }
 

@@ -49,12 +49,9 @@ enum class VarintStatus {
 
 // The number of bytes EncodeVarint64(value, ...) writes: 1 to 10.
 inline size_t Varint64Size(uint64_t value) {
-  size_t n = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++n;
-  }
-  return n;
+  // 7 bits per byte: ceil(significant bits / 7), one byte for 0. No loop, no branch.
+  const size_t bits = 64 - static_cast<size_t>(__builtin_clzll(value | 1));
+  return (bits + 6) / 7;
 }
 
 // Writes the shortest LEB128 encoding of `value` to `out`, which must have room for

@@ -11,12 +11,15 @@
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/transport/errors.h"
 #include "framekit/transport/iovec_cursor.h"
 #include "framekit/transport/stream_io.h"
 
 namespace framekit {
 namespace {
+
+using framing_internal::CopySmall;
 
 constexpr size_t kMaxReadSize = size_t{16} << 20;
 
@@ -33,33 +36,9 @@ constexpr size_t kBatchFrames = 64;
 // SendBatch keeps its scratch between calls up to this size (more than any usual batch needs).
 constexpr size_t kMaxKeptScratch = size_t{4} << 20;
 
-// Room reserved for each frame in the SendBatch scratch beyond payload and trailer: the header is
-// copied as a fixed kMaxHeaderSize block.
+// Room reserved in the SendBatch scratch for the header of a payload sent by reference (beyond
+// its trailer): the header is copied as a fixed kMaxHeaderSize block.
 constexpr size_t kScratchSlack = FrameEnvelope::kMaxHeaderSize;
-
-// memcpy for the few-byte copies of SendBatch, without a libc call for up to 16 bytes: two
-// overlapping loads and stores of a power-of-two size cover any length in between.
-inline void CopySmall(char* dst, const char* src, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t a, b;
-    std::memcpy(&a, src, 8);
-    std::memcpy(&b, src + n - 8, 8);
-    std::memcpy(dst, &a, 8);
-    std::memcpy(dst + n - 8, &b, 8);
-  } else if (n >= 4 && n < 8) {
-    uint32_t a, b;
-    std::memcpy(&a, src, 4);
-    std::memcpy(&b, src + n - 4, 4);
-    std::memcpy(dst, &a, 4);
-    std::memcpy(dst + n - 4, &b, 4);
-  } else if (n > 0 && n < 4) {
-    dst[0] = src[0];
-    dst[n / 2] = src[n / 2];
-    dst[n - 1] = src[n - 1];
-  } else if (n > 16) {
-    std::memcpy(dst, src, n);
-  }
-}
 
 // Out of line: keeps the string formatting out of SendBatch's loop.
 ABSL_ATTRIBUTE_NOINLINE absl::Status BatchError(const absl::Status& e, size_t i, size_t count) {
@@ -204,57 +183,56 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
                                          absl::Time deadline) {
   State& s = *state_;
   const size_t threshold = s.options.copy_threshold;
-  // One pass: each envelope is encoded and laid out at once. Nothing is written before the last
-  // frame is encoded, so a refusal still leaves the stream untouched (all-or-error). Headers,
-  // trailers and small payloads go into the scratch; consecutive copied bytes form one iovec,
-  // broken only by payloads sent by reference. Scratch iovecs hold offsets until the end, since
+  // Each run of consecutive payloads at or under the threshold is encoded whole into the scratch
+  // by one EncodeBatchInto call (the framer's loop: no virtual call per frame); a larger payload
+  // gets its header and trailer in the scratch and goes by reference in its own iovec. Consecutive
+  // scratch bytes form one iovec. Nothing is written before every frame is encoded, so a refusal
+  // leaves the stream untouched (all-or-error). Scratch iovecs hold offsets until the end, since
   // the scratch may move while it grows (it stops growing once it fits the usual batch).
   s.iov.clear();
   s.scratch_iovs.clear();
   size_t used = 0;
   size_t region = 0;  // start of the scratch bytes not yet covered by an iovec
-  // Frame i+1 is encoded before frame i is copied: reading a header right after the framer
-  // stored it (bytewise, or narrower than the copy) stalls on store forwarding. Zeroed once,
-  // since the fixed-size header copy below reads all of an envelope's header bytes.
-  FrameEnvelope envs[2] = {};
   const size_t count = payloads.size();
-  if (count > 0) {
-    absl::Status e = s.framer->EncodeEnvelope(payloads[0], &envs[0]);
-    if (!e.ok()) return BatchError(e, 0, count);
-  }
-  for (size_t i = 0; i < count; ++i) {
-    if (i + 1 < count) {
-      absl::Status e = s.framer->EncodeEnvelope(payloads[i + 1], &envs[(i + 1) & 1]);
-      if (ABSL_PREDICT_FALSE(!e.ok())) return BatchError(e, i + 1, count);
+  // Zeroed once, since the fixed-size header copy below reads all of an envelope's header bytes.
+  FrameEnvelope env = {};
+  for (size_t i = 0; i < count;) {
+    size_t end = i;
+    while (end < count && payloads[end].size() <= threshold) ++end;
+    if (end > i) {
+      size_t refused = 0;
+      absl::StatusOr<size_t> n = s.framer->EncodeBatchInto(
+          payloads.subspan(i, end - i),
+          [&s, used](size_t size) {
+            if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < size)) s.GrowScratch(used, used + size);
+            return s.scratch.get() + used;
+          },
+          &refused);
+      if (ABSL_PREDICT_FALSE(!n.ok())) return BatchError(n.status(), i + refused, count);
+      used += *n;
+      i = end;
+      continue;
     }
-    const FrameEnvelope& env = envs[i & 1];
     const absl::string_view payload = payloads[i];
-    const bool copy = payload.size() <= threshold;
+    absl::Status e = s.framer->EncodeEnvelope(payload, &env);
+    if (ABSL_PREDICT_FALSE(!e.ok())) return BatchError(e, i, count);
     const absl::string_view trailer = env.trailer();
-    const size_t need = kScratchSlack + trailer.size() + (copy ? payload.size() : 0);
+    const size_t need = kScratchSlack + trailer.size();
     if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < need)) s.GrowScratch(used, used + need);
     char* p = s.scratch.get() + used;
-    // A constant-size copy is two vector moves; the bytes past the header are overwritten next
-    // or left outside every iovec.
+    // A constant-size copy is two vector moves; the bytes past the header are overwritten next or
+    // left outside every iovec.
     std::memcpy(p, env.header().data(), FrameEnvelope::kMaxHeaderSize);
-    p += env.header().size();
-    if (copy) {
-      CopySmall(p, payload.data(), payload.size());
-      p += payload.size();
-    } else {
-      const size_t at = p - s.scratch.get();
-      if (at != region) {
-        s.scratch_iovs.push_back(s.iov.size());
-        s.iov.push_back({reinterpret_cast<void*>(region), at - region});
-      }
-      s.iov.push_back(Iov(payload.data(), payload.size()));
-      region = at;
+    const size_t at = used + env.header().size();
+    if (at != region) {
+      s.scratch_iovs.push_back(s.iov.size());
+      s.iov.push_back({reinterpret_cast<void*>(region), at - region});
     }
-    if (!trailer.empty()) {
-      CopySmall(p, trailer.data(), trailer.size());
-      p += trailer.size();
-    }
-    used = p - s.scratch.get();
+    s.iov.push_back(Iov(payload.data(), payload.size()));
+    region = at;
+    CopySmall(s.scratch.get() + at, trailer.data(), trailer.size());
+    used = at + trailer.size();
+    ++i;
   }
   if (used != region) {
     s.scratch_iovs.push_back(s.iov.size());

@@ -18,7 +18,8 @@
 // Sending: SendBatch writes many frames with one gathered write (in IOV_MAX-sized groups): headers
 // and trailers are built in a scratch buffer; a payload larger than `copy_threshold` is sent by
 // reference (never copied); a smaller one is copied next to its header, since for a few bytes a copy
-// is cheaper than an iovec entry in the kernel.
+// is cheaper than an iovec entry in the kernel. Each run of such small payloads is encoded into the
+// scratch by one Framer::EncodeBatchInto call, not a call per frame.
 //
 // Receiving: frames are views into the decoder's buffer, valid until the next Receive /
 // ReadAvailable call. A clean end of stream between frames is std::nullopt (Receive) or

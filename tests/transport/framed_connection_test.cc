@@ -667,6 +667,77 @@ TEST(FramedConnection, SendBatchCopyThresholdZeroAndDefaultGiveIdenticalBytes) {
   }
 }
 
+// A refusal inside a run of copied payloads, after a payload sent by reference, names the frame's
+// index in the whole batch (not in its run) and writes nothing.
+TEST(FramedConnection, SendBatchRefusalInsideACopiedRunNamesItsBatchIndex) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("delimiter");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.copy_threshold = 4;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer, o);
+  // Runs: {"ab"}, then "by reference", then {"x", "y", "a\nb" (refused), "z"}.
+  std::vector<absl::string_view> batch = {"ab", "by reference", "x", "y", "a\nb", "z"};
+  absl::Status s = a.SendBatch(batch, LongDeadline());
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "SendBatch frame 4 of 6: delimiter: ")) << s;
+  ExpectNothingWritten(p.b.get());
+}
+
+TEST(FramedConnection, SendBatchRefusalOfAPayloadSentByReferenceNamesItsBatchIndex) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.copy_threshold = 4;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer, o);
+  std::vector<absl::string_view> batch = {"ab", "abcdef", "x", "far too long", "y"};
+  absl::Status s = a.SendBatch(batch, LongDeadline());
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "SendBatch frame 3 of 5: length: ")) << s;
+  ExpectNothingWritten(p.b.get());
+}
+
+// A framer that implements only EncodeEnvelope: SendBatch goes through Framer's default batch
+// encoder for its copied runs. Header: the payload size in one byte; trailer "\r\n".
+class OneByteLengthCrLfFramer final : public Framer {
+ public:
+  absl::string_view kind() const override { return "test"; }
+  std::string Spec() const override { return "test"; }
+  uint64_t max_payload_size() const override { return 255; }
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override {
+    if (payload.size() > 255) return absl::OutOfRangeError("test: payload over 255 bytes");
+    envelope->mutable_header()[0] = static_cast<char>(payload.size());
+    envelope->set_header_size(1);
+    envelope->set_trailer("\r\n");
+    return absl::OkStatus();
+  }
+  std::unique_ptr<Decoder> NewDecoder() const override {
+    return MakeFramerOrDie("length:width=1")->NewDecoder();  // Unused by these tests.
+  }
+};
+
+TEST(FramedConnection, SendBatchWithAUserFramerGivesTheBytesOfEncode) {
+  OneByteLengthCrLfFramer framer;
+  std::vector<std::string> storage;
+  for (size_t n : {0, 1, 16, 200, 3, 255, 2}) {
+    storage.push_back(std::string(n, static_cast<char>('a' + storage.size())));
+  }
+  std::vector<absl::string_view> payloads(storage.begin(), storage.end());
+  std::string expected;
+  for (absl::string_view v : payloads) FK_ASSERT_OK(framer.Encode(v, &expected));
+  EXPECT_TRUE(WireOfSendBatch(framer, 0, payloads) == expected);
+  EXPECT_TRUE(WireOfSendBatch(framer, 16, payloads) == expected);
+  EXPECT_TRUE(WireOfSendBatch(framer, 1 << 20, payloads) == expected);
+
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, framer);
+  storage.push_back(std::string(256, 'z'));
+  payloads.assign(storage.begin(), storage.end());
+  absl::Status s = a.SendBatch(payloads, LongDeadline());
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "SendBatch frame 7 of 8: test: ")) << s;
+  ExpectNothingWritten(p.b.get());
+}
+
 // ---- Event-loop style ----
 
 TEST(FramedConnectionEventLoop, QueuePastMaxQueuedBytesIsResourceExhaustedWithNothingQueued) {
