@@ -6,12 +6,14 @@
 //   BM_Encode/<spec>/N    Encode() appending frames to a reused string
 //   BM_EncodeBatch/<spec>/N   the same frames from one EncodeBatch() call per batch (reused string)
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views)
+//   BM_DecodeReadyBatch/<spec>/N  the same through NextBatch(), 256 views a call
 //   BM_DecodeStream/<spec>/N  the stream fed in 64 KiB chunks (as from recv) + Next()
 //
 // Hot loops hold the concrete, `final` framer and decoder types, as a performance-minded caller
 // would; the spec string picks the configuration.
 //
 //   bazel run -c opt //benchmarks:framing_benchmark -- --benchmark_counters_tabular=true
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -269,27 +271,29 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::Finalize();
     std::printf("\n## Summary (ratios against baselines from this run)\n\n");
     std::printf("| framer | payload | encode Mframes/s | batch encode Mframes/s | "
-                "decode (ready) Mframes/s | streamed decode GB/s | streamed / memcpy | "
-                "decode / memchr split |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                "decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
+                "streamed / memcpy | decode / memchr split |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       for (int size : {16, 256, 4096, 65536}) {
         const std::string s = spec == "fixed" ? absl::StrCat("fixed:size=", size) : spec;
         const Result enc = Get(absl::StrCat("BM_Encode/", s, "/", size));
         const Result batch = Get(absl::StrCat("BM_EncodeBatch/", s, "/", size));
         const Result ready = Get(absl::StrCat("BM_DecodeReady/", s, "/", size));
+        const Result ready_batch = Get(absl::StrCat("BM_DecodeReadyBatch/", s, "/", size));
         const Result stream = Get(absl::StrCat("BM_DecodeStream/", s, "/", size));
         const Result memcpy_base = Get(absl::StrCat("BM_Memcpy/", size));
         const Result memchr_base = Get(absl::StrCat("BM_MemchrLines/", size));
         if (stream.bytes_per_second == 0) continue;
         std::string memchr_ratio = "";
         if (spec == "delimiter" && memchr_base.frames_per_second > 0) {
-          memchr_ratio = absl::StrFormat("%.2fx", ready.frames_per_second /
-                                                      memchr_base.frames_per_second);
+          memchr_ratio = absl::StrFormat(
+              "%.2fx", std::max(ready.frames_per_second, ready_batch.frames_per_second) /
+                           memchr_base.frames_per_second);
         }
-        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(), size,
-                    enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
-                    ready.frames_per_second / 1e6,
+        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(),
+                    size, enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
+                    ready.frames_per_second / 1e6, ready_batch.frames_per_second / 1e6,
                     stream.bytes_per_second / 1e9,
                     memcpy_base.bytes_per_second > 0
                         ? stream.bytes_per_second / memcpy_base.bytes_per_second
@@ -337,6 +341,8 @@ int main(int argc, char** argv) {
                                  BM_EncodeBatch<FixedLengthFramer>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),
                                  BM_DecodeReady<FixedLengthDecoder>, spec)->Arg(size);
+    benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReadyBatch/", spec).c_str(),
+                                 BM_DecodeReadyBatch<FixedLengthDecoder>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),
                                  BM_DecodeStream<FixedLengthDecoder>, spec)->Arg(size);
   }
