@@ -206,8 +206,15 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
-  // One growth of `out` (geometric, as any append), then the frame written in place.
   const size_t digits = static_cast<size_t>(options_.digits);
+  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
+    char header[kMaxDecimalDigits];
+    FormatFixedWidth(payload.size(), options_.digits, header);
+    out->append(header, digits);
+    out->append(payload.data(), payload.size());
+    return absl::OkStatus();
+  }
+  // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t old_size = out->size();
   out->append(digits + payload.size(), '\0');
   char* p = &(*out)[0] + old_size;

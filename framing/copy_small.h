@@ -5,7 +5,8 @@
 // payloads -- without a libc call for up to 16 bytes: two overlapping loads and stores of a
 // power-of-two size cover any length in between. Longer copies go to memcpy. Like memcpy, the
 // ranges must not overlap; unlike memcpy, `n == 0` with null pointers is fine. ZeroSmall is the
-// memset(dst, 0, n) counterpart for n <= 16.
+// memset(dst, 0, n) counterpart for n <= 16. kEncodeInPlaceMax is where the framers' Encode stops
+// writing frames in place.
 //
 // Example:
 //   char* p = buffer;
@@ -62,6 +63,11 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void ZeroSmall(char* dst, size_t n) {
     dst[n - 1] = 0;
   }
 }
+
+// Encode() writes a frame whose payload is at most this long in place, after one growth of the
+// string (append(n, '\0'): one library call, its zero fill cheap at this size). Longer payloads
+// are appended as they are: zeroing them first would double their memory writes.
+inline constexpr size_t kEncodeInPlaceMax = 64;
 
 }  // namespace framing_internal
 }  // namespace framekit

@@ -366,7 +366,12 @@ inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) con
 inline absl::Status DelimiterFramer::Encode(absl::string_view payload, std::string* out) const {
   absl::Status status = CheckPayload(payload);
   if (!status.ok()) return status;
-  // One growth of `out` (geometric, as any append), then the frame written in place.
+  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
+    out->append(payload.data(), payload.size());
+    out->append(written_.data(), written_.size());
+    return absl::OkStatus();
+  }
+  // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t old_size = out->size();
   out->append(payload.size() + written_.size(), '\0');
   char* p = &(*out)[0] + old_size;

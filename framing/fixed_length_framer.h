@@ -128,7 +128,12 @@ inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
 inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::string* out) const {
   if (payload.size() != frame_size_) {
     if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
-    // One growth of `out`, filled with the pad byte, then the payload over its start.
+    if (payload.size() > framing_internal::kEncodeInPlaceMax) {
+      out->append(payload.data(), payload.size());
+      out->append(frame_size_ - payload.size(), padding_[0]);
+      return absl::OkStatus();
+    }
+    // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.
     const size_t old_size = out->size();
     out->append(frame_size_, padding_[0]);
     framing_internal::CopySmall(&(*out)[0] + old_size, payload.data(), payload.size());

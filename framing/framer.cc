@@ -18,22 +18,49 @@ absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   return absl::OkStatus();
 }
 
+namespace {
+
+// EncodeBatch hands each run of consecutive payloads of at most kBatchInPlaceMax bytes to
+// EncodeBatchInto, which writes the run in place after one growth of the string. The growth
+// zero-fills the room first (std::string cannot grow uninitialized before C++23), which is cheap
+// next to a call per small frame. A larger payload goes through Encode, which appends it as it is:
+// zero-filling room for it first would double its memory writes, and a call per frame costs
+// nothing at that size. (Measured: at 256 bytes the two ways cost the same. Cutting long runs into
+// cache-sized pieces measured slower, not faster.)
+constexpr size_t kBatchInPlaceMax = 256;
+
+}  // namespace
+
 absl::Status Framer::EncodeBatch(absl::Span<const absl::string_view> payloads,
                                  std::string* out) const {
   const size_t old_size = out->size();
-  size_t refused = 0;
-  absl::StatusOr<size_t> written = EncodeBatchInto(
-      payloads,
-      [out, old_size](size_t size) {
-        // One growth, geometric like any append. (std::string cannot grow uninitialized before
-        // C++23, so the new bytes are zeroed once before the frames overwrite them.)
-        out->append(size, '\0');
-        return &(*out)[0] + old_size;
-      },
-      &refused);
-  if (!written.ok()) {
-    out->resize(old_size);
-    return BatchPayloadError(written.status(), refused, payloads.size());
+  const size_t count = payloads.size();
+  for (size_t begin = 0; begin < count;) {
+    if (payloads[begin].size() > kBatchInPlaceMax) {
+      absl::Status status = Encode(payloads[begin], out);
+      if (!status.ok()) {
+        out->resize(old_size);
+        return BatchPayloadError(status, begin, count);
+      }
+      ++begin;
+      continue;
+    }
+    size_t end = begin + 1;
+    while (end < count && payloads[end].size() <= kBatchInPlaceMax) ++end;
+    size_t refused = 0;
+    absl::StatusOr<size_t> written = EncodeBatchInto(
+        payloads.subspan(begin, end - begin),
+        [out](size_t size) {
+          const size_t at = out->size();
+          out->append(size, '\0');
+          return &(*out)[0] + at;
+        },
+        &refused);
+    if (!written.ok()) {
+      out->resize(old_size);
+      return BatchPayloadError(written.status(), begin + refused, count);
+    }
+    begin = end;
   }
   return absl::OkStatus();
 }

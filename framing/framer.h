@@ -14,18 +14,19 @@
 //   Encode(payload, &out)              appends header + payload + trailer to `out`.
 //   EncodeEnvelope(payload, &env)      fills only the header and trailer, so a transport can
 //                                      writev(header, payload, trailer) without copying the payload.
-//   EncodeBatch(payloads, &out)        appends one frame per payload, growing `out` once: the fast
-//                                      way to encode many small frames (a per-frame call costs more
-//                                      than a 16-byte frame's bytes). All-or-nothing: a refused
-//                                      payload leaves `out` unchanged and the error, with the code
-//                                      Encode gives, begins "payload <i> of <n>: ".
+//   EncodeBatch(payloads, &out)        appends one frame per payload, small ones without a call per
+//                                      frame: the fast way to encode many small frames (a per-frame
+//                                      call costs more than a 16-byte frame's bytes). All-or-nothing:
+//                                      a refused payload leaves `out` unchanged and the error, with
+//                                      the code Encode gives, begins "payload <i> of <n>: ".
 //   EncodeBatchInto(payloads, get_buffer, &refused_index)
 //                                      the primitive under EncodeBatch, for callers that own their
 //                                      memory: checks every payload, asks get_buffer once for the
 //                                      exact size, writes the frames there.
 // Every form writes the same bytes for the same payloads. A framer implements EncodeEnvelope; the
 // others have default implementations built on it (so a user-registered framer gets batch encoding
-// for free), which the built-in framers override with faster ones.
+// for free), which the built-in framers override with faster ones (EncodeBatch is not virtual: it
+// is Encode and EncodeBatchInto put together).
 //
 // Example:
 //   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
@@ -107,11 +108,13 @@ class Framer {
   virtual absl::Status EncodeEnvelope(absl::string_view payload,
                                       FrameEnvelope* envelope) const = 0;
 
-  // Appends one frame per payload, in order, to `*out` -- the bytes Encode would append one by one
-  // -- growing `*out` once. All-or-nothing: if any payload is refused, `*out` is unchanged (its
+  // Appends one frame per payload, in order, to `*out` -- the bytes Encode would append one by one.
+  // Small payloads (up to 256 bytes) cost no call each: each run of them is encoded by one
+  // EncodeBatchInto call into room made by one growth of `*out`; a larger payload goes through
+  // Encode. All-or-nothing: if any payload is refused, `*out` is unchanged (its
   // capacity may have grown) and the status keeps the code and message Encode gives for that
   // payload, prefixed with "payload <i> of <n>: " (the first refused one, counting from 0). An empty
-  // batch appends nothing. `payloads` must not point into `*out`. Built on EncodeBatchInto.
+  // batch appends nothing. `payloads` must not point into `*out`.
   absl::Status EncodeBatch(absl::Span<const absl::string_view> payloads, std::string* out) const;
 
   // The primitive under EncodeBatch, for callers that manage their own memory. Checks every payload

@@ -406,7 +406,13 @@ inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload
 inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  // One growth of `out` (geometric, as any append), then the frame written in place.
+  if (size > framing_internal::kEncodeInPlaceMax) {
+    char header[FrameEnvelope::kMaxHeaderSize];
+    out->append(header, WriteHeader(size, header));
+    out->append(payload.data(), size);
+    return absl::OkStatus();
+  }
+  // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t header_size = HeaderSize(size);
   const size_t old_size = out->size();
   out->append(header_size + size, '\0');

@@ -210,8 +210,17 @@ inline absl::Status NetstringFramer::EncodeEnvelope(absl::string_view payload,
 inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::string* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
-  // One growth of `out` (geometric, as any append), then the frame written in place.
   const int digits = CountDecimalDigits(size);
+  if (size > framing_internal::kEncodeInPlaceMax) {
+    char header[kMaxDecimalDigits + 1];
+    FormatFixedWidth(size, digits, header);
+    header[digits] = ':';
+    out->append(header, static_cast<size_t>(digits) + 1);
+    out->append(payload.data(), size);
+    out->push_back(',');
+    return absl::OkStatus();
+  }
+  // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t old_size = out->size();
   out->append(static_cast<size_t>(digits) + size + 2, '\0');
   char* p = &(*out)[0] + old_size;

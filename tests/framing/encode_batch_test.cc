@@ -216,6 +216,55 @@ TEST_P(EncodeBatchSpecTest, EmptyBatchIsANoOpThatStillAsksForZeroBytes) {
 
 INSTANTIATE_TEST_SUITE_P(AllBuiltIns, EncodeBatchSpecTest, ::testing::ValuesIn(kSpecs));
 
+TEST(EncodeBatchRuns, LongBatchesSplitIntoRunsGiveEncodeBytesAndStayAllOrNothing) {
+  // EncodeBatch encodes each run of payloads up to 256 bytes with one EncodeBatchInto call and
+  // sends larger payloads through Encode: a long batch alternating the two, and a refusal in a late
+  // run must still undo everything already appended.
+  for (const char* spec : {"length:width=4", "length:width=varint,offset=2", "delimiter", "netstring",
+                           "ascii:digits=6", "fixed:size=300,pad=0x2E"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    ASSERT_NE(framer, nullptr);
+    std::mt19937 rng(11);
+    std::vector<std::string> payloads = {std::string(280, 'L')};  // Then a run from index 1.
+    for (int i = 0; i < 9000; ++i) payloads.push_back(std::string(rng() % 24, 'a' + i % 26));
+    for (int i = 0; i < 600; ++i) payloads.push_back(std::string(200 + rng() % 57, 'q'));  // 200..256
+    for (int i = 0; i < 50; ++i) {
+      payloads.push_back(std::string(rng() % 2 ? 257 : 290, 'z'));
+      payloads.push_back(std::string(rng() % 40, 'y'));
+    }
+    const std::string expected = EncodeEach(*framer, payloads, "x");
+    std::string out = "x";
+    ASSERT_TRUE(framer->EncodeBatch(Views(payloads), &out).ok());
+    EXPECT_TRUE(out == expected) << "batch and per-frame encodings differ";
+
+    // A refusal in the last run of small payloads, and one among the large payloads.
+    for (size_t at : {payloads.size() - 2, payloads.size() - 1}) {
+      std::vector<std::string> bad = payloads;
+      bad[at] = std::string(1 << 20 | 1, 'b');  // Over every framer's max (1 MiB, or 300).
+      out = "x";
+      const absl::Status s = framer->EncodeBatch(Views(bad), &out);
+      EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted) << s;
+      EXPECT_TRUE(absl::StartsWith(s.message(), absl::StrCat("payload ", at, " of ", bad.size())))
+          << s;
+      EXPECT_EQ(out, "x");
+    }
+    // A small refused payload inside a long run after a large payload, and in a one-payload run:
+    // its index counts from the batch's start, not the run's.
+    if (framer->kind() != "delimiter") continue;
+    for (size_t at : {size_t{8500}, payloads.size() - 2}) {
+      std::vector<std::string> bad = payloads;
+      bad[at] = "abc\ndef";
+      out = "x";
+      const absl::Status s = framer->EncodeBatch(Views(bad), &out);
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+      EXPECT_TRUE(absl::StartsWith(s.message(), absl::StrCat("payload ", at, " of ", bad.size())))
+          << s;
+      EXPECT_EQ(out, "x");
+    }
+  }
+}
+
 // ---- All-or-nothing ----
 
 struct BadCase {
