@@ -158,8 +158,11 @@ inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
     uint64_t v = 0;
     size_t i = 0;
     constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
-    if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
-                          !skipping_)) {
+    if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= 8 && digits_ <= 8 && !skipping_)) {
+      // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go.
+      if (ParseUpTo8Digits(p, digits_, &v)) i = digits_;
+    } else if (scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
+               !skipping_) {
       for (; i < digits_; ++i) {
         const uint32_t d = DigitValue(p[i]);
         if (ABSL_PREDICT_FALSE(d > 9)) break;
