@@ -52,6 +52,13 @@ std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
   return std::make_unique<AsciiLengthDecoder>(*this);
 }
 
+void AsciiLengthFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  char header[kMaxDecimalDigits];
+  FormatFixedWidth(payload.size(), options_.digits, header);
+  out->append(header, static_cast<size_t>(options_.digits));
+  out->append(payload.data(), payload.size());
+}
+
 absl::StatusOr<size_t> AsciiLengthFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {

@@ -61,6 +61,11 @@ std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
   return std::unique_ptr<Decoder>(new FixedLengthDecoder(frame_size_));
 }
 
+void FixedLengthFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  out->append(payload.data(), payload.size());
+  out->append(frame_size_ - payload.size(), padding_[0]);
+}
+
 absl::StatusOr<size_t> FixedLengthFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {

@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -103,6 +104,9 @@ class FixedLengthFramer final : public Framer {
 
   // The error for a payload of `size` != frame_size that cannot be padded.
   absl::Status BadPayload(size_t size) const;
+  // Encode's path for a payload over kEncodeInPlaceMax bytes that needs padding: payload and pad
+  // bytes appended as they are. Out of line, keeping the inline Encode small.
+  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
   // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
   // SIZE_MAX), its index stored in `*refused_index`.
   absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
@@ -125,9 +129,8 @@ inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
 inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::string* out) const {
   if (payload.size() != frame_size_) {
     if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
-    if (payload.size() > framing_internal::kEncodeInPlaceMax) {
-      out->append(payload.data(), payload.size());
-      out->append(frame_size_ - payload.size(), padding_[0]);
+    if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
+      AppendLargeFrame(payload, out);
       return absl::OkStatus();
     }
     // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.

@@ -47,6 +47,15 @@ std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
   return std::make_unique<NetstringDecoder>(*this);
 }
 
+void NetstringFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  char header[kMaxDecimalDigits + 1];
+  const size_t digits = FormatDecimal(payload.size(), header);
+  header[digits] = ':';
+  out->append(header, digits + 1);
+  out->append(payload.data(), payload.size());
+  out->push_back(',');
+}
+
 absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {
