@@ -100,16 +100,18 @@ inline DigitStatus AppendDigit(char c, uint64_t limit, uint64_t* value) {
 // Writes `value` as exactly `width` digits, zero-padded on the left, to out[0, width).
 // Requires 1 <= width <= kMaxDecimalDigits and value <= MaxValueWithDigits(width); larger values
 // would lose their leading digits, which is why callers clamp their maximum to that bound.
+// "00" "01" ... "99": the two digits of n at kDigitPairs + 2 * n.
+inline constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 inline void FormatFixedWidth(uint64_t value, int width, char* out) {
   // Two digits per division (a frame header is formatted per frame: this is an encoder hot path).
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
   int i = width;
   for (; i >= 2; i -= 2) {
     const uint64_t q = value / 100;
-    std::memcpy(out + i - 2, kPairs + 2 * (value - q * 100), 2);
+    std::memcpy(out + i - 2, kDigitPairs + 2 * (value - q * 100), 2);
     value = q;
   }
   if (i == 1) out[0] = static_cast<char>('0' + value % 10);

@@ -135,6 +135,9 @@ class AsciiLengthFramer final : public Framer {
   explicit AsciiLengthFramer(const AsciiLengthOptions& options);
 
   absl::Status PayloadTooLarge(size_t size) const;
+  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
+  // its header and trailer. Out of line, keeping the inline Encode small.
+  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
   // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
   // SIZE_MAX), its index stored in `*refused_index`.
   absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
@@ -209,14 +212,11 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
     return PayloadTooLarge(payload.size());
   }
-  const size_t digits = static_cast<size_t>(options_.digits);
-  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
-    char header[kMaxDecimalDigits];
-    FormatFixedWidth(payload.size(), options_.digits, header);
-    out->append(header, digits);
-    out->append(payload.data(), payload.size());
+  if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
+    AppendLargeFrame(payload, out);
     return absl::OkStatus();
   }
+  const size_t digits = static_cast<size_t>(options_.digits);
   // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t old_size = out->size();
   out->append(digits + payload.size(), '\0');

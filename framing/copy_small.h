@@ -66,8 +66,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void ZeroSmall(char* dst, size_t n) {
 
 // Encode() writes a frame whose payload is at most this long in place, after one growth of the
 // string (append(n, '\0'): one library call, its zero fill cheap at this size). Longer payloads
-// are appended as they are: zeroing them first would double their memory writes.
-inline constexpr size_t kEncodeInPlaceMax = 64;
+// are appended as they are, out of line: zeroing them first would double their memory writes.
+// (Measured against 64 and 128: 256 was as fast or faster from 16 to 256 bytes.)
+inline constexpr size_t kEncodeInPlaceMax = 256;
 
 }  // namespace framing_internal
 }  // namespace framekit

@@ -256,6 +256,11 @@ std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
       new DelimiterDecoder(set_, options_.max_frame_size, options_.on_too_long));
 }
 
+void DelimiterFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  out->append(payload.data(), payload.size());
+  out->append(written_.data(), written_.size());
+}
+
 absl::StatusOr<size_t> DelimiterFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {

@@ -40,6 +40,7 @@
 #endif
 
 #include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -277,6 +278,9 @@ class DelimiterFramer final : public Framer {
   absl::Status CheckPayload(absl::string_view payload) const;
   // False if no byte of `payload` can start a delimiter (then it cannot hold one).
   bool MayHoldDelimiter(absl::string_view payload) const;
+  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
+  // its header and trailer. Out of line, keeping the inline Encode small.
+  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
   absl::Status CheckCandidates(absl::string_view payload) const;
   absl::Status PayloadTooLarge(size_t size) const;
 
@@ -366,9 +370,8 @@ inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) con
 inline absl::Status DelimiterFramer::Encode(absl::string_view payload, std::string* out) const {
   absl::Status status = CheckPayload(payload);
   if (!status.ok()) return status;
-  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
-    out->append(payload.data(), payload.size());
-    out->append(written_.data(), written_.size());
+  if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
+    AppendLargeFrame(payload, out);
     return absl::OkStatus();
   }
   // A small frame: one growth of `out` (geometric, as any append), then written in place.

@@ -61,6 +61,21 @@ std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
   return std::unique_ptr<Decoder>(new FixedLengthDecoder(frame_size_));
 }
 
+absl::Status FixedLengthFramer::EncodePadded(absl::string_view payload, std::string* out) const {
+  if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
+  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
+    // Appended as they are: zero-filling room for a large payload would double its writes.
+    out->append(payload.data(), payload.size());
+    out->append(frame_size_ - payload.size(), padding_[0]);
+    return absl::OkStatus();
+  }
+  // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.
+  const size_t old_size = out->size();
+  out->append(frame_size_, padding_[0]);
+  framing_internal::CopySmall(&(*out)[0] + old_size, payload.data(), payload.size());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<size_t> FixedLengthFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {

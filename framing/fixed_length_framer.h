@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -106,6 +107,8 @@ class FixedLengthFramer final : public Framer {
 
   // The error for a payload of `size` != frame_size that cannot be padded.
   absl::Status BadPayload(size_t size) const;
+  // Encode for a payload shorter or longer than frame_size: padded, or refused.
+  absl::Status EncodePadded(absl::string_view payload, std::string* out) const;
   // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
   // SIZE_MAX), its index stored in `*refused_index`.
   absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
@@ -126,19 +129,9 @@ inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
 }
 
 inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (payload.size() != frame_size_) {
-    if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
-    if (payload.size() > framing_internal::kEncodeInPlaceMax) {
-      out->append(payload.data(), payload.size());
-      out->append(frame_size_ - payload.size(), padding_[0]);
-      return absl::OkStatus();
-    }
-    // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.
-    const size_t old_size = out->size();
-    out->append(frame_size_, padding_[0]);
-    framing_internal::CopySmall(&(*out)[0] + old_size, payload.data(), payload.size());
-    return absl::OkStatus();
-  }
+  // A payload of exactly frame_size is the frame: one append. Anything else, out of line, keeping
+  // this inline path small.
+  if (ABSL_PREDICT_FALSE(payload.size() != frame_size_)) return EncodePadded(payload, out);
   out->append(payload.data(), payload.size());
   return absl::OkStatus();
 }

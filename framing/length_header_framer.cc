@@ -141,6 +141,12 @@ absl::Status LengthHeaderFramer::EncodeError(uint64_t payload_size) const {
       layout_.adjustment, " (its length field would be negative)"));
 }
 
+void LengthHeaderFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  char header[FrameEnvelope::kMaxHeaderSize];
+  out->append(header, WriteHeader(payload.size(), header));
+  out->append(payload.data(), payload.size());
+}
+
 absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {

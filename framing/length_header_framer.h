@@ -301,6 +301,9 @@ class LengthHeaderFramer final : public Framer {
   }
   // Writes offset zeros and the field for an Encodable payload size; returns the header size.
   size_t WriteHeader(uint64_t payload_size, char* out) const;
+  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: header and payload appended
+  // as they are. Out of line, keeping the inline Encode small.
+  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
   // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
   // SIZE_MAX), its index stored in `*refused_index`.
   absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
@@ -406,10 +409,8 @@ inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload
 inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  if (size > framing_internal::kEncodeInPlaceMax) {
-    char header[FrameEnvelope::kMaxHeaderSize];
-    out->append(header, WriteHeader(size, header));
-    out->append(payload.data(), size);
+  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
+    AppendLargeFrame(payload, out);
     return absl::OkStatus();
   }
   // A small frame: one growth of `out` (geometric, as any append), then written in place.

@@ -1,6 +1,7 @@
 #include "framekit/framing/netstring_framer.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,15 @@ std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
   return std::make_unique<NetstringDecoder>(*this);
 }
 
+void NetstringFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
+  char header[kMaxDecimalDigits + 1];
+  const size_t digits = FormatDecimal(payload.size(), header);
+  header[digits] = ':';
+  out->append(header, digits + 1);
+  out->append(payload.data(), payload.size());
+  out->push_back(',');
+}
+
 absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
     absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
     size_t* refused_index) const {
@@ -65,9 +75,16 @@ absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
   char* p = get_buffer(total);
   for (const absl::string_view payload : payloads) {
     const size_t size = payload.size();
-    const int digits = CountDecimalDigits(size);
-    FormatFixedWidth(size, digits, p);
-    p += digits;
+    if (size < 10) {  // Lengths under 100 (small frames, where this shows) need no division.
+      *p++ = static_cast<char>('0' + size);
+    } else if (size < 100) {
+      std::memcpy(p, kDigitPairs + 2 * size, 2);
+      p += 2;
+    } else {
+      const int digits = CountDecimalDigits(size);
+      FormatFixedWidth(size, digits, p);
+      p += digits;
+    }
     *p++ = ':';
     framing_internal::CopySmall(p, payload.data(), size);
     p += size;

@@ -126,6 +126,9 @@ class NetstringFramer final : public Framer {
   explicit NetstringFramer(const NetstringOptions& options) : options_(options) {}
 
   absl::Status PayloadTooLarge(size_t size) const;
+  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
+  // its header and trailer. Out of line, keeping the inline Encode small.
+  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
   // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
   // SIZE_MAX), its index stored in `*refused_index`.
   absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
@@ -210,16 +213,11 @@ inline absl::Status NetstringFramer::EncodeEnvelope(absl::string_view payload,
 inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::string* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
-  const int digits = CountDecimalDigits(size);
-  if (size > framing_internal::kEncodeInPlaceMax) {
-    char header[kMaxDecimalDigits + 1];
-    FormatFixedWidth(size, digits, header);
-    header[digits] = ':';
-    out->append(header, static_cast<size_t>(digits) + 1);
-    out->append(payload.data(), size);
-    out->push_back(',');
+  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
+    AppendLargeFrame(payload, out);
     return absl::OkStatus();
   }
+  const int digits = CountDecimalDigits(size);
   // A small frame: one growth of `out` (geometric, as any append), then written in place.
   const size_t old_size = out->size();
   out->append(static_cast<size_t>(digits) + size + 2, '\0');
