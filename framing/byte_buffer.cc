@@ -1,6 +1,7 @@
 #include "framekit/framing/byte_buffer.h"
 
 #include <algorithm>
+#include <new>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -77,7 +78,7 @@ void ByteBuffer::Release() {
   if (mirrored_) {
     UnmapMirror(base_, capacity_);
   } else {
-    delete[] base_;
+    ::operator delete[](base_, std::align_val_t{kAlign});
   }
   base_ = nullptr;
   capacity_ = begin_ = end_ = 0;
@@ -106,7 +107,12 @@ void ByteBuffer::MakeRoom(size_t n) {
   char* grown = nullptr;
   bool mirrored = false;
   size_t new_begin = shift;
-  if (allow_mirror_ && new_capacity >= kMirrorMinCapacity) {
+  // A ring only when the pending bytes are too many to compact cheaply at the new size (a large
+  // partial frame), or it already is one. Otherwise stay linear: compaction keeps each read
+  // 64-byte aligned, which a ring cannot (its reads land where the stream left off), and an
+  // unaligned recv of small frames costs more than the rare small memmove.
+  if (allow_mirror_ && new_capacity >= kMirrorMinCapacity &&
+      (mirrored_ || pending > new_capacity / 8)) {
     const size_t page = PageSize();
     const size_t ring = (new_capacity + page - 1) / page * page;
     grown = MapMirror(ring);
@@ -116,7 +122,10 @@ void ByteBuffer::MakeRoom(size_t n) {
       new_begin = 0;
     }
   }
-  if (grown == nullptr) grown = new char[new_capacity];  // Uninitialised on purpose.
+  if (grown == nullptr) {
+    // Cache-line aligned, so that the offsets aligned above are aligned addresses. Uninitialised.
+    grown = static_cast<char*>(::operator new[](new_capacity, std::align_val_t{kAlign}));
+  }
   if (pending > 0) std::memcpy(grown + new_begin, base_ + begin_, pending);
   Release();
   base_ = grown;

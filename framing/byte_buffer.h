@@ -11,11 +11,13 @@
 //
 // Two layouts, chosen by size:
 //
-//   * Linear (below kMirrorMinCapacity, and wherever mirroring is unavailable): a heap array.
+//   * Linear (small buffers, small partial frames, and wherever mirroring is unavailable): a heap
+//     array.
 //     Pending bytes are moved to the front only when the free tail is too small and they are few
 //     (<= 1/8 of the capacity); otherwise the buffer grows, so large frames are not copied twice.
 //
-//   * Mirrored ring (Linux, from kMirrorMinCapacity up): the same physical pages mapped twice,
+//   * Mirrored ring (Linux, from kMirrorMinCapacity up, once a partial frame holds more than 1/8 of
+//     the buffer, so that compacting would be costly): the same physical pages mapped twice,
 //     back to back, so the pending bytes are contiguous even when they wrap past the end:
 //
 //        virtual:  [ page 0 .. page k-1 ][ page 0 .. page k-1 ]   (2 x capacity of address space)
@@ -46,8 +48,8 @@ namespace framekit {
 
 class ByteBuffer {
  public:
-  // Capacity from which the buffer becomes a mirrored ring (when allowed and available): 128 KiB,
-  // what a 64 KiB read plus a partial frame needs. Smaller buffers stay on the heap.
+  // Capacity from which the buffer may become a mirrored ring (when allowed and available, and
+  // the pending bytes are more than 1/8 of it): 128 KiB. Smaller buffers stay on the heap.
   static constexpr size_t kMirrorMinCapacity = size_t{128} << 10;
 
   ByteBuffer() = default;
