@@ -936,7 +936,7 @@ Summary BuildSummary(double seconds_total) {
   // Asio.
   absl::StrAppend(&s, "\n## framekit vs Boost.Asio (loopback TCP, messages/s)\n\n",
                   "(a) same pre-encoded stream from the same sender; framekit ReadSome into "
-                  "PrepareWrite + Next() vs Asio read_until / read(transfer_exactly).  \n"
+                  "PrepareWrite + NextBatch() vs Asio read_until / read(transfer_exactly).  \n"
                   "(b) end to end: framekit encodes into a buffer, one WriteAll per ~64 KiB; "
                   "Asio one asio::write per message.\n\n",
                   "Each comparison alternates framekit and Asio runs (", g_mode.asio_rounds,
