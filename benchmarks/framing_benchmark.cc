@@ -179,16 +179,19 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
   DecoderT& decoder = static_cast<DecoderT&>(*owner);
   size_t frames = 0;
   for (auto _ : state) {
-    for (size_t off = 0; off < wire.size(); off += kChunk) {
-      const size_t n = std::min(kChunk, wire.size() - off);
+    // As a recv loop would: reads of kChunk, or what completes a large frame (NextReadSize).
+    for (size_t off = 0; off < wire.size();) {
+      const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
       absl::Span<char> dst = decoder.PrepareWrite(n);
       std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
       decoder.CommitWrite(n);
+      off += n;
       frames += DrainFrames(decoder, state);
     }
   }
   state.SetBytesProcessed(state.iterations() * wire.size());
   state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
 }
 
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a

@@ -78,6 +78,11 @@ class AsciiLengthDecoder final : public Decoder {
     return NextEach(*this, frames, stop);
   }
   absl::Status Finish() override;
+  uint64_t frame_bytes_missing() const override {
+    if (state_ != State::kData) return 0;
+    const uint64_t have = buffer_.size() - digits_;  // kData: the header is buffered.
+    return value_ > have ? value_ - have : 0;
+  }
 
  private:
   // kHead: reading the `digits_` header bytes (scan_ of them validated, value_ so far).

@@ -6,6 +6,7 @@ namespace framekit {
 
 void ByteBuffer::MakeRoom(size_t n) {
   const size_t pending = size();
+  moved_ += pending;
   // The pending bytes are placed so that they end on a 64-byte boundary: the next read (recv, or
   // a memcpy standing in for it) then writes to a cache-line-aligned address, as it would into an
   // empty buffer. Unaligned, every 64 KiB read copies measurably slower.

@@ -20,9 +20,11 @@
 #define FRAMEKIT_FRAMING_BYTE_BUFFER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 
@@ -31,8 +33,16 @@ namespace framekit {
 class ByteBuffer {
  public:
   ByteBuffer() = default;
-  ByteBuffer(ByteBuffer&&) = default;
-  ByteBuffer& operator=(ByteBuffer&&) = default;
+  // A moved-from buffer is empty, with no storage, and usable.
+  ByteBuffer(ByteBuffer&& other) noexcept { *this = std::move(other); }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    storage_ = std::move(other.storage_);
+    capacity_ = std::exchange(other.capacity_, 0);
+    begin_ = std::exchange(other.begin_, 0);
+    end_ = std::exchange(other.end_, 0);
+    moved_ = std::exchange(other.moved_, 0);
+    return *this;
+  }
 
   const char* data() const { return storage_.get() + begin_; }
   size_t size() const { return end_ - begin_; }
@@ -41,6 +51,9 @@ class ByteBuffer {
   // Free bytes after the pending ones (what Prepare can hand out without moving anything).
   size_t writable() const { return capacity_ - end_; }
   absl::string_view view() const { return absl::string_view(data(), size()); }
+  // Pending bytes copied so far to make room (compacted to the front, or into a larger
+  // allocation): the cost of buffering beyond the one copy a read makes.
+  uint64_t moved_bytes() const { return moved_; }
 
   // Returns a pointer to at least `n` writable bytes after the pending ones. Invalidates every
   // pointer and view into the buffer.
@@ -80,6 +93,7 @@ class ByteBuffer {
   size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;
+  uint64_t moved_ = 0;
 };
 
 }  // namespace framekit

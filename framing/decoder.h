@@ -73,6 +73,39 @@ class Decoder {
   }
   void CommitWrite(size_t n) { buffer_.Commit(n); }
 
+  // How many bytes the next read should ask for, for a reader whose usual read is `read_size` (> 0)
+  // bytes. Call it once Next()/NextBatch() has returned kNeedMore. Returns `read_size`, except while
+  // a large frame (header + payload >= read_size / 2) is partly buffered and its size is known:
+  // then just the bytes that complete it, if fewer. That frame then ends exactly where the buffer
+  // ends, so once it is taken the buffer is empty and the next read lands at its front: the partial
+  // bytes of a large frame are never moved to make room for the next read. (With 64 KiB frames in
+  // 64 KiB reads, every frame straddles two reads, and that move was a second copy of half the
+  // stream.) Small frames keep full-size reads: moving a few KiB costs less than a syscall.
+  //
+  //   for (;;) {
+  //     while (decoder.Next(&frame) == Decoder::kFrame) Handle(frame);
+  //     const size_t want = decoder.NextReadSize(64 * 1024);
+  //     ssize_t n = recv(fd, decoder.PrepareWrite(want).data(), want, 0);
+  //     if (n <= 0) break;
+  //     decoder.CommitWrite(n);
+  //   }
+  size_t NextReadSize(size_t read_size) const {
+    const uint64_t missing = frame_bytes_missing();
+    const size_t half = read_size / 2;
+    // A small frame: buffered + missing < half (written so that a missing count near 2^64, which
+    // a huge max allows, cannot wrap the sum).
+    if (missing == 0 || (buffer_.size() < half && missing < half - buffer_.size())) {
+      return read_size;
+    }
+    return missing < read_size ? static_cast<size_t>(missing) : read_size;
+  }
+
+  // The bytes still to arrive before the frame at the front of the buffer is complete, when its
+  // size is already known: from its header once that has been parsed by Next(), or from the
+  // options for fixed-length frames. 0 when it is not known (no complete header yet; a delimiter;
+  // a frame being skipped) or when that frame is already complete.
+  virtual uint64_t frame_bytes_missing() const { return 0; }
+
   // The next frame; see the contract above.
   virtual Result Next(absl::string_view* frame) = 0;
 
@@ -98,6 +131,8 @@ class Decoder {
   size_t buffered_bytes() const { return buffer_.size(); }
   // Bytes allocated for buffering. Grows only with bytes received, never with a header's claim.
   size_t buffer_capacity() const { return buffer_.capacity(); }
+  // Buffered bytes copied so far to make room for new input (see NextReadSize).
+  uint64_t buffer_moved_bytes() const { return buffer_.moved_bytes(); }
   // Stream offset of the first buffered byte (= bytes consumed so far).
   uint64_t stream_offset() const { return consumed_; }
 

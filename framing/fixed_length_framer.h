@@ -67,6 +67,9 @@ class FixedLengthDecoder final : public Decoder {
     return NextEach(*this, frames, stop);
   }
   absl::Status Finish() override;
+  uint64_t frame_bytes_missing() const override {
+    return buffer_.size() < frame_size_ ? frame_size_ - buffer_.size() : 0;
+  }
 
  private:
   friend class FixedLengthFramer;

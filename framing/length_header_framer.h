@@ -236,6 +236,10 @@ class LengthHeaderDecoder final : public Decoder {
   // kData: the payload bytes the current header announced. kDiscard: the bytes still to discard.
   // kHead: 0.
   uint64_t pending_length() const { return state_ == State::kHead ? 0 : pending_; }
+  uint64_t frame_bytes_missing() const override {
+    return state_ == State::kData && buffer_.size() < frame_size_ ? frame_size_ - buffer_.size()
+                                                                    : 0;
+  }
 
  private:
   friend class LengthHeaderFramer;

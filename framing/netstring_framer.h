@@ -74,6 +74,11 @@ class NetstringDecoder final : public Decoder {
     return NextEach(*this, frames, stop);
   }
   absl::Status Finish() override;
+  uint64_t frame_bytes_missing() const override {
+    if (state_ != State::kData) return 0;
+    const uint64_t have = buffer_.size() - header_size_;  // kData: the header is buffered.
+    return have > value_ ? 0 : value_ - have + 1;          // + 1: the trailing ','.
+  }
 
  private:
   // kHead: reading length digits up to ':' (scan_ bytes validated, value_ so far).

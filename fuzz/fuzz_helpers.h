@@ -217,6 +217,17 @@ inline Outcome DecodeStream(const Framer& framer, const FramerTraits& traits,
       if (r == Decoder::kNeedMore) {
         FUZZ_CHECK(decoder->status().ok() || decoder->failed(),
                    "kNeedMore with a non-OK status: " + decoder->status().ToString());
+        // A size known from a header is never more than one whole frame, and a read sized from it
+        // is never empty nor over the reader's own size.
+        const uint64_t missing = decoder->frame_bytes_missing();
+        const uint64_t max_payload = framer.max_payload_size();
+        const uint64_t whole_frame = max_payload > UINT64_MAX - traits.max_overhead
+                                         ? UINT64_MAX
+                                         : max_payload + traits.max_overhead;
+        FUZZ_CHECK(missing <= whole_frame,
+                   absl::StrCat("frame_bytes_missing ", missing, " > max frame ", whole_frame));
+        const size_t want = decoder->NextReadSize(4096);
+        FUZZ_CHECK(want >= 1 && want <= 4096, absl::StrCat("NextReadSize(4096) = ", want));
         break;
       }
       if (r == Decoder::kFrame) {

@@ -61,11 +61,12 @@ struct FramedConnection::State {
 
   IoOptions io() const { return IoOptions{options.io_ops, peer}; }
 
-  // One ReadSome into the decoder's free space. 0 is end of stream.
+  // One ReadSome into the decoder's free space: read_size bytes, or what completes a large frame
+  // (Decoder::NextReadSize). 0 is end of stream.
   absl::StatusOr<size_t> Fill(absl::Time deadline) {
-    absl::Span<char> space = decoder->PrepareWrite(options.read_size);
-    absl::StatusOr<size_t> n =
-        ReadSome(fd.get(), space.subspan(0, options.read_size), deadline, io());
+    const size_t want = decoder->NextReadSize(options.read_size);
+    absl::Span<char> space = decoder->PrepareWrite(want);
+    absl::StatusOr<size_t> n = ReadSome(fd.get(), space.subspan(0, want), deadline, io());
     if (n.ok()) decoder->CommitWrite(*n);
     return n;
   }

@@ -44,6 +44,8 @@
 //   --out_dir=DIR   where the outputs go
 //   --quick         tiny datasets and time budgets (the smoke test): seconds
 //   --full          larger datasets, --benchmark_min_time=0.5, longer socket runs: several minutes
+//   --pin_cpus=false  leave thread placement to the scheduler (default: receiver and sender
+//                   threads pinned to two different CPUs, the same for every receiver)
 // The default run takes about a minute or two on a 2-core machine.
 //
 //   bazel run -c opt //benchmarks/encoding:encoding_comparison -- --out_dir=/tmp/out
@@ -75,6 +77,7 @@
 #include "absl/types/span.h"
 #include "asio_peer.h"
 #include "benchmark/benchmark.h"
+#include "framekit/benchmarks/cpu_pinning.h"
 #include "chart.h"
 #include "framekit/codecs/codec.h"
 #include "framekit/codecs/codec_registry.h"
@@ -263,11 +266,13 @@ class PipelineT final : public Pipeline {
     std::unique_ptr<Decoder> owner = framer_->NewDecoder();
     DecoderT& decoder = static_cast<DecoderT&>(*owner);
     Scratch scratch;
-    for (size_t off = 0; off < wire.size(); off += kChunk) {
-      const size_t n = std::min(kChunk, wire.size() - off);
+    // As a recv loop would: reads of kChunk, or what completes a large frame (NextReadSize).
+    for (size_t off = 0; off < wire.size();) {
+      const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
       absl::Span<char> dst = decoder.PrepareWrite(n);
       std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
       decoder.CommitWrite(n);
+      off += n;
       absl::Status s = Drain(decoder, t, &scratch);
       if (!s.ok()) return s;
     }
@@ -281,7 +286,8 @@ class PipelineT final : public Pipeline {
     const absl::Time deadline = absl::Now() + absl::Seconds(120);
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
-      absl::Span<char> dst = decoder.PrepareWrite(kChunk);
+      const size_t want = decoder.NextReadSize(kChunk);
+      absl::Span<char> dst = decoder.PrepareWrite(want).subspan(0, want);
       absl::StatusOr<size_t> n = ReadSome(fd, dst, deadline);
       if (!n.ok()) return n.status();
       if (*n == 0) break;
@@ -511,6 +517,7 @@ LoopbackRun RunLoopback(SenderFn sender, ReceiverFn receiver) {
   const std::string where = listener->local_address().ToString();
   std::string send_error;
   std::thread thread([&] {
+    benchmarks::PinThisThread(benchmarks::CpuRole::kSender);
     absl::StatusOr<ConnectedSocket> c = ConnectTcp(where, absl::Now() + absl::Seconds(10));
     if (!c.ok()) {
       send_error = c.status().ToString();
@@ -598,7 +605,8 @@ uint64_t AsioMax(const AsioCase& c) {
   return c.payload == 16 ? g_mode.asio_small_max : g_mode.asio_large_max;
 }
 
-// framekit's receiving side: ReadSome straight into PrepareWrite, NextBatch() until kNeedMore.
+// framekit's receiving side: ReadSome of NextReadSize(64 KiB) bytes straight into PrepareWrite,
+// NextBatch() until kNeedMore.
 template <typename DecoderT>
 absl::Status FramekitReceive(const Framer& framer, int fd, ReceiveResult* r) {
   std::unique_ptr<Decoder> owner = framer.NewDecoder();
@@ -606,7 +614,8 @@ absl::Status FramekitReceive(const Framer& framer, int fd, ReceiveResult* r) {
   const absl::Time deadline = absl::Now() + absl::Seconds(120);
   const auto start = std::chrono::steady_clock::now();
   for (;;) {
-    absl::Span<char> dst = decoder.PrepareWrite(kChunk);
+    const size_t want = decoder.NextReadSize(kChunk);
+    absl::Span<char> dst = decoder.PrepareWrite(want).subspan(0, want);
     absl::StatusOr<size_t> n = ReadSome(fd, dst, deadline);
     if (!n.ok()) return n.status();
     if (*n == 0) break;
@@ -710,6 +719,7 @@ ReceiveResult RunSameStream(const AsioCase& c, const Framer& framer, const std::
     AsioReceiver receiver;
     const std::string where = absl::StrCat("127.0.0.1:", receiver.port());
     std::thread sender([&] {
+      benchmarks::PinThisThread(benchmarks::CpuRole::kSender);
       absl::StatusOr<ConnectedSocket> conn = ConnectTcp(where, absl::Now() + absl::Seconds(10));
       if (!conn.ok()) {
         send_error = conn.status().ToString();
@@ -746,6 +756,7 @@ ReceiveResult RunEndToEnd(const AsioCase& c, const Framer& framer, const std::st
     AsioReceiver receiver;
     const AsioFraming framing = c.delimited ? AsioFraming::kDelimited : AsioFraming::kLength4;
     std::thread sender([&] {
+      benchmarks::PinThisThread(benchmarks::CpuRole::kSender);
       sent = AsioSendEach(receiver.port(), framing, payload, AsioMax(c), g_mode.asio_seconds,
                           &send_error);
     });
@@ -894,7 +905,8 @@ Summary BuildSummary(double seconds_total) {
                   " values in messages of ", kBatchValues,
                   ". bytes/value = all wire bytes / values. encode/decode: ns per value "
                   "(codec + framer). socket: loopback TCP, receiver decodes every value. "
-                  "N/A: the codec cannot represent the distribution (never truncated).\n");
+                  "N/A: the codec cannot represent the distribution (never truncated). Socket "
+                  "threads: ", benchmarks::CpuPinningDescription(), ".\n");
   absl::StrAppend(&s, "\nDistributions:");
   for (const std::string& d : DistributionNames()) {
     absl::StrAppend(&s, " `", d, "` = ", MakeDataset(d, 0).description, ";");
@@ -1086,6 +1098,10 @@ int Main(int argc, char** argv) {
       g_mode = QuickMode();
     } else if (a == "--full") {
       g_mode = FullMode();
+    } else if (a == "--pin_cpus=false" || a == "--nopin_cpus") {
+      benchmarks::SetCpuPinning(false);
+    } else if (a == "--pin_cpus" || a == "--pin_cpus=true") {
+      // The default.
     } else {
       has_out |= absl::StartsWith(a, "--benchmark_out=");
       has_format |= absl::StartsWith(a, "--benchmark_out_format=");
@@ -1111,6 +1127,9 @@ int Main(int argc, char** argv) {
 
   std::fprintf(stderr, "encoding_comparison: %s run, outputs in %s\n", g_mode.name.c_str(),
                out_dir.c_str());
+  // Socket runs receive on this thread and send from another: pinned apart, every receiver
+  // (framekit's and Asio's) meets its sender with the same placement (benchmarks/cpu_pinning.h).
+  benchmarks::PinThisThread(benchmarks::CpuRole::kReceiver);
   BuildCombos();
   RegisterAll();
   CapturingReporter reporter;

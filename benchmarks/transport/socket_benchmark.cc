@@ -35,6 +35,10 @@
 //   bazel run -c opt //benchmarks/transport:socket_benchmark
 //   bazel run -c opt //benchmarks/transport:socket_benchmark -- --benchmark_repetitions=5
 //
+// Threads are pinned (benchmarks/cpu_pinning.h): the receiver to one CPU, the senders to another,
+// so a framed stream and its paired raw stream always run with the same placement;
+// --pin_cpus=false leaves placement to the scheduler.
+//
 // Every loop is bounded in count and time: a batch has a fixed message count; sends and receives
 // have a 30 s deadline (SO_SNDTIMEO/SO_RCVTIMEO for the HOWTO port); an idle sender gives up after
 // 120 s. A failure ends the benchmark with an error, never a hang.
@@ -73,6 +77,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
+#include "framekit/benchmarks/cpu_pinning.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
 #include "framekit/transport/connected_socket.h"
@@ -191,6 +196,7 @@ class BatchSender {
 
  private:
   void Run() {
+    benchmarks::PinThisThread(benchmarks::CpuRole::kSender);
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(mu_);
@@ -686,7 +692,8 @@ std::string Summary(const CollectingReporter& r, const std::string& load_before)
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M %Z", std::localtime(&now));
   absl::StrAppend(&s, "Date: ", date, "; CPUs online: ", std::thread::hardware_concurrency(),
-                  "; load average before: ", load_before, ", after: ", LoadAverage(), "\n\n");
+                  "; load average before: ", load_before, ", after: ", LoadAverage(), "; ",
+                  benchmarks::CpuPinningDescription(), "\n\n");
   absl::StrAppend(
       &s,
       "msgs/s and MB/s (10^6 payload bytes/s): each benchmark's best run (on a shared machine "
@@ -803,7 +810,16 @@ void Register() {
 int main(int argc, char** argv) {
   // Defaults for a shared, noisy machine (each overridable on the command line): three
   // repetitions of every benchmark in random order, so baselines and framers see the same load.
-  std::vector<char*> args(argv, argv + argc);
+  // Our one flag, taken out before Google Benchmark parses the rest.
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    const absl::string_view a = argv[i];
+    if (a == "--pin_cpus=false" || a == "--nopin_cpus") {
+      framekit::benchmarks::SetCpuPinning(false);
+    } else if (a != "--pin_cpus" && a != "--pin_cpus=true") {
+      args.push_back(argv[i]);
+    }
+  }
   std::vector<std::string> defaults;
   auto add_default = [&](absl::string_view flag, absl::string_view value) {
     for (int i = 1; i < argc; ++i) {
@@ -822,6 +838,8 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   framekit::Register();
+  // Every benchmark runs on this thread: the receiving side.
+  framekit::benchmarks::PinThisThread(framekit::benchmarks::CpuRole::kReceiver);
   const std::string load_before = framekit::LoadAverage();
   framekit::CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

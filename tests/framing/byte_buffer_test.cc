@@ -103,6 +103,18 @@ TEST(ByteBufferTest, MoveTransfersStorage) {
   EXPECT_TRUE(c.empty());
 }
 
+// A moved-from buffer holds nothing and takes new bytes like a new one.
+TEST(ByteBufferTest, MovedFromIsEmptyAndUsable) {
+  ByteBuffer a;
+  a.Append(Pattern(10000, 3));
+  ByteBuffer b(std::move(a));
+  EXPECT_EQ(b.size(), 10000u);
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the state after a move is the point.
+  EXPECT_EQ(a.capacity(), 0u);
+  a.Append("again");
+  EXPECT_EQ(a.view(), "again");
+}
+
 // 64 KiB frames read in 64 KiB pieces (each partial frame too large to compact cheaply): every
 // frame comes out intact and the buffer stays within 16 x (frame + read).
 TEST(ByteBufferTest, LargeFramesInLargeReads) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -323,6 +324,63 @@ TEST(FramedConnection, ReceiveReadsReadSizeChunksNotOneReadPerFrame) {
   FK_ASSERT_OK(a.ShutdownWrite());
   EXPECT_EQ(ReceiveAll(b).size(), 1000u);
   EXPECT_LE(counter.reads.load(), 4);  // one 18 KB read (maybe split by the kernel) and EOF
+}
+
+// Reads are sized by Decoder::NextReadSize: inside a large frame whose header is in, each read asks
+// for exactly what completes the frame (at most read_size), so the frame is never moved; any other
+// read asks for read_size. Checked against the stream offsets of every read, whatever sizes the
+// kernel returns.
+TEST(FramedConnection, ReadsInsideALargeFrameAskForItsRest) {
+  struct Log {
+    std::mutex mu;
+    std::vector<std::pair<size_t, ssize_t>> reads;  // (asked, returned)
+  };
+  static Log log;
+  log.reads.clear();
+  IoOps ops = DefaultIoOps();
+  ops.read = [](void*, int fd, void* buf, size_t n) {
+    const ssize_t got = DefaultIoOps().read(nullptr, fd, buf, n);
+    std::lock_guard<std::mutex> lock(log.mu);
+    log.reads.emplace_back(n, got);
+    return got;
+  };
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.io_ops = &ops;
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer, o);
+  const std::vector<size_t> sizes = {100000, 40000, 1000, 65536, 65536, 10, 200000, 32000, 70000};
+  std::vector<std::string> sent;
+  for (size_t i = 0; i < sizes.size(); ++i) sent.push_back(RandomBytes(sizes[i], 40 + i));
+  std::thread writer([&] {
+    for (const std::string& f : sent) FK_EXPECT_OK(a.Send(f, LongDeadline()));
+    FK_EXPECT_OK(a.ShutdownWrite());
+  });
+  const std::vector<std::string> got = ReceiveAll(b);
+  writer.join();
+  ASSERT_EQ(got.size(), sent.size());
+  for (size_t i = 0; i < sent.size(); ++i) EXPECT_TRUE(got[i] == sent[i]) << "frame " << i;
+
+  std::vector<size_t> ends;  // Stream offset where each frame ends (4-byte header + payload).
+  for (size_t s : sizes) ends.push_back((ends.empty() ? 0 : ends.back()) + 4 + s);
+  const size_t read_size = FramedConnectionOptions().read_size;
+  size_t offset = 0;
+  int hinted = 0;
+  for (const auto& [asked, returned] : log.reads) {
+    const size_t f = std::upper_bound(ends.begin(), ends.end(), offset) - ends.begin();
+    size_t want = read_size;
+    if (f < ends.size()) {
+      const size_t start = ends[f] - 4 - sizes[f];
+      const bool header_in = offset >= start + 4;
+      if (header_in && 4 + sizes[f] >= read_size / 2) want = std::min(read_size, ends[f] - offset);
+    }
+    EXPECT_EQ(asked, want) << "read at stream offset " << offset;
+    hinted += want != read_size;
+    if (returned > 0) offset += static_cast<size_t>(returned);  // -1: EAGAIN/EINTR, retried.
+  }
+  EXPECT_EQ(offset, ends.back());
+  EXPECT_GT(hinted, 0);  // The large frames did take sized reads.
 }
 
 TEST(FramedConnection, SixteenMibFrameOverLoopbackTcp) {

@@ -1,0 +1,236 @@
+// Tests for Decoder::NextReadSize and frame_bytes_missing (framekit/framing/decoder.h): a reader
+// that sizes its reads with NextReadSize gets exactly the frames it would get with fixed-size
+// reads, and a large frame's partial bytes are never moved to make room.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/string_view.h"
+#include "gtest/gtest.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+#include "framekit/framing/framer_spec.h"
+
+namespace framekit {
+namespace {
+
+constexpr size_t kRead = 64 * 1024;
+
+std::unique_ptr<Framer> Make(const std::string& spec) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
+  EXPECT_TRUE(framer.ok()) << spec << ": " << framer.status();
+  return framer.ok() ? *std::move(framer) : nullptr;
+}
+
+std::string Pattern(size_t n, size_t seed) {
+  std::string s(n, '\0');
+  // Letters only: no delimiter, no comma, no digit.
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + seed) % 26);
+  return s;
+}
+
+// Feeds the first `n` bytes of `wire` and takes every complete frame (there are none here).
+void FeedPrefix(Decoder& decoder, absl::string_view wire, size_t n) {
+  ASSERT_TRUE(decoder.Feed(wire.substr(0, n)).ok());
+  absl::string_view frame;
+  ASSERT_EQ(decoder.Next(&frame), Decoder::kNeedMore) << decoder.status();
+}
+
+// One large payload (40000 bytes: more than half a 64 KiB read) in each framer whose sizes come
+// from a header. Once the header is in, the decoder knows to the byte what the frame still needs,
+// and NextReadSize asks for exactly that.
+TEST(NextReadSizeTest, LargeFrameAsksForItsRest) {
+  const std::string payload = Pattern(40000, 1);
+  for (const std::string spec : {"length:width=4", "length:width=2,order=little",
+                                 "length:width=varint", "length:width=4,offset=1",
+                                 "ascii:digits=5", "netstring", "fixed:size=40000"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    ASSERT_NE(framer, nullptr);
+    std::string wire;
+    ASSERT_TRUE(framer->Encode(payload, &wire).ok());
+    // Past the header (at most 6 bytes here), at a few points through the payload.
+    for (size_t have : {size_t{7}, size_t{100}, size_t{20000}, wire.size() - 1}) {
+      std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+      FeedPrefix(*decoder, wire, have);
+      EXPECT_EQ(decoder->frame_bytes_missing(), wire.size() - have) << "after " << have;
+      EXPECT_EQ(decoder->NextReadSize(kRead), wire.size() - have) << "after " << have;
+      // Never more than the reader's own read size.
+      EXPECT_EQ(decoder->NextReadSize(1000), std::min<size_t>(1000, wire.size() - have));
+    }
+  }
+}
+
+// The netstring's comma is part of the frame: with the payload complete, one byte is missing.
+TEST(NextReadSizeTest, NetstringCountsItsComma) {
+  std::unique_ptr<Framer> framer = Make("netstring");
+  std::string wire;
+  ASSERT_TRUE(framer->Encode(Pattern(50000, 2), &wire).ok());
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  FeedPrefix(*decoder, wire, wire.size() - 1);
+  EXPECT_EQ(decoder->frame_bytes_missing(), 1u);
+  EXPECT_EQ(decoder->NextReadSize(kRead), 1u);
+}
+
+// Small frames keep full reads: moving a few buffered bytes is cheaper than another syscall.
+TEST(NextReadSizeTest, SmallFrameKeepsFullReads) {
+  for (const std::string spec : {"length:width=4", "ascii:digits=5", "netstring", "fixed:size=64"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    std::string wire;
+    ASSERT_TRUE(framer->Encode(Pattern(64, 3), &wire).ok());
+    std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+    FeedPrefix(*decoder, wire, 20);
+    EXPECT_GT(decoder->frame_bytes_missing(), 0u);  // Known, but not worth a read of its own.
+    EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+  }
+}
+
+// Until a whole header is in, the size is unknown: a full read.
+TEST(NextReadSizeTest, PartialHeaderIsUnknown) {
+  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=5",
+                                 "netstring"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    std::string wire;
+    ASSERT_TRUE(framer->Encode(Pattern(40000, 4), &wire).ok());
+    std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+    FeedPrefix(*decoder, wire, 2);  // 2 bytes: no header of these is complete.
+    EXPECT_EQ(decoder->frame_bytes_missing(), 0u);
+    EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+  }
+}
+
+// A delimiter frame's size is never known in advance.
+TEST(NextReadSizeTest, DelimiterNeverKnows) {
+  std::unique_ptr<Framer> framer = Make("delimiter");
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  FeedPrefix(*decoder, Pattern(50000, 5), 50000);
+  EXPECT_EQ(decoder->frame_bytes_missing(), 0u);
+  EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+}
+
+// A fixed-length frame's size is known before its first byte.
+TEST(NextReadSizeTest, FixedKnowsBeforeAnyByte) {
+  std::unique_ptr<Framer> framer = Make("fixed:size=100000");
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  EXPECT_EQ(decoder->frame_bytes_missing(), 100000u);
+  EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+}
+
+// A header may announce up to the maximum, and an 8-byte width allows lengths near 2^64: the
+// size arithmetic must not wrap into a small read.
+TEST(NextReadSizeTest, HugeAnnouncedLengthAsksForAFullRead) {
+  std::unique_ptr<Framer> framer = Make("length:width=8,max=18000000000000000000");
+  ASSERT_NE(framer, nullptr);
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  const std::string header("\xf0\x00\x00\x00\x00\x00\x00\x00", 8);  // 1.7e19
+  FeedPrefix(*decoder, header + "abc", 11);
+  EXPECT_GT(decoder->frame_bytes_missing(), uint64_t{1} << 60);
+  EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+}
+
+// A frame being skipped (over the max, kSkip) has no size to complete.
+TEST(NextReadSizeTest, SkippedFrameIsUnknown) {
+  std::unique_ptr<Framer> framer = Make("length:width=4,max=1KiB,too_long=skip");
+  ASSERT_NE(framer, nullptr);
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  const std::string header("\x00\x01\x00\x00", 4);  // 65536 bytes announced.
+  ASSERT_TRUE(decoder->Feed(header + Pattern(100, 6)).ok());
+  absl::string_view frame;
+  ASSERT_EQ(decoder->Next(&frame), Decoder::kError);  // Reported once...
+  ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);  // ...then discarded as it arrives.
+  EXPECT_EQ(decoder->frame_bytes_missing(), 0u);
+  EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+}
+
+struct Outcome {
+  std::vector<std::string> frames;
+  uint64_t moved = 0;
+  size_t capacity = 0;
+};
+
+// Reads `wire` as a recv loop would, each read `read(decoder)` bytes (at most what is left).
+template <typename ReadSize>
+Outcome ReadAll(const Framer& framer, absl::string_view wire, ReadSize read) {
+  Outcome out;
+  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
+  for (size_t off = 0; off < wire.size();) {
+    const size_t n = std::min(read(*decoder), wire.size() - off);
+    absl::Span<char> dst = decoder->PrepareWrite(n);
+    EXPECT_GE(dst.size(), n);
+    std::memcpy(dst.data(), wire.data() + off, n);
+    decoder->CommitWrite(n);
+    off += n;
+    absl::string_view frame;
+    Decoder::Result r;
+    while ((r = decoder->Next(&frame)) == Decoder::kFrame) out.frames.emplace_back(frame);
+    EXPECT_EQ(r, Decoder::kNeedMore) << decoder->status();
+  }
+  EXPECT_TRUE(decoder->Finish().ok());
+  out.moved = decoder->buffer_moved_bytes();
+  out.capacity = decoder->buffer_capacity();
+  return out;
+}
+
+// 64 KiB frames read in 64 KiB reads, the case that made every partial frame move: with reads sized
+// by NextReadSize, at most one frame's bytes are ever moved (when the buffer first grows), the
+// buffer stays at two reads, and the frames are the same as with plain 64 KiB reads.
+TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
+  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=6",
+                                 "netstring"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    std::vector<std::string> sent;
+    std::string wire;
+    for (size_t i = 0; i < 40; ++i) {
+      sent.push_back(Pattern(kRead, i));
+      ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
+    }
+    const Outcome hinted =
+        ReadAll(*framer, wire, [](const Decoder& d) { return d.NextReadSize(kRead); });
+    const Outcome plain = ReadAll(*framer, wire, [](const Decoder&) { return kRead; });
+    EXPECT_TRUE(hinted.frames == sent);
+    EXPECT_TRUE(plain.frames == sent);
+    EXPECT_LE(hinted.moved, kRead + 16);
+    EXPECT_LE(hinted.capacity, 2 * kRead);
+    // What the hint saves: without it, partial frames move, or the buffer grows (and copies) to
+    // move them less often.
+    EXPECT_GT(plain.moved, 4 * kRead);
+    EXPECT_GT(plain.capacity, hinted.capacity);
+  }
+}
+
+// Random frame sizes from 0 to 200 KiB (either side of the large-frame threshold) in random-size
+// reads capped by NextReadSize: every frame arrives intact, in order.
+TEST(NextReadSizeTest, RandomSizesRoundTrip) {
+  absl::BitGen gen;
+  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=7",
+                                 "netstring", "fixed:size=70000"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    const bool fixed = spec.rfind("fixed", 0) == 0;
+    std::vector<std::string> sent;
+    std::string wire;
+    for (size_t i = 0; i < 60; ++i) {
+      const size_t size = fixed ? 70000 : absl::Uniform<size_t>(gen, 0, 200 * 1024);
+      sent.push_back(Pattern(size, i));
+      ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
+    }
+    const size_t read_size = absl::Uniform<size_t>(gen, 1000, 2 * kRead);
+    const Outcome got = ReadAll(*framer, wire, [&](const Decoder& d) {
+      const size_t want = d.NextReadSize(read_size);
+      EXPECT_GE(want, 1u);
+      EXPECT_LE(want, read_size);
+      return absl::Uniform<size_t>(gen, 1, want + 1);  // recv may return less than asked.
+    });
+    EXPECT_TRUE(got.frames == sent);
+  }
+}
+
+}  // namespace
+}  // namespace framekit
