@@ -165,10 +165,24 @@ absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
     refuse |= __builtin_mul_overflow(payloads.size(), layout_.header_size, &headers);
     refuse |= __builtin_add_overflow(total, headers, &total);
   } else {
+    // Varint headers: one byte plus the offset each when every field is below 0x80, which the OR
+    // of the fields tells without a per-payload size computation (small frames, the common
+    // case); otherwise each header's size on its own.
+    const uint64_t adjustment = static_cast<uint64_t>(layout_.adjustment);
+    uint64_t fields = 0;
     for (const absl::string_view payload : payloads) {
       refuse |= !Encodable(payload.size());
-      refuse |= __builtin_add_overflow(total, payload.size() + HeaderSize(payload.size()), &total);
+      refuse |= __builtin_add_overflow(total, payload.size(), &total);
+      fields |= payload.size() - adjustment;
     }
+    size_t headers = 0;
+    if (fields < 0x80) {
+      refuse |= __builtin_mul_overflow(payloads.size(), layout_.offset + 1, &headers);
+    } else {
+      // Cannot wrap: <= 26 bytes a header, and a span of 16-byte views is far below SIZE_MAX / 26.
+      for (const absl::string_view payload : payloads) headers += HeaderSize(payload.size());
+    }
+    refuse |= __builtin_add_overflow(total, headers, &total);
   }
   if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
   // Pass 2: the writes, with the field layout fixed for the whole loop.

@@ -88,6 +88,7 @@ const char* const kSpecs[] = {
     "length:width=4,adjust=3",
     "length:width=varint",
     "length:width=varint,offset=16,adjust=-1",
+    "length:width=varint,adjust=2",
     "length:width=4,offset=9,strip=0",
     "delimiter",
     "delimiter:delim=\\0",
@@ -198,6 +199,30 @@ TEST_P(EncodeBatchSpecTest, OneFrameBatchesOfEverySizeUpTo40MatchEncode) {
       ASSERT_TRUE(framer->EncodeBatch(absl::MakeConstSpan(&view, 1), &out).ok());
       EXPECT_TRUE(out == expected) << "size " << size << " prefix " << prefix;
     }
+  }
+}
+
+TEST_P(EncodeBatchSpecTest, SmallPayloadBatchesEitherSideOf127MatchEncode) {
+  // Batches of payloads all under 128 bytes (one-byte varint headers, which the varint pass counts
+  // without sizing each header), then the same with one payload whose field needs two bytes.
+  std::unique_ptr<Framer> framer = Make(GetParam());
+  ASSERT_NE(framer, nullptr);
+  for (size_t largest : {size_t{120}, size_t{126}, size_t{127}, size_t{128}, size_t{129}}) {
+    std::vector<std::string> payloads;
+    for (size_t size = 0; size < 40; ++size) payloads.push_back(std::string(size * 3 % 100, 'q'));
+    payloads.push_back(std::string(largest, 'r'));
+    std::vector<std::string> accepted;
+    std::string scratch;
+    for (std::string& p : payloads) {
+      if (framer->Encode(p, &scratch).ok()) accepted.push_back(std::move(p));
+    }
+    const std::string expected = EncodeEach(*framer, accepted, "");
+    std::string out;
+    ASSERT_TRUE(framer->EncodeBatch(Views(accepted), &out).ok());
+    EXPECT_TRUE(out == expected) << "largest payload " << largest;
+    IntoResult into = EncodeInto(*framer, Views(accepted));
+    ASSERT_TRUE(into.written.ok()) << into.written.status();
+    EXPECT_EQ(into.requested, expected.size()) << "largest payload " << largest;
   }
 }
 
