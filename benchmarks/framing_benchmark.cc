@@ -7,10 +7,13 @@
 //   BM_EncodeBatch/<spec>/N   the same frames from one EncodeBatch() call per batch (reused string)
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views)
 //   BM_DecodeReadyBatch/<spec>/N  the same through NextBatch(), 256 views a call
-//   BM_DecodeStream/<spec>/N  the stream fed in 64 KiB chunks (as from recv) + Next()
+//   BM_DecodeStream/<spec>/N  the stream fed as a recv loop would (64 KiB reads, or the rest of a
+//                             large frame: Decoder::NextReadSize) + Next()
 //
 // Hot loops hold the concrete, `final` framer and decoder types, as a performance-minded caller
-// would; the spec string picks the configuration.
+// would; the spec string picks the configuration. Streams start page-aligned (see PageAligned).
+// By default every benchmark runs 3 times in random order and the summary at the end takes each
+// one's best run (flags override: --benchmark_repetitions=N ...).
 //
 //   bazel run -c opt //benchmarks:framing_benchmark -- --benchmark_counters_tabular=true
 #include <algorithm>
@@ -18,10 +21,12 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
@@ -61,6 +66,29 @@ std::unique_ptr<Framer> Make(const std::string& spec) {
   }
   return *std::move(framer);
 }
+
+// Bytes at a page-aligned address. Where a 4 MiB std::string lands (malloc puts it 16 bytes past
+// a page) changes how fast memcpy reads it by up to 1.4x, differently for each benchmark's heap
+// layout; a socket's data, too, starts at a page in the kernel. So every stream here starts on a
+// page, and the memcpy baseline's destination is 64-byte aligned like the decoder's buffer.
+class PageAligned {
+ public:
+  explicit PageAligned(absl::string_view bytes)
+      : storage_(static_cast<char*>(::operator new[](bytes.size() + 1, std::align_val_t{4096}))),
+        size_(bytes.size()) {
+    std::memcpy(storage_.get(), bytes.data(), bytes.size());
+  }
+  const char* data() const { return storage_.get(); }
+  size_t size() const { return size_; }
+  operator absl::string_view() const { return absl::string_view(data(), size_); }
+
+ private:
+  struct Delete {
+    void operator()(char* p) const { ::operator delete[](p, std::align_val_t{4096}); }
+  };
+  std::unique_ptr<char[], Delete> storage_;
+  size_t size_;
+};
 
 // The encoded stream of one batch of identical-size frames.
 std::string EncodedBatch(const Framer& framer, size_t payload_size) {
@@ -174,7 +202,7 @@ template <typename DecoderT>
 void BM_DecodeStream(benchmark::State& state, std::string spec) {
   const size_t size = state.range(0);
   std::unique_ptr<Framer> framer = Make(spec);
-  const std::string wire = EncodedBatch(*framer, size);
+  const PageAligned wire(EncodedBatch(*framer, size));
   std::unique_ptr<Decoder> owner = framer->NewDecoder();
   DecoderT& decoder = static_cast<DecoderT&>(*owner);
   size_t frames = 0;
@@ -192,18 +220,21 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
   state.SetBytesProcessed(state.iterations() * wire.size());
   state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
   state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
+  // Bytes moved inside the buffer to make room, per byte received (0 = every byte copied once).
+  state.counters["moved/byte"] = static_cast<double>(decoder.buffer_moved_bytes()) /
+                                 static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
 }
 
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a
 // reused buffer, as a read loop with no framing at all would.
 void BM_Memcpy(benchmark::State& state) {
   const size_t size = state.range(0);
-  const std::string wire = EncodedBatch(*Make("length:width=4"), size);
-  std::vector<char> buffer(kChunk);
+  const PageAligned wire(EncodedBatch(*Make("length:width=4"), size));
+  alignas(64) static char buffer[kChunk];
   for (auto _ : state) {
     for (size_t off = 0; off < wire.size(); off += kChunk) {
       const size_t n = std::min(kChunk, wire.size() - off);
-      std::memcpy(buffer.data(), wire.data() + off, n);
+      std::memcpy(buffer, wire.data() + off, n);
       benchmark::ClobberMemory();
     }
   }
@@ -262,17 +293,23 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
       if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+      // The best of the repetitions: on a shared machine load only ever slows a run down, and
+      // baselines and framers are judged alike.
       Result& r = results_[run.benchmark_name()];
       auto frames = run.counters.find("frames/s");
-      if (frames != run.counters.end()) r.frames_per_second = frames->second.value;
+      if (frames != run.counters.end()) {
+        r.frames_per_second = std::max<double>(r.frames_per_second, frames->second.value);
+      }
       auto bytes = run.counters.find("bytes_per_second");
-      if (bytes != run.counters.end()) r.bytes_per_second = bytes->second.value;
+      if (bytes != run.counters.end()) {
+        r.bytes_per_second = std::max<double>(r.bytes_per_second, bytes->second.value);
+      }
     }
   }
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n## Summary (ratios against baselines from this run)\n\n");
+    std::printf("\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
     std::printf("| framer | payload | encode Mframes/s | batch encode Mframes/s | "
                 "decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
                 "streamed / memcpy | decode / memchr split |\n");
@@ -349,6 +386,21 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),
                                  BM_DecodeStream<FixedLengthDecoder>, spec)->Arg(size);
   }
+  // Defaults for a shared, noisy machine (each overridable): three repetitions of everything in
+  // random order, so baselines and framers see the same load; the summary takes each one's best.
+  std::vector<char*> args(argv, argv + argc);
+  std::vector<std::string> defaults;
+  for (const char* flag : {"benchmark_repetitions=3", "benchmark_enable_random_interleaving=true",
+                           "benchmark_min_time=0.2"}) {
+    const absl::string_view name = absl::string_view(flag).substr(0, std::strchr(flag, '=') - flag);
+    bool given = false;
+    for (int i = 1; i < argc; ++i) given |= absl::StartsWith(argv[i], absl::StrCat("--", name));
+    if (!given) defaults.push_back(absl::StrCat("--", flag));
+  }
+  for (std::string& d : defaults) args.push_back(d.data());
+  argc = static_cast<int>(args.size());
+  args.push_back(nullptr);
+  argv = args.data();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   SummaryReporter reporter;
