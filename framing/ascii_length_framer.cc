@@ -96,17 +96,10 @@ absl::StatusOr<size_t> AsciiLengthFramer::EncodeBatchInto(
 
 absl::Status AsciiLengthFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
                                              size_t* refused_index) const {
-  size_t total = 0;
-  for (size_t i = 0; i < payloads.size(); ++i) {
-    const size_t size = payloads[i].size();
-    *refused_index = i;
-    if (size > max_) return PayloadTooLarge(size);
-    if (__builtin_add_overflow(total, size, &total) ||
-        __builtin_add_overflow(total, static_cast<size_t>(options_.digits), &total)) {
-      return BatchTooLargeError(kKind);
-    }
-  }
-  return absl::InternalError("ascii: the batch and per-payload checks disagree");
+  return framing_internal::FirstRefusal(
+      kKind, payloads, refused_index,
+      [&](size_t size) { return size > max_ ? PayloadTooLarge(size) : absl::OkStatus(); },
+      [&](size_t size) { return size + static_cast<size_t>(options_.digits); });
 }
 
 absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {

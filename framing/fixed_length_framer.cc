@@ -106,14 +106,13 @@ absl::StatusOr<size_t> FixedLengthFramer::EncodeBatchInto(
 
 absl::Status FixedLengthFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
                                              size_t* refused_index) const {
-  size_t total = 0;
-  for (size_t i = 0; i < payloads.size(); ++i) {
-    const size_t size = payloads[i].size();
-    *refused_index = i;
-    if (size != frame_size_ && (size > frame_size_ || padding_.empty())) return BadPayload(size);
-    if (__builtin_add_overflow(total, frame_size_, &total)) return BatchTooLargeError(kName);
-  }
-  return absl::InternalError("fixed: the batch and per-payload checks disagree");
+  return framing_internal::FirstRefusal(
+      kName, payloads, refused_index,
+      [&](size_t size) {
+        const bool refused = size != frame_size_ && (size > frame_size_ || padding_.empty());
+        return refused ? BadPayload(size) : absl::OkStatus();
+      },
+      [&](size_t) { return frame_size_; });
 }
 
 absl::Status FixedLengthFramer::BadPayload(size_t size) const {

@@ -218,16 +218,10 @@ absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
 
 absl::Status LengthHeaderFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
                                               size_t* refused_index) const {
-  size_t total = 0;
-  for (size_t i = 0; i < payloads.size(); ++i) {
-    const size_t size = payloads[i].size();
-    *refused_index = i;
-    if (!Encodable(size)) return EncodeError(size);
-    if (__builtin_add_overflow(total, size + HeaderSize(size), &total)) {
-      return BatchTooLargeError(kKind);
-    }
-  }
-  return absl::InternalError("length: the batch and per-payload checks disagree");
+  return framing_internal::FirstRefusal(
+      kKind, payloads, refused_index,
+      [&](size_t size) { return Encodable(size) ? absl::OkStatus() : EncodeError(size); },
+      [&](size_t size) { return size + HeaderSize(size); });
 }
 
 template <FieldCodec kCodec>

@@ -95,17 +95,12 @@ absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
 
 absl::Status NetstringFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
                                            size_t* refused_index) const {
-  size_t total = 0;
-  for (size_t i = 0; i < payloads.size(); ++i) {
-    const size_t size = payloads[i].size();
-    *refused_index = i;
-    if (size > options_.max_frame_size) return PayloadTooLarge(size);
-    if (__builtin_add_overflow(total, size, &total) ||
-        __builtin_add_overflow(total, static_cast<size_t>(CountDecimalDigits(size)) + 2, &total)) {
-      return BatchTooLargeError(kKind);
-    }
-  }
-  return absl::InternalError("netstring: the batch and per-payload checks disagree");
+  return framing_internal::FirstRefusal(
+      kKind, payloads, refused_index,
+      [&](size_t size) {
+        return size > options_.max_frame_size ? PayloadTooLarge(size) : absl::OkStatus();
+      },
+      [](size_t size) { return size + static_cast<size_t>(CountDecimalDigits(size)) + 2; });
 }
 
 absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {
