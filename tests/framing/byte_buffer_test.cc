@@ -1,5 +1,6 @@
 // Tests for framekit/framing/byte_buffer.h: the buffer holds exactly the bytes committed and not
-// consumed, contiguous, whatever the sequence of reads and consumes; reads land 64-byte aligned.
+// consumed, contiguous, whatever the sequence of reads and consumes; each byte sits at an address
+// congruent to its stream offset modulo 64 whenever that costs no extra memory.
 #include "framekit/framing/byte_buffer.h"
 
 #include <algorithm>
@@ -40,18 +41,51 @@ TEST(ByteBufferTest, SmallStaysSmall) {
   EXPECT_LE(buffer.capacity(), 4096u);
 }
 
-// 4 KiB frames in 64 KiB reads: the partial frames are compacted so that every read lands on a
-// 64-byte boundary -- an address, not just an offset (plain new[] storage is only 16-aligned).
-TEST(ByteBufferTest, ReadsLandCacheLineAligned) {
+uint64_t AddressPhase(const char* p) { return reinterpret_cast<uintptr_t>(p) % 64; }
+
+// 4 KiB frames in 64 KiB reads: the partial frame left by each read is compacted, and every byte,
+// moved or read, sits at an address congruent to its stream offset modulo 64 -- an address, not
+// just an offset (plain new[] storage is only 16-aligned). A read whose source is laid out by
+// stream offset is then a mutually aligned copy.
+TEST(ByteBufferTest, BytesSitAtTheirStreamOffsetModulo64) {
   ByteBuffer buffer;
+  uint64_t consumed = 0;
+  uint64_t committed = 0;
   for (int i = 0; i < 50; ++i) {
     char* dst = buffer.Prepare(kRead);
-    EXPECT_EQ(reinterpret_cast<uintptr_t>(dst) % 64, 0u) << "read " << i;
+    EXPECT_EQ(AddressPhase(dst), committed % 64) << "read " << i;
     std::memcpy(dst, Pattern(kRead, i).data(), kRead);
     buffer.Commit(kRead);
-    buffer.Consume(buffer.size() - (4100 * i) % 4000);  // A partial frame of < 4000 bytes.
+    committed += kRead;
+    const size_t take = buffer.size() - (4100 * i) % 4000;  // Leaves a partial frame of < 4000 bytes.
+    buffer.Consume(take);
+    consumed += take;
+    EXPECT_EQ(AddressPhase(buffer.data()), consumed % 64) << "read " << i;
   }
+  EXPECT_GT(buffer.moved_bytes(), 0u);
   EXPECT_LE(buffer.capacity(), 128u * 1024);
+}
+
+// Placement never costs memory: a full-capacity read into an emptied buffer whose next stream
+// offset is not a multiple of 64 goes to the front rather than growing the buffer; the phase comes
+// back once the buffer empties again.
+TEST(ByteBufferTest, PlacementGivesWayRatherThanGrow) {
+  ByteBuffer buffer;
+  Write(buffer, Pattern(4096, 1));
+  ASSERT_EQ(buffer.capacity(), 4096u);
+  buffer.Consume(4096 - 100);
+  buffer.Consume(100);  // Empty at stream offset 4096.
+  Write(buffer, Pattern(36, 2));
+  buffer.Consume(36);  // Empty at stream offset 4132 (phase 36).
+  char* dst = buffer.Prepare(4096);
+  EXPECT_EQ(buffer.capacity(), 4096u);  // Not grown for placement...
+  EXPECT_EQ(AddressPhase(dst), 0u);     // ...so the read starts at the front.
+  std::memcpy(dst, Pattern(4096, 3).data(), 4096);
+  buffer.Commit(4096);
+  EXPECT_EQ(buffer.view(), Pattern(4096, 3));
+  buffer.Consume(4096);  // Empty at stream offset 8228 (phase 36).
+  EXPECT_EQ(AddressPhase(buffer.Prepare(100)), 8228u % 64);
+  EXPECT_EQ(buffer.capacity(), 4096u);
 }
 
 // Random reads and consumes against a std::string model.
