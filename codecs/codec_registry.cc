@@ -25,62 +25,6 @@ std::string KeyList(const CodecKind& kind) {
 
 }  // namespace
 
-const std::string* CodecSettings::Find(absl::string_view key) const {
-  for (const auto& kv : values_) {
-    if (kv.first == key) return &kv.second;
-  }
-  return nullptr;
-}
-
-absl::Status CodecSettings::BadValue(absl::string_view key, absl::string_view why) const {
-  const std::string* value = Find(key);
-  return absl::InvalidArgumentError(absl::StrCat(name_, ": bad value for '", key, "'",
-                                                 value ? absl::StrCat(" ('", *value, "')") : "",
-                                                 ": ", why));
-}
-
-absl::StatusOr<bool> CodecSettings::GetBool(absl::string_view key, bool default_value) const {
-  const std::string* value = Find(key);
-  if (value == nullptr) return default_value;
-  absl::StatusOr<bool> b = ParseBool(*value);
-  if (!b.ok()) return BadValue(key, "expected true or false");
-  return *b;
-}
-
-absl::StatusOr<uint8_t> CodecSettings::GetByte(absl::string_view key,
-                                               uint8_t default_value) const {
-  const std::string* value = Find(key);
-  if (value == nullptr) return default_value;
-  absl::StatusOr<uint8_t> byte = ParseByte(*value);
-  if (!byte.ok()) {
-    return BadValue(key, "expected one byte: 0-255, 0xHH, or one character (\\n \\t \\xHH ...)");
-  }
-  return *byte;
-}
-
-absl::StatusOr<uint64_t> CodecSettings::GetUnsigned(absl::string_view key,
-                                                    uint64_t default_value, uint64_t min,
-                                                    uint64_t max) const {
-  const std::string* value = Find(key);
-  if (value == nullptr) return default_value;
-  absl::StatusOr<uint64_t> n = ParseUnsigned(*value);
-  if (!n.ok() || *n < min || *n > max) {
-    return BadValue(key, absl::StrCat("expected an integer in [", min, ", ", max, "]"));
-  }
-  return *n;
-}
-
-absl::StatusOr<std::string> CodecSettings::GetChoice(
-    absl::string_view key, absl::string_view default_value,
-    std::initializer_list<absl::string_view> choices) const {
-  const std::string* value = Find(key);
-  if (value == nullptr) return std::string(default_value);
-  for (absl::string_view choice : choices) {
-    if (*value == choice) return *value;
-  }
-  return BadValue(key, absl::StrCat("expected one of: ", absl::StrJoin(choices, ", ")));
-}
-
 CodecRegistry& CodecRegistry::Global() {
   // Built-ins are registered on first use rather than by static initialisers, which a static link
   // may drop and whose order is unspecified.

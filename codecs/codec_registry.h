@@ -46,6 +46,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "framekit/codecs/codec.h"
+#include "framekit/framing/spec_settings.h"
 
 namespace framekit {
 
@@ -55,37 +56,15 @@ struct CodecKeyInfo {
   std::string help;  // Meaning, default and bounds, for error messages and --help.
 };
 
-// The settings of one spec: the codec name and its key/value pairs in the order given (values raw,
-// as written; the getters interpret escapes). Getters return the default when the key is absent
-// and InvalidArgument "NAME: bad value for 'KEY' ('VALUE'): ..." when it is malformed.
-class CodecSettings {
+// The settings of one codec spec: the codec name and its key/value pairs in the order given. The
+// typed getters (GetBool, GetByte, GetUnsigned, GetChoice, ...) and their errors, "NAME: bad value
+// for 'KEY' ('VALUE'): ...", are SpecSettings' (framing/spec_settings.h), shared with framers.
+class CodecSettings : public SpecSettings {
  public:
   CodecSettings(std::string name, std::vector<std::pair<std::string, std::string>> values)
-      : name_(std::move(name)), values_(std::move(values)) {}
+      : SpecSettings(std::move(name), std::move(values)) {}
 
-  const std::string& name() const { return name_; }
-  const std::vector<std::pair<std::string, std::string>>& values() const { return values_; }
-  bool Has(absl::string_view key) const { return Find(key) != nullptr; }
-
-  // true/false, yes/no, 1/0.
-  absl::StatusOr<bool> GetBool(absl::string_view key, bool default_value) const;
-  // One byte: 0-255, 0xHH, or one (escaped) character.
-  absl::StatusOr<uint8_t> GetByte(absl::string_view key, uint8_t default_value) const;
-  // Decimal digits in [min, max].
-  absl::StatusOr<uint64_t> GetUnsigned(absl::string_view key, uint64_t default_value,
-                                       uint64_t min = 0, uint64_t max = UINT64_MAX) const;
-  // Exactly one of `choices` as written; the error lists them.
-  absl::StatusOr<std::string> GetChoice(absl::string_view key, absl::string_view default_value,
-                                        std::initializer_list<absl::string_view> choices) const;
-
-  // An InvalidArgument error about `key`, for factories' own checks.
-  absl::Status BadValue(absl::string_view key, absl::string_view why) const;
-
- private:
-  const std::string* Find(absl::string_view key) const;
-
-  std::string name_;
-  std::vector<std::pair<std::string, std::string>> values_;
+  const std::string& name() const { return spec_name(); }
 };
 
 using CodecFactory =

@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/spec_settings.h"
 
 namespace framekit {
 
@@ -47,44 +48,17 @@ struct FramerKeyInfo {
   bool repeatable = false;  // e.g. delimiter's `delim`.
 };
 
-// The settings of one spec: the kind and its key/value pairs in the order given (values raw, as
-// written; the getters interpret escapes and units). Getters return the default when the key is
-// absent and InvalidArgument "KIND: bad value for 'KEY': ..." when it is present but malformed.
-class FramerSettings {
+// The settings of one framer spec: the kind and its key/value pairs in the order given. The typed
+// getters (GetSize, GetUnsigned, GetByte, GetBytesList, GetChoice, ...) and their errors, "KIND: bad
+// value for 'KEY' ('VALUE'): ...", are SpecSettings' (spec_settings.h), shared with codecs.
+class FramerSettings : public SpecSettings {
  public:
   FramerSettings(std::string kind, std::vector<std::pair<std::string, std::string>> values)
-      : kind_(std::move(kind)), values_(std::move(values)) {}
+      : SpecSettings(std::move(kind), std::move(values)) {}
 
-  const std::string& kind() const { return kind_; }
-  const std::vector<std::pair<std::string, std::string>>& values() const { return values_; }
-  bool Has(absl::string_view key) const;
-
-  // The value as written, or `default_value`.
-  std::string GetText(absl::string_view key, absl::string_view default_value) const;
-  // Sizes: digits with an optional KiB/MiB/GiB/TiB suffix.
-  absl::StatusOr<uint64_t> GetSize(absl::string_view key, uint64_t default_value) const;
-  // Plain unsigned integers in [min, max].
-  absl::StatusOr<uint64_t> GetUnsigned(absl::string_view key, uint64_t default_value,
-                                       uint64_t min = 0, uint64_t max = UINT64_MAX) const;
-  absl::StatusOr<int64_t> GetSigned(absl::string_view key, int64_t default_value) const;
-  // One byte: 0-255, 0xHH, or one (escaped) character.
-  absl::StatusOr<uint8_t> GetByte(absl::string_view key, uint8_t default_value) const;
-  // Escaped bytes (\n \r \t \0 \\ \xHH); every occurrence of a repeatable key, in order.
-  absl::StatusOr<std::vector<std::string>> GetBytesList(absl::string_view key) const;
-  // One of `choices`; the error lists them.
-  absl::StatusOr<std::string> GetChoice(absl::string_view key, absl::string_view default_value,
-                                        std::initializer_list<absl::string_view> choices) const;
+  const std::string& kind() const { return spec_name(); }
   // The standard too_long=fail|skip key.
   absl::StatusOr<TooLongPolicy> GetTooLongPolicy() const;
-
-  // An InvalidArgument error about `key` for factories' own checks.
-  absl::Status BadValue(absl::string_view key, absl::string_view why) const;
-
- private:
-  const std::string* Find(absl::string_view key) const;
-
-  std::string kind_;
-  std::vector<std::pair<std::string, std::string>> values_;
 };
 
 using FramerFactory =
