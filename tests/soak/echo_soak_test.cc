@@ -26,14 +26,18 @@
 #include "absl/time/time.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
-#include "framekit/tests/soak/framecat_process.h"
 #include "framekit/tests/soak/swarm.h"
+#include "framekit/tests/testing/framecat_process.h"
 #include "framekit/transport/address.h"
 #include "gtest/gtest.h"
 
 namespace framekit {
 namespace soak {
 namespace {
+
+using test_support::CountLines;
+using test_support::FramecatProcess;
+using test_support::RaiseDescriptorLimit;
 
 constexpr int kClients = 1000;
 constexpr int kFramesPerClient = 100;

@@ -14,8 +14,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,16 +33,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
+#include "framekit/tests/testing/framecat_process.h"
 #include "framekit/transport/address.h"
 #include "framekit/transport/connected_socket.h"
 #include "framekit/transport/errors.h"
@@ -55,206 +51,36 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-extern char** environ;
-
 namespace framekit {
 namespace {
 
+using test_support::CountLines;
+using test_support::FramecatOptions;
+using test_support::FramecatProcess;
 using ::testing::HasSubstr;
 
 // Generous: a loaded 2-core machine running other tests must pass.
 constexpr absl::Duration kTimeout = absl::Seconds(30);
 absl::Time Deadline() { return absl::Now() + kTimeout; }
 
-std::string FramecatPath() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir != nullptr && workspace != nullptr) {
-    return absl::StrCat(srcdir, "/", workspace, "/tools/framecat/framecat");
-  }
-  return "tools/framecat/framecat";  // relative to the runfiles directory, the working directory
+// Options for a framecat client fed through its stdin.
+FramecatOptions PipedStdin() {
+  FramecatOptions options;
+  options.pipe_stdin = true;
+  return options;
 }
-
-// ---- A framecat subprocess with its stdout and stderr captured (and stdin piped, optionally) ----
-
-class Process {
- public:
-  // Starts framecat with `args`; nullptr (and a test failure) if it cannot be started.
-  // `max_fds` > 0 sets the child's RLIMIT_NOFILE (through this process's limit, restored after).
-  static std::unique_ptr<Process> Start(const std::vector<std::string>& args,
-                                        bool pipe_stdin = false, rlim_t max_fds = 0) {
-    auto p = std::unique_ptr<Process>(new Process());
-    int out[2], err[2], in[2] = {-1, -1};
-    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
-        (pipe_stdin && ::pipe2(in, O_CLOEXEC) != 0)) {
-      ADD_FAILURE() << "pipe2: " << strerror(errno);
-      return nullptr;
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    if (pipe_stdin) {
-      posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    } else {
-      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    }
-    std::string path = FramecatPath();
-    std::vector<std::string> argv_strings = {path};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    struct rlimit saved;
-    ::getrlimit(RLIMIT_NOFILE, &saved);
-    if (max_fds > 0) {
-      struct rlimit lowered = saved;
-      lowered.rlim_cur = max_fds;
-      ::setrlimit(RLIMIT_NOFILE, &lowered);
-    }
-    int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
-    if (max_fds > 0) ::setrlimit(RLIMIT_NOFILE, &saved);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    ::close(err[1]);
-    if (pipe_stdin) {
-      ::close(in[0]);
-      p->stdin_.reset(in[1]);
-    }
-    if (rc != 0) {
-      ::close(out[0]);
-      ::close(err[0]);
-      ADD_FAILURE() << "posix_spawn " << path << ": " << strerror(rc);
-      return nullptr;
-    }
-    p->stdout_reader_ = std::thread([p = p.get(), fd = out[0]] { p->Collect(fd, &p->stdout_); });
-    p->stderr_reader_ = std::thread([p = p.get(), fd = err[0]] { p->Collect(fd, &p->stderr_); });
-    return p;
-  }
-
-  ~Process() {
-    if (!exited_) {
-      ::kill(pid_, SIGKILL);
-      int status;
-      ::waitpid(pid_, &status, 0);
-    }
-    stdin_.reset();
-    if (stdout_reader_.joinable()) stdout_reader_.join();
-    if (stderr_reader_.joinable()) stderr_reader_.join();
-  }
-
-  pid_t pid() const { return pid_; }
-
-  // Waits until stderr (or stdout) contains `needle`; false if the deadline passes first.
-  bool WaitForStderr(absl::string_view needle, absl::Time deadline) {
-    return WaitFor(&stderr_, needle, deadline);
-  }
-  bool WaitForStdout(absl::string_view needle, absl::Time deadline) {
-    return WaitFor(&stdout_, needle, deadline);
-  }
-  std::string Stderr() {
-    absl::MutexLock lock(&mu_);
-    return stderr_;
-  }
-  std::string Stdout() {
-    absl::MutexLock lock(&mu_);
-    return stdout_;
-  }
-
-  absl::Status WriteStdin(absl::string_view bytes) {
-    return WriteAll(stdin_.get(), bytes, Deadline());
-  }
-  void CloseStdin() { stdin_.reset(); }
-
-  void Signal(int sig) { ::kill(pid_, sig); }
-
-  // The wait(2) status once the process exits; std::nullopt if it is still running at `deadline`.
-  // Returns after the process's output has been collected to its end.
-  std::optional<int> Wait(absl::Time deadline) {
-    while (!exited_) {
-      pid_t r = ::waitpid(pid_, &status_, WNOHANG);
-      if (r == pid_) {
-        exited_ = true;
-        break;
-      }
-      if (absl::Now() > deadline) return std::nullopt;
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-    if (stdout_reader_.joinable()) stdout_reader_.join();
-    if (stderr_reader_.joinable()) stderr_reader_.join();
-    return status_;
-  }
-
- private:
-  Process() = default;
-
-  void Collect(int fd, std::string* into) {
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof(buf));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      absl::MutexLock lock(&mu_);
-      into->append(buf, static_cast<size_t>(n));
-    }
-    ::close(fd);
-  }
-
-  bool WaitFor(const std::string* text, absl::string_view needle, absl::Time deadline) {
-    absl::MutexLock lock(&mu_);
-    auto found = [&] { return absl::StrContains(*text, needle); };
-    return mu_.AwaitWithDeadline(absl::Condition(&found), deadline);
-  }
-
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int status_ = 0;
-  SocketFd stdin_;
-  std::thread stdout_reader_, stderr_reader_;
-  absl::Mutex mu_;
-  std::string stdout_, stderr_;
-};
 
 // ---- A framecat server ----
 
-struct Server {
-  std::unique_ptr<Process> process;
-  std::string address;  // as announced: "127.0.0.1:41234", "/tmp/x.sock"
-};
-
-// Starts framecat with `args` and waits for its "listening on ADDRESS (" line.
-Server StartServer(const std::vector<std::string>& args) {
-  Server server;
-  server.process = Process::Start(args);
-  if (server.process == nullptr) return server;
-  const std::string kListening = "framecat: listening on ";
-  if (!server.process->WaitForStderr(" (", Deadline()) ||
-      !server.process->WaitForStderr(kListening, Deadline())) {
-    ADD_FAILURE() << "framecat did not start; stderr:\n" << server.process->Stderr();
-    return server;
-  }
-  std::string err = server.process->Stderr();
-  size_t begin = err.find(kListening) + kListening.size();
-  server.address = err.substr(begin, err.find(" (", begin) - begin);
-  return server;
-}
-
-Server StartEchoServer(absl::string_view spec, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"--listen=127.0.0.1:0", "--echo",
-                                   absl::StrCat("--framer=", spec)};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return StartServer(args);
-}
-
 // Stops the server with `sig` and expects it to exit with status 0.
-void StopServer(Server* server, int sig = SIGTERM) {
-  ASSERT_NE(server->process, nullptr);
-  server->process->Signal(sig);
-  std::optional<int> status = server->process->Wait(Deadline());
+void StopServer(FramecatProcess* server, int sig = SIGTERM) {
+  ASSERT_NE(server, nullptr);
+  server->Signal(sig);
+  std::optional<int> status = server->Wait(Deadline());
   ASSERT_TRUE(status.has_value()) << "framecat did not stop on signal " << sig;
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << "wait status " << *status << "; stderr:\n"
-      << server->process->Stderr();
+      << server->Stderr();
 }
 
 // ---- The test's side of a connection ----
@@ -353,13 +179,6 @@ std::unique_ptr<Framer> Make(absl::string_view spec) {
   return framer.ok() ? std::move(*framer) : nullptr;
 }
 
-// Lines of `text` that contain `needle`.
-int CountLines(absl::string_view text, absl::string_view needle) {
-  int n = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) n += absl::StrContains(line, needle);
-  return n;
-}
-
 // ---- Echo with every framer ----
 
 class EchoTest : public ::testing::TestWithParam<const char*> {};
@@ -384,10 +203,10 @@ TEST_P(EchoTest, FramesComeBackIntactThenEofAfterHalfClose) {
   const std::string spec = GetParam();
   std::unique_ptr<Framer> framer = Make(spec);
   ASSERT_NE(framer, nullptr);
-  Server server = StartEchoServer(spec);
-  ASSERT_FALSE(server.address.empty());
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer(spec);
+  ASSERT_NE(server, nullptr);
 
-  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server->address());
   ASSERT_NE(peer, nullptr);
   std::vector<std::string> payloads = PayloadsFor(spec);
   std::vector<std::string> expected;
@@ -409,8 +228,8 @@ TEST_P(EchoTest, FramesComeBackIntactThenEofAfterHalfClose) {
   EXPECT_EQ(peer->Read(payloads.size()), expected);
   EXPECT_EQ(peer->ReadUntilClosed(), "");
 
-  StopServer(&server);
-  EXPECT_EQ(CountLines(server.process->Stderr(), "closing"), 0) << server.process->Stderr();
+  StopServer(server.get());
+  EXPECT_EQ(CountLines(server->Stderr(), "closing"), 0) << server->Stderr();
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFramer, EchoTest,
@@ -423,10 +242,10 @@ INSTANTIATE_TEST_SUITE_P(EveryFramer, EchoTest,
 
 TEST(FramecatTest, TwoConcurrentClientsInterleave) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  Server server = StartEchoServer("length:width=4");
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server.address);
-  std::unique_ptr<Peer> b = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer("length:width=4");
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server->address());
+  std::unique_ptr<Peer> b = Peer::Tcp(*framer, server->address());
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
 
@@ -452,15 +271,15 @@ TEST(FramecatTest, TwoConcurrentClientsInterleave) {
   std::thread tb(run, b.get(), 'b');
   ta.join();
   tb.join();
-  StopServer(&server);
+  StopServer(server.get());
 }
 
 TEST(FramecatTest, MisbehavingClientsAreClosedWithoutReplyAndLoggedOthersServed) {
   const std::string spec = "netstring:max=64";
   std::unique_ptr<Framer> framer = Make(spec);
-  Server server = StartEchoServer(spec);
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer(spec);
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server->address());
   ASSERT_NE(good, nullptr);
   good->ExpectEcho("before");
 
@@ -479,40 +298,40 @@ TEST(FramecatTest, MisbehavingClientsAreClosedWithoutReplyAndLoggedOthersServed)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
-    std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server.address);
+    std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server->address());
     ASSERT_NE(bad, nullptr);
     const std::string name = bad->local_address();
     bad->SendRaw(c.bytes);
     if (c.half_close) bad->ShutdownWrite();
     EXPECT_EQ(bad->ReadUntilClosed(), "") << "no reply expected";
     const std::string log_prefix = absl::StrCat("framecat: closing ", name, ": ");
-    ASSERT_TRUE(server.process->WaitForStderr(log_prefix, Deadline())) << server.process->Stderr();
-    std::string err = server.process->Stderr();
+    ASSERT_TRUE(server->WaitForStderr(log_prefix, Deadline())) << server->Stderr();
+    std::string err = server->Stderr();
     EXPECT_EQ(CountLines(err, log_prefix), 1) << err;
     size_t at = err.find(log_prefix);
     EXPECT_THAT(err.substr(at, err.find('\n', at) - at), HasSubstr(c.logged));
     good->ExpectEcho(c.what);  // the server keeps serving everyone else
   }
-  std::unique_ptr<Peer> later = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<Peer> later = Peer::Tcp(*framer, server->address());
   ASSERT_NE(later, nullptr);
   later->ExpectEcho("after");
-  StopServer(&server);
+  StopServer(server.get());
 }
 
 TEST(FramecatTest, OverMaxLengthHeaderIsRefusedBeforeItsPayload) {
   const std::string spec = "length:width=4,max=1KiB";
   std::unique_ptr<Framer> framer = Make(spec);
-  Server server = StartEchoServer(spec);
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer(spec);
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> bad = Peer::Tcp(*framer, server->address());
   ASSERT_NE(bad, nullptr);
   bad->SendRaw(std::string("\x00\x10\x00\x00", 4));  // claims 1 MiB, sends none of it
   EXPECT_EQ(bad->ReadUntilClosed(), "");
-  EXPECT_TRUE(server.process->WaitForStderr("RESOURCE_EXHAUSTED", Deadline()));
-  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  EXPECT_TRUE(server->WaitForStderr("RESOURCE_EXHAUSTED", Deadline()));
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server->address());
   ASSERT_NE(good, nullptr);
   good->ExpectEcho(std::string(1024, 'm'));
-  StopServer(&server);
+  StopServer(server.get());
 }
 
 TEST(FramecatTest, HalfClosingClientGetsEveryEchoOwedThenEof) {
@@ -520,9 +339,10 @@ TEST(FramecatTest, HalfClosingClientGetsEveryEchoOwedThenEof) {
   // rest queued after it sees end of stream and write it as the client reads.
   // (The bound is raised so that the kernel's buffers and the queue together hold it all.)
   std::unique_ptr<Framer> framer = Make("length:width=varint");
-  Server server = StartEchoServer("length:width=varint", {"--max_output_bytes=67108864"});
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server =
+      FramecatProcess::StartEchoServer("length:width=varint", {"--max_output_bytes=67108864"});
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server->address());
   ASSERT_NE(peer, nullptr);
   std::vector<std::string> payloads;
   for (int i = 0; i < 8000; ++i) payloads.push_back(std::string(1000 + i % 7, 'a' + i % 26));
@@ -531,20 +351,21 @@ TEST(FramecatTest, HalfClosingClientGetsEveryEchoOwedThenEof) {
   absl::SleepFor(absl::Milliseconds(200));  // let the server reach end of stream with bytes owed
   EXPECT_EQ(peer->Read(payloads.size()), payloads);
   EXPECT_EQ(peer->ReadUntilClosed(), "");
-  StopServer(&server);
-  EXPECT_EQ(CountLines(server.process->Stderr(), "closing"), 0) << server.process->Stderr();
+  StopServer(server.get());
+  EXPECT_EQ(CountLines(server->Stderr(), "closing"), 0) << server->Stderr();
 }
 
 TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   const std::string spec = "length:width=4";
   std::unique_ptr<Framer> framer = Make(spec);
-  Server server = StartEchoServer(spec, {"--max_output_bytes=65536"});
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server =
+      FramecatProcess::StartEchoServer(spec, {"--max_output_bytes=65536"});
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> good = Peer::Tcp(*framer, server->address());
   ASSERT_NE(good, nullptr);
 
   // A raw socket with a small receive buffer, so the server's echoes back up quickly.
-  absl::StatusOr<SocketAddress> addr = SocketAddress::Parse(server.address);
+  absl::StatusOr<SocketAddress> addr = SocketAddress::Parse(server->address());
   ASSERT_TRUE(addr.ok()) << addr.status();
   SocketFd hog(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   ASSERT_TRUE(hog.valid());
@@ -574,57 +395,34 @@ TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   sender.join();
   EXPECT_TRUE(dropped);
   const std::string log_prefix = absl::StrCat("framecat: closing ", hog_local->ToString(), ": ");
-  ASSERT_TRUE(server.process->WaitForStderr(log_prefix, Deadline())) << server.process->Stderr();
-  std::string err = server.process->Stderr();
+  ASSERT_TRUE(server->WaitForStderr(log_prefix, Deadline())) << server->Stderr();
+  std::string err = server->Stderr();
   EXPECT_EQ(CountLines(err, log_prefix), 1) << err;
   EXPECT_THAT(err, HasSubstr("max_output_bytes=65536"));
   good->ExpectEcho("after the drop");
-  StopServer(&server);
-}
-
-// CPU time (user + system, in clock ticks) the process has used so far.
-long CpuTicks(pid_t pid) {
-  std::string stat;
-  char buf[1024];
-  SocketFd fd(::open(absl::StrCat("/proc/", pid, "/stat").c_str(), O_RDONLY | O_CLOEXEC));
-  ssize_t n = fd.valid() ? ::read(fd.get(), buf, sizeof(buf)) : -1;
-  if (n <= 0) return -1;
-  stat.assign(buf, static_cast<size_t>(n));
-  // Fields after "(comm) ": state is field 3; utime and stime are fields 14 and 15.
-  std::vector<std::string> fields = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
-  long utime = 0, stime = 0;
-  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
-      !absl::SimpleAtoi(fields[12], &stime)) {
-    return -1;
-  }
-  return utime + stime;
+  StopServer(server.get());
 }
 
 TEST(FramecatTest, OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers) {
   std::unique_ptr<Framer> framer = Make("delimiter");
-  Server server;
-  server.process = Process::Start({"--listen=127.0.0.1:0", "--echo"}, false, /*max_fds=*/16);
-  ASSERT_NE(server.process, nullptr);
-  ASSERT_TRUE(server.process->WaitForStderr(" (", Deadline())) << server.process->Stderr();
-  std::string err = server.process->Stderr();
-  size_t begin = err.find("listening on ") + 13;
-  server.address = err.substr(begin, err.find(" (", begin) - begin);
+  std::unique_ptr<FramecatProcess> server =
+      FramecatProcess::StartServer({"--listen=127.0.0.1:0", "--echo"}, /*max_fds=*/16);
+  ASSERT_NE(server, nullptr);
 
   // More clients than the server has descriptors for: the kernel completes them all (backlog),
   // the server accepts until EMFILE.
   constexpr int kClients = 24;
   std::vector<std::unique_ptr<Peer>> peers;
   for (int i = 0; i < kClients; ++i) {
-    peers.push_back(Peer::Tcp(*framer, server.address));
+    peers.push_back(Peer::Tcp(*framer, server->address()));
     ASSERT_NE(peers.back(), nullptr);
     peers.back()->Send({absl::StrCat("client ", i)});
   }
-  ASSERT_TRUE(server.process->WaitForStderr("pausing accepts", Deadline()))
-      << server.process->Stderr();
+  ASSERT_TRUE(server->WaitForStderr("pausing accepts", Deadline())) << server->Stderr();
   // Saturated: the pending connections keep the listener readable, yet the server idles.
-  long before = CpuTicks(server.process->pid());
+  long before = server->CpuTicks();
   absl::SleepFor(absl::Milliseconds(500));
-  long after = CpuTicks(server.process->pid());
+  long after = server->CpuTicks();
   ASSERT_GE(before, 0);
   EXPECT_LT(after - before, 10) << "the accept loop spins";
   // Each client gets its echo once those before it have closed and freed a descriptor.
@@ -632,8 +430,8 @@ TEST(FramecatTest, OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers) {
     EXPECT_EQ(peers[i]->Read(1), std::vector<std::string>{absl::StrCat("client ", i)});
     peers[i].reset();
   }
-  StopServer(&server);
-  err = server.process->Stderr();
+  StopServer(server.get());
+  std::string err = server->Stderr();
   EXPECT_GE(CountLines(err, "pausing accepts"), 1);
   EXPECT_LE(CountLines(err, "pausing accepts"), kClients) << err;  // once per episode, not per try
 }
@@ -649,15 +447,15 @@ TEST(FramecatTest, FramerConfigFile) {
     ASSERT_TRUE(WriteAll(fd.get(), "# two-byte little-endian lengths\nkind = length\nwidth = 2\n"
                                    "order = little\n", Deadline()).ok());
   }
-  Server server = StartServer({"--listen=127.0.0.1:0", "--echo",
-                               absl::StrCat("--framer_config=", path)});
-  ASSERT_FALSE(server.address.empty());
-  EXPECT_THAT(server.process->Stderr(), HasSubstr("width=2,order=little"));
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartServer(
+      {"--listen=127.0.0.1:0", "--echo", absl::StrCat("--framer_config=", path)});
+  ASSERT_NE(server, nullptr);
+  EXPECT_THAT(server->Stderr(), HasSubstr("width=2,order=little"));
   std::unique_ptr<Framer> framer = Make("length:width=2,order=little");
-  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server->address());
   ASSERT_NE(peer, nullptr);
   peer->ExpectEcho("configured");
-  StopServer(&server);
+  StopServer(server.get());
   ::unlink(path.c_str());
 }
 
@@ -667,8 +465,10 @@ TEST(FramecatTest, UnixSocketEcho) {
   std::string path = absl::StrCat(dir, "/framecat-", ::getpid(), ".sock");
   if (path.size() > 100) path = absl::StrCat("/tmp/framecat-", ::getpid(), ".sock");
   ::unlink(path.c_str());
-  Server server = StartServer({absl::StrCat("--unix=", path), "--echo", "--framer=netstring"});
-  ASSERT_EQ(server.address, path);
+  std::unique_ptr<FramecatProcess> server =
+      FramecatProcess::StartServer({absl::StrCat("--unix=", path), "--echo", "--framer=netstring"});
+  ASSERT_NE(server, nullptr);
+  ASSERT_EQ(server->address(), path);
   std::unique_ptr<Framer> framer = Make("netstring");
   absl::StatusOr<ConnectedSocket> socket = ConnectUnix(path, Deadline());
   ASSERT_TRUE(socket.ok()) << socket.status();
@@ -677,17 +477,17 @@ TEST(FramecatTest, UnixSocketEcho) {
   peer.ExpectEcho("");
 
   // framecat's own client on the same socket.
-  std::unique_ptr<Process> client =
-      Process::Start({absl::StrCat("--unix=", path), "--framer=netstring"}, /*pipe_stdin=*/true);
+  std::unique_ptr<FramecatProcess> client =
+      FramecatProcess::Start({absl::StrCat("--unix=", path), "--framer=netstring"}, PipedStdin());
   ASSERT_NE(client, nullptr);
-  ASSERT_TRUE(client->WriteStdin("one\ntwo\n").ok());
+  ASSERT_TRUE(client->WriteStdin("one\ntwo\n", Deadline()).ok());
   client->CloseStdin();
   std::optional<int> status = client->Wait(Deadline());
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
   EXPECT_EQ(client->Stdout(), "one\ntwo\n");
 
-  StopServer(&server);
+  StopServer(server.get());
   struct stat st;
   EXPECT_NE(::stat(path.c_str(), &st), 0) << "the socket file should be removed at exit";
 }
@@ -695,27 +495,29 @@ TEST(FramecatTest, UnixSocketEcho) {
 TEST(FramecatTest, ConnectModePrintsTheEchoesOfStdinLines) {
   for (const char* spec : {"delimiter", "length:width=4", "ascii:digits=5"}) {
     SCOPED_TRACE(spec);
-    Server server = StartEchoServer(spec);
-    ASSERT_FALSE(server.address.empty());
-    std::unique_ptr<Process> client = Process::Start(
-        {absl::StrCat("--connect=", server.address), absl::StrCat("--framer=", spec)}, true);
+    std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer(spec);
+    ASSERT_NE(server, nullptr);
+    std::unique_ptr<FramecatProcess> client = FramecatProcess::Start(
+        {absl::StrCat("--connect=", server->address()), absl::StrCat("--framer=", spec)},
+        PipedStdin());
     ASSERT_NE(client, nullptr);
     // An empty line is an empty frame; a last line without '\n' is a frame too.
-    ASSERT_TRUE(client->WriteStdin("alpha\n\nbeta\ngamma").ok());
+    ASSERT_TRUE(client->WriteStdin("alpha\n\nbeta\ngamma", Deadline()).ok());
     client->CloseStdin();
     std::optional<int> status = client->Wait(Deadline());
     ASSERT_TRUE(status.has_value());
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
     EXPECT_EQ(client->Stdout(), "alpha\n\nbeta\ngamma\n");
-    StopServer(&server);
+    StopServer(server.get());
   }
 }
 
 TEST(FramecatTest, ConnectModeLongInputDoesNotDeadlock) {
-  Server server = StartEchoServer("length:width=4");
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Process> client = Process::Start(
-      {absl::StrCat("--connect=", server.address), "--framer=length:width=4", "--hex"}, true);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer("length:width=4");
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<FramecatProcess> client = FramecatProcess::Start(
+      {absl::StrCat("--connect=", server->address()), "--framer=length:width=4", "--hex"},
+      PipedStdin());
   ASSERT_NE(client, nullptr);
   // ~8 MB each way: far more than the socket buffers, so sending and receiving must overlap.
   std::string input, expected;
@@ -725,7 +527,7 @@ TEST(FramecatTest, ConnectModeLongInputDoesNotDeadlock) {
     absl::StrAppend(&expected, absl::BytesToHexString(line), "\n");
   }
   std::thread feeder([&] {
-    EXPECT_TRUE(client->WriteStdin(input).ok());
+    EXPECT_TRUE(client->WriteStdin(input, Deadline()).ok());
     client->CloseStdin();
   });
   std::optional<int> status = client->Wait(Deadline());
@@ -734,52 +536,53 @@ TEST(FramecatTest, ConnectModeLongInputDoesNotDeadlock) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client->Stderr();
   EXPECT_TRUE(client->Stdout() == expected) << "output differs (" << client->Stdout().size()
                                             << " bytes, expected " << expected.size() << ")";
-  StopServer(&server);
+  StopServer(server.get());
 }
 
 TEST(FramecatTest, PrintModePrintsEachFrameOnALineAsHex) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  Server server = StartServer({"--listen=127.0.0.1:0", "--framer=length:width=4", "--hex"});
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server =
+      FramecatProcess::StartServer({"--listen=127.0.0.1:0", "--framer=length:width=4", "--hex"});
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> peer = Peer::Tcp(*framer, server->address());
   ASSERT_NE(peer, nullptr);
   peer->Send({std::string("\x00\x01", 2), "hi", "", "end"});
   peer->ShutdownWrite();
   EXPECT_EQ(peer->ReadUntilClosed(), "");  // nothing comes back, and the server closes
-  EXPECT_TRUE(server.process->WaitForStdout("0001\n6869\n\n656e64\n", Deadline()))
-      << server.process->Stdout();
-  StopServer(&server, SIGINT);
-  EXPECT_EQ(server.process->Stdout(), "0001\n6869\n\n656e64\n");
+  EXPECT_TRUE(server->WaitForStdout("0001\n6869\n\n656e64\n", Deadline())) << server->Stdout();
+  StopServer(server.get(), SIGINT);
+  EXPECT_EQ(server->Stdout(), "0001\n6869\n\n656e64\n");
 }
 
 TEST(FramecatTest, SigtermWithClientsConnectedExitsZero) {
   std::unique_ptr<Framer> framer = Make("delimiter");
-  Server server = StartEchoServer("delimiter");
-  ASSERT_FALSE(server.address.empty());
-  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server.address);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer("delimiter");
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<Peer> a = Peer::Tcp(*framer, server->address());
   ASSERT_NE(a, nullptr);
   a->ExpectEcho("ping");
   a->SendRaw("half a fra");
-  StopServer(&server);
+  StopServer(server.get());
   EXPECT_EQ(a->ReadUntilClosed(), "");
-  EXPECT_THAT(server.process->Stderr(), HasSubstr("SIGTERM"));
+  EXPECT_THAT(server->Stderr(), HasSubstr("SIGTERM"));
 }
 
 TEST(FramecatTest, BadFlagsExitTwoAndHelpListsEveryFlag) {
-  std::unique_ptr<Process> bad = Process::Start({"--listen=127.0.0.1:0", "--framer=bogus"});
+  std::unique_ptr<FramecatProcess> bad =
+      FramecatProcess::Start({"--listen=127.0.0.1:0", "--framer=bogus"});
   ASSERT_NE(bad, nullptr);
   std::optional<int> status = bad->Wait(Deadline());
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 2) << *status;
   EXPECT_THAT(bad->Stderr(), HasSubstr("bogus"));
 
-  std::unique_ptr<Process> none = Process::Start({});
+  std::unique_ptr<FramecatProcess> none = FramecatProcess::Start({});
   ASSERT_NE(none, nullptr);
   status = none->Wait(Deadline());
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 2);
 
-  std::unique_ptr<Process> help = Process::Start({"--help"});
+  std::unique_ptr<FramecatProcess> help = FramecatProcess::Start({"--help"});
   ASSERT_NE(help, nullptr);
   status = help->Wait(Deadline());
   ASSERT_TRUE(status.has_value());

@@ -1,5 +1,5 @@
-// framekit/tests/soak/framecat_process.cc -- see framecat_process.h.
-#include "framekit/tests/soak/framecat_process.h"
+// framekit/tests/testing/framecat_process.cc -- see framecat_process.h.
+#include "framekit/tests/testing/framecat_process.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,12 +20,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "framekit/transport/stream_io.h"
 #include "gtest/gtest.h"
 
 extern char** environ;
 
 namespace framekit {
-namespace soak {
+namespace test_support {
 namespace {
 
 std::string FramecatPath() {
@@ -34,7 +35,7 @@ std::string FramecatPath() {
   if (srcdir != nullptr && workspace != nullptr) {
     return absl::StrCat(srcdir, "/", workspace, "/tools/framecat/framecat");
   }
-  return "tools/framecat/framecat";
+  return "tools/framecat/framecat";  // relative to the runfiles directory, the working directory
 }
 
 std::string ReadSmallFile(const std::string& path) {
@@ -55,10 +56,11 @@ std::string ReadSmallFile(const std::string& path) {
 }  // namespace
 
 std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::string>& args,
-                                                        rlim_t max_fds) {
+                                                        const FramecatOptions& options) {
   auto p = std::unique_ptr<FramecatProcess>(new FramecatProcess());
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+  int out[2], err[2], in[2] = {-1, -1};
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
+      (options.pipe_stdin && ::pipe2(in, O_CLOEXEC) != 0)) {
     ADD_FAILURE() << "pipe2: " << strerror(errno);
     return nullptr;
   }
@@ -66,7 +68,11 @@ std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::s
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (options.pipe_stdin) {
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   std::string path = FramecatPath();
   std::vector<std::string> argv_strings = {path};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
@@ -75,16 +81,20 @@ std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::s
   argv.push_back(nullptr);
   struct rlimit saved;
   ::getrlimit(RLIMIT_NOFILE, &saved);
-  if (max_fds > 0) {
+  if (options.max_fds > 0) {
     struct rlimit lowered = saved;
-    lowered.rlim_cur = max_fds;
+    lowered.rlim_cur = options.max_fds;
     ::setrlimit(RLIMIT_NOFILE, &lowered);
   }
   int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
-  if (max_fds > 0) ::setrlimit(RLIMIT_NOFILE, &saved);
+  if (options.max_fds > 0) ::setrlimit(RLIMIT_NOFILE, &saved);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ::close(err[1]);
+  if (options.pipe_stdin) {
+    ::close(in[0]);
+    p->stdin_.reset(in[1]);
+  }
   if (rc != 0) {
     ::close(out[0]);
     ::close(err[0]);
@@ -96,12 +106,11 @@ std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::s
   return p;
 }
 
-std::unique_ptr<FramecatProcess> FramecatProcess::StartEchoServer(
-    absl::string_view spec, const std::vector<std::string>& extra, rlim_t max_fds) {
-  std::vector<std::string> args = {"--listen=127.0.0.1:0", "--echo",
-                                   absl::StrCat("--framer=", spec)};
-  args.insert(args.end(), extra.begin(), extra.end());
-  std::unique_ptr<FramecatProcess> p = Start(args, max_fds);
+std::unique_ptr<FramecatProcess> FramecatProcess::StartServer(const std::vector<std::string>& args,
+                                                              rlim_t max_fds) {
+  FramecatOptions options;
+  options.max_fds = max_fds;
+  std::unique_ptr<FramecatProcess> p = Start(args, options);
   if (p == nullptr) return nullptr;
   const std::string kListening = "framecat: listening on ";
   absl::Time deadline = absl::Now() + absl::Seconds(30);
@@ -115,14 +124,23 @@ std::unique_ptr<FramecatProcess> FramecatProcess::StartEchoServer(
   return p;
 }
 
+std::unique_ptr<FramecatProcess> FramecatProcess::StartEchoServer(
+    absl::string_view spec, const std::vector<std::string>& extra, rlim_t max_fds) {
+  std::vector<std::string> args = {"--listen=127.0.0.1:0", "--echo",
+                                   absl::StrCat("--framer=", spec)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return StartServer(args, max_fds);
+}
+
 FramecatProcess::~FramecatProcess() {
-  if (!exited_) {
+  // pid_ stays -1 if the spawn failed: kill(-1, ...) would signal every process we may signal.
+  if (pid_ > 0 && !exited_) {
     ::kill(pid_, SIGKILL);
     int status;
     ::waitpid(pid_, &status, 0);
   }
-  if (stdout_reader_.joinable()) stdout_reader_.join();
-  if (stderr_reader_.joinable()) stderr_reader_.join();
+  stdin_.reset();
+  JoinReaders();
 }
 
 void FramecatProcess::Collect(int fd, std::string* into) {
@@ -137,10 +155,24 @@ void FramecatProcess::Collect(int fd, std::string* into) {
   ::close(fd);
 }
 
-bool FramecatProcess::WaitForStderr(absl::string_view needle, absl::Time deadline) {
+void FramecatProcess::JoinReaders() {
+  if (stdout_reader_.joinable()) stdout_reader_.join();
+  if (stderr_reader_.joinable()) stderr_reader_.join();
+}
+
+bool FramecatProcess::WaitFor(const std::string* text, absl::string_view needle,
+                              absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  auto found = [&] { return absl::StrContains(stderr_, needle); };
+  auto found = [&] { return absl::StrContains(*text, needle); };
   return mu_.AwaitWithDeadline(absl::Condition(&found), deadline);
+}
+
+bool FramecatProcess::WaitForStderr(absl::string_view needle, absl::Time deadline) {
+  return WaitFor(&stderr_, needle, deadline);
+}
+
+bool FramecatProcess::WaitForStdout(absl::string_view needle, absl::Time deadline) {
+  return WaitFor(&stdout_, needle, deadline);
 }
 
 std::string FramecatProcess::Stderr() {
@@ -148,11 +180,24 @@ std::string FramecatProcess::Stderr() {
   return stderr_;
 }
 
-std::optional<int> FramecatProcess::Stop(absl::Time deadline) {
-  ::kill(pid_, SIGTERM);
-  int status = 0;
+std::string FramecatProcess::Stdout() {
+  absl::MutexLock lock(&mu_);
+  return stdout_;
+}
+
+absl::Status FramecatProcess::WriteStdin(absl::string_view bytes, absl::Time deadline) {
+  return WriteAll(stdin_.get(), bytes, deadline);
+}
+
+void FramecatProcess::CloseStdin() { stdin_.reset(); }
+
+void FramecatProcess::Signal(int sig) {
+  if (pid_ > 0 && !exited_) ::kill(pid_, sig);
+}
+
+std::optional<int> FramecatProcess::Wait(absl::Time deadline) {
   while (!exited_) {
-    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    pid_t r = ::waitpid(pid_, &status_, WNOHANG);
     if (r == pid_) {
       exited_ = true;
       break;
@@ -160,9 +205,13 @@ std::optional<int> FramecatProcess::Stop(absl::Time deadline) {
     if (absl::Now() > deadline) return std::nullopt;
     absl::SleepFor(absl::Milliseconds(5));
   }
-  if (stdout_reader_.joinable()) stdout_reader_.join();
-  if (stderr_reader_.joinable()) stderr_reader_.join();
-  return status;
+  JoinReaders();
+  return status_;
+}
+
+std::optional<int> FramecatProcess::Stop(absl::Time deadline) {
+  Signal(SIGTERM);
+  return Wait(deadline);
 }
 
 long FramecatProcess::StatusKb(absl::string_view field) const {
@@ -217,5 +266,5 @@ int CountLines(absl::string_view text, absl::string_view needle) {
   return n;
 }
 
-}  // namespace soak
+}  // namespace test_support
 }  // namespace framekit
