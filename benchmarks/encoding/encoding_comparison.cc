@@ -80,6 +80,7 @@
 #include "asio_peer.h"
 #include "benchmark/benchmark.h"
 #include "framekit/benchmarks/cpu_pinning.h"
+#include "framekit/benchmarks/encoding/value_distributions.h"
 #include "chart.h"
 #include "framekit/codecs/codec.h"
 #include "framekit/codecs/codec_registry.h"
@@ -91,7 +92,6 @@
 #include "framekit/framing/netstring_framer.h"
 #include "framekit/transport/stream_io.h"
 #include "framekit/transport/tcp.h"
-#include "value_distributions.h"
 
 namespace framekit {
 namespace encoding_bench {

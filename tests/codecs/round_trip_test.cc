@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "framekit/codecs/codec.h"
+#include "framekit/benchmarks/encoding/value_distributions.h"
 #include "framekit/codecs/codec_registry.h"
 #include "gtest/gtest.h"
 #include "tests/codecs/testing/codec_test_util.h"
@@ -153,6 +154,45 @@ TEST_P(AllCodecs, DomainBoundsAcceptedAndNeighboursRefused) {
     // Decoding into int64: values up to INT64_MAX.
     EXPECT_EQ(DecodeS(*codec, *EncodeU(*codec, {b.umax})).ok(), b.umax <= uint64_t{INT64_MAX});
     EXPECT_EQ(*DecodeS(*codec, *EncodeU(*codec, {7})), std::vector<int64_t>{7});
+  }
+}
+
+// Every distribution the encoding comparison measures (value_distributions.h) round-trips through
+// every codec whose domain holds it; a codec whose domain does not (a 32-bit codec and u64, an
+// unsigned one and negatives) refuses the dataset with InvalidArgument rather than truncating.
+TEST_P(AllCodecs, RoundTripsEveryBenchmarkDistribution) {
+  auto codec = MustMake(GetParam());
+  const Bounds b = BoundsOf(*codec);
+  for (const std::string& name : encoding_bench::DistributionNames()) {
+    SCOPED_TRACE(name);
+    const encoding_bench::Dataset data = encoding_bench::MakeDataset(name, 5000);
+    ASSERT_EQ(data.size(), 5000u);
+    if (data.is_signed) {
+      bool fits = true;
+      for (int64_t v : data.s) {
+        fits &= codec->is_signed() ? v >= b.smin && v <= b.smax
+                                   : v >= 0 && static_cast<uint64_t>(v) <= b.umax;
+      }
+      absl::StatusOr<std::string> bytes = EncodeS(*codec, data.s);
+      ASSERT_EQ(bytes.ok(), fits) << bytes.status();
+      if (!fits) {
+        EXPECT_EQ(bytes.status().code(), absl::StatusCode::kInvalidArgument);
+        continue;
+      }
+      EXPECT_EQ(*DecodeS(*codec, *bytes), data.s);
+    } else {
+      bool fits = true;
+      for (uint64_t v : data.u) {
+        fits &= codec->is_signed() ? v <= static_cast<uint64_t>(b.smax) : v <= b.umax;
+      }
+      absl::StatusOr<std::string> bytes = EncodeU(*codec, data.u);
+      ASSERT_EQ(bytes.ok(), fits) << bytes.status();
+      if (!fits) {
+        EXPECT_EQ(bytes.status().code(), absl::StatusCode::kInvalidArgument);
+        continue;
+      }
+      EXPECT_EQ(*DecodeU(*codec, *bytes), data.u);
+    }
   }
 }
 
