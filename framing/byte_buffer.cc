@@ -15,15 +15,14 @@ void ByteBuffer::MakeRoom(size_t n) {
   // received); otherwise grow, so a stream of frames as large as the reads (64 KiB frames in
   // 64 KiB reads) is not copied twice. Capacity thus stays within ~16x (largest frame + read).
   if (pending + n <= capacity_ && pending <= capacity_ / 8) {
-    // Placement gives way to memory: up to 63 bytes short, compact to the very front instead.
-    const size_t shift = phase + pending + n <= capacity_ ? phase : 0;
+    const size_t shift = ShiftFor(phase, pending, n, capacity_);
     std::memmove(storage_.get() + shift, storage_.get() + begin_, pending);
     Place(shift, phase, pending);
     return;
   }
   size_t new_capacity = std::max<size_t>(capacity_ * 2, 4096);
   while (new_capacity < pending + n) new_capacity *= 2;
-  const size_t shift = phase + pending + n <= new_capacity ? phase : 0;  // As above: never grow for it.
+  const size_t shift = ShiftFor(phase, pending, n, new_capacity);  // Never grown for placement.
   // Uninitialised on purpose; 64-byte aligned so that offsets congruent modulo 64 are addresses
   // congruent modulo 64 (plain new[] gives 16).
   std::unique_ptr<char[], AlignedDelete> grown(

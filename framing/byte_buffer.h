@@ -13,10 +13,11 @@
 // buffer grows, so a stream of large frames is not copied twice.
 //
 // Placement: the byte at stream offset s (counting every byte ever committed) sits at an address
-// congruent to s modulo 64, unless keeping that would have taken a larger allocation. A read that copies from a source laid out by stream offset (a
-// page-aligned receive area, a mapped file, a stream held in memory) is then a mutually aligned
-// copy, whatever the frame sizes that decided where the previous read stopped. A copy whose source
-// and destination disagree modulo 64 runs ~15% slower here (glibc memcpy, 64 KiB, AMD EPYC).
+// congruent to s modulo 64, unless keeping that would have taken a larger allocation. A read that
+// copies from a source laid out by stream offset (a page-aligned receive area, a mapped file, a
+// stream held in memory) is then a mutually aligned copy, whatever the frame sizes that decided
+// where the previous read stopped. A copy whose source and destination disagree modulo 64 runs
+// ~15% slower here (glibc memcpy, 64 KiB, AMD EPYC).
 //
 // Example (a read loop):
 //   char* dst = buffer.Prepare(64 * 1024);
@@ -81,13 +82,20 @@ class ByteBuffer {
   // Drops the first `n` pending bytes (n <= size()). Views stay valid until the next Prepare.
   void Consume(size_t n) {
     begin_ += n;
-    if (begin_ == end_) Reset();  // Empty: the next read starts at the front for free.
+    if (begin_ == end_) Reset();  // Empty: the next read starts near the front, for free.
   }
 
+  // Drops every pending byte (the stream goes on after them); keeps the allocation.
   void Clear() { Reset(); }
 
  private:
   void MakeRoom(size_t n);
+  // Where `pending` bytes whose first belongs at `phase` go, with `n` more after them, in
+  // `capacity` bytes: at `phase`, or at the front if that would not fit (placement never costs
+  // memory).
+  static size_t ShiftFor(size_t phase, size_t pending, size_t n, size_t capacity) {
+    return phase + pending + n <= capacity ? phase : 0;
+  }
   // After a move: the `pending` bytes now start at `shift`; the first belongs at `phase`.
   void Place(size_t shift, size_t phase, size_t pending);
 

@@ -840,7 +840,7 @@ void BM_Versus(benchmark::State& state, bool same_stream, AsioCase c) {
       state.counters[who + "_msgs/s"] = v.back();
       state.counters[who + "_median"] = v[v.size() / 2];
     }
-    state.counters["ratio"] = rates[0].back() / rates[1].back();
+    state.counters["best_ratio"] = rates[0].back() / rates[1].back();
   }
 }
 
