@@ -74,13 +74,21 @@ class Decoder {
   void CommitWrite(size_t n) { buffer_.Commit(n); }
 
   // How many bytes the next read should ask for, for a reader whose usual read is `read_size` (> 0)
-  // bytes. Call it once Next()/NextBatch() has returned kNeedMore. Returns `read_size`, except while
-  // a large frame (header + payload >= read_size / 2) is partly buffered and its size is known:
-  // then just the bytes that complete it, if fewer. That frame then ends exactly where the buffer
-  // ends, so once it is taken the buffer is empty and the next read lands at its front: the partial
-  // bytes of a large frame are never moved to make room for the next read. (With 64 KiB frames in
-  // 64 KiB reads, every frame straddles two reads, and that move was a second copy of half the
-  // stream.) Small frames keep full-size reads: moving a few KiB costs less than a syscall.
+  // bytes. Call it once Next()/NextBatch() has returned kNeedMore. Returns `read_size` unless the
+  // frame at the front of the buffer is partly buffered and its size F is known (from its header,
+  // or from the options for fixed-length frames); then a read that ends on a frame boundary:
+  //
+  //   * a large frame (F >= read_size / 2): just the bytes that complete it, if fewer than
+  //     `read_size`. (With 64 KiB frames in 64 KiB reads, every frame straddles two reads, and
+  //     moving its partial bytes to make room was a second copy of half the stream.)
+  //   * a small frame: the bytes that complete it plus as many more whole frames of the same size F
+  //     as fit in `read_size`, i.e. more than read_size - F. Frames of one size (one message type,
+  //     fixed-length framing) then end exactly where each read ends.
+  //
+  // Either way, when the guess holds, every frame in the buffer is taken after the read, the buffer
+  // is empty, and the next read lands at its front: no partial frame is ever moved to make room,
+  // and the buffer holds at most two reads. When it does not hold (sizes vary), the read is still
+  // over half of `read_size` and the partial frame is moved as before.
   //
   //   for (;;) {
   //     while (decoder.Next(&frame) == Decoder::kFrame) Handle(frame);
@@ -89,13 +97,20 @@ class Decoder {
   //     if (n <= 0) break;
   //     decoder.CommitWrite(n);
   //   }
+  //
+  // Example: 4100-byte frames, 64 KiB reads, 1000 bytes of a frame buffered. NextReadSize gives
+  // 3100 + 15 * 4100 = 64600, which ends where the 16th frame ends, not 936 bytes into a 17th.
   size_t NextReadSize(size_t read_size) const {
     const uint64_t missing = frame_bytes_missing();
+    if (missing == 0) return read_size;  // Unknown (or complete): nothing to align to.
+    const size_t buffered = buffer_.size();
     const size_t half = read_size / 2;
-    // A small frame: buffered + missing < half (written so that a missing count near 2^64, which
-    // a huge max allows, cannot wrap the sum).
-    if (missing == 0 || (buffer_.size() < half && missing < half - buffer_.size())) {
-      return read_size;
+    // A small frame: F = buffered + missing < half (written so that a missing count near 2^64,
+    // which a huge max allows, cannot wrap the sum).
+    if (buffered < half && missing < half - buffered) {
+      const size_t frame = buffered + static_cast<size_t>(missing);
+      const size_t rest = static_cast<size_t>(missing);
+      return rest + (read_size - rest) / frame * frame;  // rest < half < read_size - frame.
     }
     return missing < read_size ? static_cast<size_t>(missing) : read_size;
   }

@@ -76,8 +76,9 @@ TEST(NextReadSizeTest, NetstringCountsItsComma) {
   EXPECT_EQ(decoder->NextReadSize(kRead), 1u);
 }
 
-// Small frames keep full reads: moving a few buffered bytes is cheaper than another syscall.
-TEST(NextReadSizeTest, SmallFrameKeepsFullReads) {
+// A small frame whose size is known: the read completes it and then takes as many more whole
+// frames of that size as fit, so that it ends on a frame boundary if the sizes repeat.
+TEST(NextReadSizeTest, SmallFrameReadEndsOnAFrameBoundary) {
   for (const std::string spec : {"length:width=4", "ascii:digits=5", "netstring", "fixed:size=64"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
@@ -85,9 +86,26 @@ TEST(NextReadSizeTest, SmallFrameKeepsFullReads) {
     ASSERT_TRUE(framer->Encode(Pattern(64, 3), &wire).ok());
     std::unique_ptr<Decoder> decoder = framer->NewDecoder();
     FeedPrefix(*decoder, wire, 20);
-    EXPECT_GT(decoder->frame_bytes_missing(), 0u);  // Known, but not worth a read of its own.
-    EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+    const size_t frame = wire.size();  // 68, 69, 68 or 64 bytes.
+    const size_t rest = frame - 20;
+    EXPECT_EQ(decoder->frame_bytes_missing(), rest);
+    const size_t want = decoder->NextReadSize(kRead);
+    EXPECT_EQ(want, rest + (kRead - rest) / frame * frame);
+    EXPECT_EQ((want - rest) % frame, 0u);
+    EXPECT_GT(want, kRead - frame);
+    EXPECT_LE(want, kRead);
   }
+}
+
+// The worked example in decoder.h: 4100-byte frames, 1000 bytes buffered.
+TEST(NextReadSizeTest, WorkedExample) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  std::string wire;
+  ASSERT_TRUE(framer->Encode(Pattern(4096, 9), &wire).ok());
+  ASSERT_EQ(wire.size(), 4100u);
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  FeedPrefix(*decoder, wire, 1000);
+  EXPECT_EQ(decoder->NextReadSize(kRead), 3100u + 15 * 4100u);
 }
 
 // Until a whole header is in, the size is unknown: a full read.
@@ -120,6 +138,10 @@ TEST(NextReadSizeTest, FixedKnowsBeforeAnyByte) {
   std::unique_ptr<Decoder> decoder = framer->NewDecoder();
   EXPECT_EQ(decoder->frame_bytes_missing(), 100000u);
   EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+  // Small fixed frames: a whole number of them per read, from the first read on.
+  std::unique_ptr<Decoder> small = Make("fixed:size=100")->NewDecoder();
+  EXPECT_EQ(small->frame_bytes_missing(), 100u);
+  EXPECT_EQ(small->NextReadSize(kRead), 65500u);
 }
 
 // A header may announce up to the maximum, and an 8-byte width allows lengths near 2^64: the
@@ -205,30 +227,69 @@ TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
   }
 }
 
-// Random frame sizes from 0 to 200 KiB (either side of the large-frame threshold) in random-size
-// reads capped by NextReadSize: every frame arrives intact, in order.
-TEST(NextReadSizeTest, RandomSizesRoundTrip) {
-  absl::BitGen gen;
-  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=7",
-                                 "netstring", "fixed:size=70000"}) {
+// Frames of one size under half a read (4 KiB payloads: 4100-4101 bytes framed, which never
+// divide a 64 KiB read): with plain 64 KiB reads each read ends inside a frame, whose bytes are then
+// moved to make room (~3-5% of the stream); with reads sized by NextReadSize, nothing is moved
+// after the first read. A read into an empty buffer (frame size not yet known) ends inside a frame,
+// and the next read, which completes that frame and the whole frames after it, lands right after
+// it in the buffer's second half: the buffer holds two reads, as it did without the hint.
+TEST(NextReadSizeTest, SmallFramesOfOneSizeAreNeverMoved) {
+  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=5",
+                                 "netstring", "fixed:size=4100"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
-    const bool fixed = spec.rfind("fixed", 0) == 0;
     std::vector<std::string> sent;
     std::string wire;
-    for (size_t i = 0; i < 60; ++i) {
-      const size_t size = fixed ? 70000 : absl::Uniform<size_t>(gen, 0, 200 * 1024);
+    const size_t size = spec.rfind("fixed", 0) == 0 ? 4100 : 4096;
+    for (size_t i = 0; i < 200; ++i) {
       sent.push_back(Pattern(size, i));
       ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
     }
-    const size_t read_size = absl::Uniform<size_t>(gen, 1000, 2 * kRead);
-    const Outcome got = ReadAll(*framer, wire, [&](const Decoder& d) {
-      const size_t want = d.NextReadSize(read_size);
-      EXPECT_GE(want, 1u);
-      EXPECT_LE(want, read_size);
-      return absl::Uniform<size_t>(gen, 1, want + 1);  // recv may return less than asked.
-    });
-    EXPECT_TRUE(got.frames == sent);
+    const Outcome hinted =
+        ReadAll(*framer, wire, [](const Decoder& d) { return d.NextReadSize(kRead); });
+    const Outcome plain = ReadAll(*framer, wire, [](const Decoder&) { return kRead; });
+    EXPECT_TRUE(hinted.frames == sent);
+    EXPECT_TRUE(plain.frames == sent);
+    // Only the first read (before any header is known) can end inside a frame.
+    EXPECT_LE(hinted.moved, size + 8);
+    EXPECT_LE(hinted.capacity, 2 * kRead);
+    if (spec.rfind("fixed", 0) != 0) {
+      EXPECT_GT(plain.moved, 4 * size);
+    } else {
+      EXPECT_LE(hinted.capacity, kRead);  // Its size is known before its first byte.
+    }
+  }
+}
+
+// Random frame sizes, from 0 to 200 KiB (either side of the large-frame threshold) and from 0 to
+// 5000 bytes (small frames, whose reads are cut to a guessed frame boundary that is then wrong), in
+// random-size reads capped by NextReadSize: every frame arrives intact, in order.
+TEST(NextReadSizeTest, RandomSizesRoundTrip) {
+  absl::BitGen gen;
+  for (const size_t max_size : {size_t{200 * 1024}, size_t{5000}}) {
+    for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=7",
+                                   "netstring", "fixed:size=70000", "fixed:size=300"}) {
+      SCOPED_TRACE(spec + " max_size " + std::to_string(max_size));
+      std::unique_ptr<Framer> framer = Make(spec);
+      size_t fixed = 0;
+      if (spec == "fixed:size=70000") fixed = 70000;
+      if (spec == "fixed:size=300") fixed = 300;
+      std::vector<std::string> sent;
+      std::string wire;
+      for (size_t i = 0; i < 60; ++i) {
+        const size_t size = fixed != 0 ? fixed : absl::Uniform<size_t>(gen, 0, max_size);
+        sent.push_back(Pattern(size, i));
+        ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
+      }
+      const size_t read_size = absl::Uniform<size_t>(gen, 1000, 2 * kRead);
+      const Outcome got = ReadAll(*framer, wire, [&](const Decoder& d) {
+        const size_t want = d.NextReadSize(read_size);
+        EXPECT_GE(want, 1u);
+        EXPECT_LE(want, read_size);
+        return absl::Uniform<size_t>(gen, 1, want + 1);  // recv may return less than asked.
+      });
+      EXPECT_TRUE(got.frames == sent);
+    }
   }
 }
 
