@@ -8,16 +8,19 @@
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views; the
 //                             stream is put back into the decoder each iteration: Refill)
 //   BM_DecodeReadyBatch/<spec>/N  the same through NextBatch(), 256 views a call
-//   BM_DecodeStream/<spec>/N  the stream fed as a recv loop would (64 KiB reads, or the rest of a
-//                             large frame: Decoder::NextReadSize) + Next()
+//   BM_DecodeStream/<spec>/N  the stream fed as a recv loop would (reads of up to 64 KiB sized by
+//                             Decoder::NextReadSize) + Next(); each iteration also runs the
+//                             memcpy baseline on the same bytes, for the paired_ratio counter
 //
 // Hot loops hold the concrete, `final` framer and decoder types, as a performance-minded caller
 // would; the spec string picks the configuration. Streams start page-aligned (see PageAligned).
 // By default every benchmark runs 3 times in random order and the summary at the end takes each
-// one's best run (flags override: --benchmark_repetitions=N ...).
+// one's best run, and the median of the streamed decode's paired ratios (flags override:
+// --benchmark_repetitions=N ...).
 //
 //   bazel run -c opt //benchmarks:framing_benchmark -- --benchmark_counters_tabular=true
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -248,27 +251,67 @@ void BM_DecodeReadyBatch(benchmark::State& state, std::string spec) {
   state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
+// The baseline's work on `wire`: each 64 KiB chunk memcpy'd into a reused buffer, as a read loop
+// with no framing at all would.
+void CopyInChunks(absl::string_view wire) {
+  alignas(64) static char buffer[kChunk];
+  for (size_t off = 0; off < wire.size(); off += kChunk) {
+    const size_t n = std::min(kChunk, wire.size() - off);
+    std::memcpy(buffer, wire.data() + off, n);
+    benchmark::ClobberMemory();
+  }
+}
+
+// Feeds `wire` to `decoder` as a recv loop would and takes every frame; returns the frame count.
+template <typename DecoderT>
+size_t FeedAsReads(absl::string_view wire, DecoderT& decoder, benchmark::State& state) {
+  size_t frames = 0;
+  // Reads of kChunk, or cut to end on a frame boundary / at the end of a large frame (NextReadSize).
+  for (size_t off = 0; off < wire.size();) {
+    const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
+    absl::Span<char> dst = decoder.PrepareWrite(n);
+    std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
+    decoder.CommitWrite(n);
+    off += n;
+    frames += DrainFrames(decoder, state);
+  }
+  return frames;
+}
+
+// Streamed decode, timed (manual time) on its own, with the memcpy baseline of the very same bytes
+// run in the same iteration, the two in alternating order (ABBA). `paired_ratio` is memcpy time /
+// decode time over the repetition: a ratio taken in one time window, which machine load moves far
+// less than a ratio of two benchmarks run seconds apart.
 template <typename DecoderT>
 void BM_DecodeStream(benchmark::State& state, std::string spec) {
+  using Clock = std::chrono::steady_clock;
   const size_t size = state.range(0);
   std::unique_ptr<Framer> framer = Make(spec);
   const PageAligned wire(EncodedBatch(*framer, size));
+  const absl::string_view bytes(wire.data(), wire.size());
   std::unique_ptr<Decoder> owner = framer->NewDecoder();
   DecoderT& decoder = static_cast<DecoderT&>(*owner);
   size_t frames = 0;
+  Clock::duration copy_time{}, decode_time{};
+  bool copy_first = true;
   for (auto _ : state) {
-    // As a recv loop would: reads of kChunk, or what completes a large frame (NextReadSize).
-    for (size_t off = 0; off < wire.size();) {
-      const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
-      absl::Span<char> dst = decoder.PrepareWrite(n);
-      std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
-      decoder.CommitWrite(n);
-      off += n;
-      frames += DrainFrames(decoder, state);
-    }
+    Clock::time_point t0 = Clock::now();
+    if (copy_first) CopyInChunks(bytes);
+    Clock::time_point t1 = Clock::now();
+    frames += FeedAsReads(bytes, decoder, state);
+    Clock::time_point t2 = Clock::now();
+    if (!copy_first) CopyInChunks(bytes);
+    Clock::time_point t3 = Clock::now();
+    copy_time += (t1 - t0) + (t3 - t2);
+    decode_time += t2 - t1;
+    state.SetIterationTime(std::chrono::duration<double>(t2 - t1).count());
+    copy_first = !copy_first;
   }
   state.SetBytesProcessed(state.iterations() * wire.size());
   state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["paired_ratio"] =
+      std::chrono::duration<double>(copy_time).count() /
+      std::max(1e-12, std::chrono::duration<double>(decode_time).count());
   state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
   // Bytes moved inside the buffer to make room, per byte received (0 = every byte copied once).
   state.counters["moved/byte"] = static_cast<double>(decoder.buffer_moved_bytes()) /
@@ -276,18 +319,12 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
 }
 
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a
-// reused buffer, as a read loop with no framing at all would.
+// reused buffer, as a read loop with no framing at all would. (BM_DecodeStream also runs this on
+// its own stream, interleaved, for its paired_ratio.)
 void BM_Memcpy(benchmark::State& state) {
   const size_t size = state.range(0);
   const PageAligned wire(EncodedBatch(*Make("length:width=4"), size));
-  alignas(64) static char buffer[kChunk];
-  for (auto _ : state) {
-    for (size_t off = 0; off < wire.size(); off += kChunk) {
-      const size_t n = std::min(kChunk, wire.size() - off);
-      std::memcpy(buffer, wire.data() + off, n);
-      benchmark::ClobberMemory();
-    }
-  }
+  for (auto _ : state) CopyInChunks(absl::string_view(wire.data(), wire.size()));
   state.SetBytesProcessed(state.iterations() * wire.size());
 }
 
@@ -328,7 +365,8 @@ void RegisterFramer(const std::string& spec) {
       ->Apply(Sizes);
   benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),
                                BM_DecodeStream<DecoderT>, spec)
-      ->Apply(Sizes);
+      ->Apply(Sizes)
+      ->UseManualTime();
 }
 
 BENCHMARK(BM_Memcpy)->Apply(Sizes);
@@ -354,6 +392,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       if (bytes != run.counters.end()) {
         r.bytes_per_second = std::max<double>(r.bytes_per_second, bytes->second.value);
       }
+      auto paired = run.counters.find("paired_ratio");
+      if (paired != run.counters.end()) r.paired_ratios.push_back(paired->second.value);
     }
   }
 
@@ -362,8 +402,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::printf("\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
     std::printf("| framer | payload | encode Mframes/s | batch encode Mframes/s | "
                 "decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
-                "streamed / memcpy | decode / memchr split |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "streamed / memcpy (best runs) | streamed / memcpy (paired, median) | "
+                "decode / memchr split |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       for (int size : {16, 256, 4096, 65536}) {
         const std::string s = spec == "fixed" ? absl::StrCat("fixed:size=", size) : spec;
@@ -371,7 +412,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
         const Result batch = Get(absl::StrCat("BM_EncodeBatch/", s, "/", size));
         const Result ready = Get(absl::StrCat("BM_DecodeReady/", s, "/", size));
         const Result ready_batch = Get(absl::StrCat("BM_DecodeReadyBatch/", s, "/", size));
-        const Result stream = Get(absl::StrCat("BM_DecodeStream/", s, "/", size));
+        const Result stream = Get(absl::StrCat("BM_DecodeStream/", s, "/", size, "/manual_time"));
         const Result memcpy_base = Get(absl::StrCat("BM_Memcpy/", size));
         const Result memchr_base = Get(absl::StrCat("BM_MemchrLines/", size));
         if (stream.bytes_per_second == 0) continue;
@@ -381,15 +422,32 @@ class SummaryReporter : public benchmark::ConsoleReporter {
               "%.2fx", std::max(ready.frames_per_second, ready_batch.frames_per_second) /
                            memchr_base.frames_per_second);
         }
-        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %s |\n", s.c_str(),
-                    size, enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
+        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %.2fx | %s |\n",
+                    s.c_str(), size, enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
                     ready.frames_per_second / 1e6, ready_batch.frames_per_second / 1e6,
                     stream.bytes_per_second / 1e9,
                     memcpy_base.bytes_per_second > 0
                         ? stream.bytes_per_second / memcpy_base.bytes_per_second
                         : 0.0,
-                    memchr_ratio.c_str());
+                    Median(stream.paired_ratios), memchr_ratio.c_str());
       }
+    }
+    // A delimiter decoder cannot find a frame's end without reading every byte after the read
+    // has copied it in: its streamed decode costs at least a copy plus a scan. With both measured
+    // here, that bound is copy time / (copy time + scan time).
+    std::printf("\nDelimiter, streamed: the bound for any decoder that scans after the copy, "
+                "memcpy / (memcpy + memchr split) of the same bytes, against what it reaches:\n\n");
+    std::printf("| payload | memcpy GB/s | memchr split GB/s | bound | streamed / memcpy (paired) |\n");
+    std::printf("|---:|---:|---:|---:|---:|\n");
+    for (int size : {4096, 65536}) {
+      const Result copy = Get(absl::StrCat("BM_Memcpy/", size));
+      const Result scan = Get(absl::StrCat("BM_MemchrLines/", size));
+      const Result stream = Get(absl::StrCat("BM_DecodeStream/delimiter/", size, "/manual_time"));
+      if (copy.bytes_per_second == 0 || scan.bytes_per_second == 0) continue;
+      std::printf("| %d | %.1f | %.1f | %.2fx | %.2fx |\n", size, copy.bytes_per_second / 1e9,
+                  scan.bytes_per_second / 1e9,
+                  1 / (1 + copy.bytes_per_second / scan.bytes_per_second),
+                  Median(stream.paired_ratios));
     }
     std::fflush(stdout);
   }
@@ -400,7 +458,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   struct Result {
     double frames_per_second = 0;
     double bytes_per_second = 0;
+    std::vector<double> paired_ratios;  // One per repetition (BM_DecodeStream).
   };
+  static double Median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size() / 2;
+    return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
   // Console names of registered benchmarks with an Arg() carry "/N"; the ones from
   // RegisterFramer(...)->Apply() do too.
   Result Get(const std::string& name) const {
@@ -434,7 +499,9 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReadyBatch/", spec).c_str(),
                                  BM_DecodeReadyBatch<FixedLengthDecoder>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),
-                                 BM_DecodeStream<FixedLengthDecoder>, spec)->Arg(size);
+                                 BM_DecodeStream<FixedLengthDecoder>, spec)
+        ->Arg(size)
+        ->UseManualTime();
   }
   // Defaults for a shared, noisy machine (each overridable): three repetitions of everything in
   // random order, so baselines and framers see the same load; the summary takes each one's best.
