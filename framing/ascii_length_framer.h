@@ -44,6 +44,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -73,7 +74,7 @@ class AsciiLengthDecoder final : public Decoder {
  public:
   explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
 
-  Result Next(absl::string_view* frame) override;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
   size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
     return NextEach(*this, frames, stop);
   }
@@ -155,7 +156,7 @@ class AsciiLengthFramer final : public Framer {
 
 // ---- Hot paths, inline: a caller holding the concrete (final) type pays no virtual dispatch ----
 
-inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed_)) return kError;
   ClearError();
   if (state_ == State::kHead) {

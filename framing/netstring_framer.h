@@ -42,6 +42,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -69,7 +70,7 @@ class NetstringDecoder final : public Decoder {
  public:
   explicit NetstringDecoder(const NetstringFramer& framer);
 
-  Result Next(absl::string_view* frame) override;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
   size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
     return NextEach(*this, frames, stop);
   }
@@ -144,7 +145,7 @@ class NetstringFramer final : public Framer {
 
 // ---- Hot paths, inline: a caller holding the concrete (final) type pays no virtual dispatch ----
 
-inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed_)) return kError;
   ClearError();
   if (state_ == State::kHead) {
