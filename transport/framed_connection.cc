@@ -110,27 +110,20 @@ struct FramedConnection::State {
   bool read_eof = false;
 
   // Receive() takes frames from the decoder kBatchFrames at a time (one virtual call per batch)
-  // and hands them out one per call: ready[ready_pos, ready_count) are decoded and not yet
-  // returned; ready_error is the error that ended the batch, returned after those frames. Every
-  // receiving call hands these out first, and nothing reads (which would move them) while any
-  // are left.
+  // and hands them out one per call: ready[0, n) are decoded, and the connection's
+  // [ready_next_, ready_end_) within them are not yet returned (the cursor lives in the
+  // connection object so that the inline Receive can read it); ready_error is the error that ended
+  // the batch, returned after those frames. Every receiving call hands these out first, and nothing
+  // reads (which would move them) while any are left.
   absl::string_view ready[kBatchFrames];
-  size_t ready_pos = 0;
-  size_t ready_count = 0;
   absl::Status ready_error;
 
-  // Refills `ready` from the decoder. False when it had no frame and no error (read more).
-  bool DecodeAhead() {
+  // Refills `ready` from the decoder; returns how many frames it holds. 0 with ready_error OK:
+  // no frame, no error (read more).
+  size_t DecodeAhead() {
     Decoder::Result r;
-    ready_count = decoder->NextBatch(absl::MakeSpan(ready), &r);
-    ready_pos = 0;
+    const size_t n = decoder->NextBatch(absl::MakeSpan(ready), &r);
     if (r == Decoder::kError) ready_error = decoder->status();
-    return ready_count > 0 || r == Decoder::kError;
-  }
-  // Hands every frame Receive() decoded ahead to `on_frame`; returns how many.
-  size_t DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame) {
-    const size_t n = ready_count - ready_pos;
-    while (ready_pos < ready_count) on_frame(ready[ready_pos++]);
     return n;
   }
   absl::Status TakeReadyError() {
@@ -159,8 +152,17 @@ FramedConnection::FramedConnection(SocketFd fd, std::string peer, const Framer& 
     : state_(std::make_unique<State>(std::move(fd), std::move(peer), framer, options)) {}
 
 FramedConnection::~FramedConnection() = default;
-FramedConnection::FramedConnection(FramedConnection&&) noexcept = default;
-FramedConnection& FramedConnection::operator=(FramedConnection&&) noexcept = default;
+// The ready cursor points into *state_, which moves with it; the moved-from connection has none.
+FramedConnection::FramedConnection(FramedConnection&& other) noexcept
+    : state_(std::move(other.state_)),
+      ready_next_(std::exchange(other.ready_next_, nullptr)),
+      ready_end_(std::exchange(other.ready_end_, nullptr)) {}
+FramedConnection& FramedConnection::operator=(FramedConnection&& other) noexcept {
+  state_ = std::move(other.state_);
+  ready_next_ = std::exchange(other.ready_next_, nullptr);
+  ready_end_ = std::exchange(other.ready_end_, nullptr);
+  return *this;
+}
 
 int FramedConnection::fd() const { return state_->fd.get(); }
 const std::string& FramedConnection::peer() const { return state_->peer; }
@@ -249,28 +251,32 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
   return status;
 }
 
-absl::StatusOr<std::optional<absl::string_view>> FramedConnection::Receive(absl::Time deadline) {
+size_t FramedConnection::DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame) {
+  const size_t n = static_cast<size_t>(ready_end_ - ready_next_);
+  while (ready_next_ != ready_end_) on_frame(*ready_next_++);
+  return n;
+}
+
+// Receive()'s path once the frames decoded ahead are all returned (the inline part hands those
+// out): decode the next batch, or read.
+absl::StatusOr<std::optional<absl::string_view>> FramedConnection::ReceiveSlow(
+    absl::Time deadline) {
   State& s = *state_;
   for (;;) {
-    if (s.ready_pos < s.ready_count) {
-      // Built in place, field by field: copying a just-stored string_view or optional as one
-      // wide load stalls on store forwarding, which costs more than the rest of this call.
-      const absl::string_view& frame = s.ready[s.ready_pos++];
-      const char* data = frame.data();
-      const size_t size = frame.size();
-      return absl::StatusOr<std::optional<absl::string_view>>(absl::in_place, std::in_place,
-                                                              data, size);
-    }
+    if (ready_next_ != ready_end_) return Receive(deadline);
     if (!s.ready_error.ok()) return s.TakeReadyError();
-    if (s.DecodeAhead()) continue;
+    const size_t n = s.DecodeAhead();
+    ready_next_ = s.ready;
+    ready_end_ = s.ready + n;
+    if (n > 0 || !s.ready_error.ok()) continue;
     if (s.read_eof) {
       absl::Status e = s.AtEof();
       if (!e.ok()) return e;
       return std::optional<absl::string_view>();
     }
-    absl::StatusOr<size_t> n = s.Fill(deadline);
-    if (!n.ok()) return n.status();
-    if (*n == 0) {
+    absl::StatusOr<size_t> got = s.Fill(deadline);
+    if (!got.ok()) return got.status();
+    if (*got == 0) {
       absl::Status e = s.AtEof();
       if (!e.ok()) return e;
       return std::optional<absl::string_view>();
@@ -283,7 +289,7 @@ absl::StatusOr<size_t> FramedConnection::ReceiveBatch(
   State& s = *state_;
   Decoder& d = *s.decoder;
   absl::string_view frames[kBatchFrames];
-  size_t delivered = s.DrainReady(on_frame);
+  size_t delivered = DrainReady(on_frame);
   if (!s.ready_error.ok()) return s.TakeReadyError();
   for (;;) {
     Decoder::Result r;
@@ -315,7 +321,7 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
   Decoder& d = *s.decoder;
   // Delivers every buffered frame; the error that stopped it, if any.
   auto deliver = [&]() -> absl::Status {
-    s.DrainReady(on_frame);
+    DrainReady(on_frame);
     if (!s.ready_error.ok()) return s.TakeReadyError();
     absl::string_view frames[kBatchFrames];
     Decoder::Result r;

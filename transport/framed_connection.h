@@ -44,6 +44,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -98,7 +99,8 @@ class FramedConnection {
   // an encoder refusal (e.g. over max) is reported before any byte is written.
   absl::Status SendBatch(absl::Span<const absl::string_view> payloads,
                          absl::Time deadline = absl::InfiniteFuture());
-  // The next frame, reading as needed; std::nullopt at a clean end of stream.
+  // The next frame, reading as needed; std::nullopt at a clean end of stream. Inline while frames
+  // decoded ahead remain (up to 64 per decode), so a small frame costs no call.
   absl::StatusOr<std::optional<absl::string_view>> Receive(
       absl::Time deadline = absl::InfiniteFuture());
 
@@ -137,8 +139,29 @@ class FramedConnection {
 
  private:
   struct State;
+  absl::StatusOr<std::optional<absl::string_view>> ReceiveSlow(absl::Time deadline);
+  // Hands every frame decoded ahead for Receive() to `on_frame`; returns how many.
+  size_t DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame);
+
   std::unique_ptr<State> state_;
+  // Frames decoded ahead (in *state_) and not yet returned by Receive(): [ready_next_, ready_end_).
+  const absl::string_view* ready_next_ = nullptr;
+  const absl::string_view* ready_end_ = nullptr;
 };
+
+inline absl::StatusOr<std::optional<absl::string_view>> FramedConnection::Receive(
+    absl::Time deadline) {
+  if (ABSL_PREDICT_TRUE(ready_next_ != ready_end_)) {
+    // Built in place, field by field: copying a just-stored string_view or optional as one wide
+    // load stalls on store forwarding, which costs more than the rest of this call.
+    const absl::string_view& frame = *ready_next_++;
+    const char* data = frame.data();
+    const size_t size = frame.size();
+    return absl::StatusOr<std::optional<absl::string_view>>(absl::in_place, std::in_place, data,
+                                                            size);
+  }
+  return ReceiveSlow(deadline);
+}
 
 }  // namespace framekit
 

@@ -1051,5 +1051,44 @@ TEST(FramedConnection, MovedConnectionKeepsItsSocketAndBufferedBytes) {
   EXPECT_EQ(**f, "two");
 }
 
+// Receive decodes up to 64 frames ahead and hands them out one per call from a cursor held in
+// the connection object itself (the inline fast path): that cursor must move with the connection,
+// and a move-assigned connection must drop its own.
+TEST(FramedConnection, MovedConnectionKeepsFramesDecodedAhead) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  const std::vector<absl::string_view> first = {"f1", "f2", "f3", "f4"};
+  FK_ASSERT_OK(a.SendBatch(first, LongDeadline()));  // One write: b decodes all four at once.
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_EQ(**f, "f1");
+  FramedConnection moved(std::move(b));
+  f = moved.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_EQ(**f, "f2");
+
+  // The assigned-to connection had frames of its own decoded ahead: they go with it.
+  Pair other = MakeConnected(Kind::kSocketPair);
+  FramedConnection other_sender(std::move(other.a), "other a", *framer);
+  FramedConnection assigned(std::move(other.b), "other b", *framer);
+  const std::vector<absl::string_view> stale = {"x1", "x2", "x3"};
+  FK_ASSERT_OK(other_sender.SendBatch(stale, LongDeadline()));
+  f = assigned.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_EQ(**f, "x1");
+  assigned = std::move(moved);
+  for (absl::string_view want : {"f3", "f4"}) {
+    f = assigned.Receive(LongDeadline());
+    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+    EXPECT_EQ(**f, want);
+  }
+  a = FramedConnection(SocketFd(), "closed", *framer);  // Closes the sending side: end of stream.
+  f = assigned.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_FALSE(f->has_value());
+}
+
 }  // namespace
 }  // namespace framekit
