@@ -88,6 +88,19 @@ class ByteBuffer {
   // Drops every pending byte (the stream goes on after them); keeps the allocation.
   void Clear() { Reset(); }
 
+  // Frees the allocation if no byte is pending and it is larger than `max_kept` bytes; the next
+  // Prepare allocates what it asks for. Placement carries over (the next byte still goes to its
+  // stream offset's phase). Returns whether it freed. Invalidates every pointer and view.
+  bool TrimIfEmpty(size_t max_kept) {
+    if (!empty() || capacity_ <= max_kept) return false;
+    const size_t phase = PhaseOf(end_);
+    storage_.reset();
+    capacity_ = 0;
+    begin_ = end_ = 0;
+    skew_ = phase;  // PhaseOf(0) == phase: MakeRoom places the next byte there.
+    return true;
+  }
+
  private:
   void MakeRoom(size_t n);
   // Where `pending` bytes whose first belongs at `phase` go, with `n` more after them, in

@@ -146,6 +146,11 @@ class Decoder {
   size_t buffered_bytes() const { return buffer_.size(); }
   // Bytes allocated for buffering. Grows only with bytes received, never with a header's claim.
   size_t buffer_capacity() const { return buffer_.capacity(); }
+  // Frees the buffer if no byte is buffered and it holds more than `max_kept` bytes (0: whenever
+  // it is empty), so that a buffer grown for one large frame, or an idle connection's, is not kept
+  // for good; the next PrepareWrite/Feed allocates what it needs. Invalidates earlier frames.
+  // Returns whether it freed.
+  bool TrimBuffer(size_t max_kept) { return buffer_.TrimIfEmpty(max_kept); }
   // Buffered bytes copied so far to make room for new input (see NextReadSize).
   uint64_t buffer_moved_bytes() const { return buffer_.moved_bytes(); }
   // Stream offset of the first buffered byte (= bytes consumed so far).

@@ -64,6 +64,7 @@ struct FramedConnection::State {
   // One ReadSome into the decoder's free space: read_size bytes, or what completes a large frame
   // (Decoder::NextReadSize). 0 is end of stream.
   absl::StatusOr<size_t> Fill(absl::Time deadline) {
+    decoder->TrimBuffer(options.max_idle_read_buffer);  // Only if empty (nothing moves).
     const size_t want = decoder->NextReadSize(options.read_size);
     absl::Span<char> space = decoder->PrepareWrite(want);
     absl::StatusOr<size_t> n = ReadSome(fd.get(), space.subspan(0, want), deadline, io());
@@ -351,6 +352,9 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
     return ReadState::kEndOfStream;
   }
   if (absl::Status e = deliver(); !e.ok()) return e;
+  // Every frame is delivered and the views are dead: an idle connection need not keep a large
+  // (or, with max_idle_read_buffer = 0, any) buffer until its next byte.
+  d.TrimBuffer(s.options.max_idle_read_buffer);
   return ReadState::kOpen;
 }
 

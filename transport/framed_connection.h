@@ -72,6 +72,13 @@ struct FramedConnectionOptions {
   // ResourceExhausted (a peer that does not read must not grow memory without bound).
   // Default 4 MiB; >= 1.
   size_t max_queued_bytes = 4 << 20;
+  // A read buffer holding no byte of any frame is freed, before the next read or at the end of
+  // ReadAvailable, when it is larger than this: it grew for a frame larger than the reads (up to
+  // the framer's max), and keeping it would hold that much per connection for good. 0 frees it
+  // whenever it is empty, so an idle connection holds no read buffer (each read then allocates
+  // one: cheap next to the read). Default 128 KiB (two reads of the default size, what a stream
+  // of small frames uses); any value.
+  size_t max_idle_read_buffer = 128 * 1024;
   // System calls used (nullptr: the real ones). Tests pass a fault-injecting table.
   const IoOps* io_ops = nullptr;
 };

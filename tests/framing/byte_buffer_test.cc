@@ -88,6 +88,31 @@ TEST(ByteBufferTest, PlacementGivesWayRatherThanGrow) {
   EXPECT_EQ(buffer.capacity(), 4096u);
 }
 
+// TrimIfEmpty frees only an empty buffer over the limit, and the stream goes on after it with its
+// placement intact: the next byte still lands at its stream offset's phase.
+TEST(ByteBufferTest, TrimFreesOnlyAnEmptyBufferOverTheLimit) {
+  ByteBuffer buffer;
+  EXPECT_FALSE(buffer.TrimIfEmpty(0));  // Nothing allocated.
+  Write(buffer, Pattern(100000, 1));
+  const size_t grown = buffer.capacity();
+  ASSERT_GE(grown, 100000u);
+  EXPECT_FALSE(buffer.TrimIfEmpty(0));  // Bytes pending: never.
+  buffer.Consume(99990);
+  EXPECT_FALSE(buffer.TrimIfEmpty(0));
+  buffer.Consume(10);                         // Empty at stream offset 100000 (phase 32).
+  EXPECT_FALSE(buffer.TrimIfEmpty(grown));    // Not over the limit: kept.
+  EXPECT_EQ(buffer.capacity(), grown);
+  EXPECT_TRUE(buffer.TrimIfEmpty(grown - 1));
+  EXPECT_EQ(buffer.capacity(), 0u);
+  EXPECT_TRUE(buffer.empty());
+  EXPECT_EQ(AddressPhase(buffer.Prepare(100)), 100000u % 64);
+  EXPECT_EQ(buffer.capacity(), 4096u);  // Only what the next read asks for.
+  const std::string next = Pattern(100, 2);
+  std::memcpy(buffer.Prepare(100), next.data(), next.size());
+  buffer.Commit(next.size());
+  EXPECT_EQ(buffer.view(), next);
+}
+
 // Random reads and consumes against a std::string model.
 void RandomOpsMatchModel() {
   absl::BitGen gen;

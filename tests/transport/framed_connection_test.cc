@@ -327,9 +327,9 @@ TEST(FramedConnection, ReceiveReadsReadSizeChunksNotOneReadPerFrame) {
 }
 
 // Reads are sized by Decoder::NextReadSize: inside a large frame whose header is in, each read asks
-// for exactly what completes the frame (at most read_size), so the frame is never moved; any other
-// read asks for read_size. Checked against the stream offsets of every read, whatever sizes the
-// kernel returns.
+// for exactly what completes the frame (at most read_size), so the frame is never moved; inside a
+// small one, for its rest plus whole frames of its size; any other read asks for read_size. Checked
+// against the stream offsets of every read, whatever sizes the kernel returns.
 TEST(FramedConnection, ReadsInsideALargeFrameAskForItsRest) {
   struct Log {
     std::mutex mu;
@@ -373,7 +373,11 @@ TEST(FramedConnection, ReadsInsideALargeFrameAskForItsRest) {
     if (f < ends.size()) {
       const size_t start = ends[f] - 4 - sizes[f];
       const bool header_in = offset >= start + 4;
-      if (header_in && 4 + sizes[f] >= read_size / 2) want = std::min(read_size, ends[f] - offset);
+      const size_t frame = 4 + sizes[f];
+      const size_t rest = ends[f] - offset;
+      if (header_in && frame >= read_size / 2) want = std::min(read_size, rest);
+      // A small frame: its rest plus whole frames of its size, ending on a guessed boundary.
+      if (header_in && frame < read_size / 2) want = rest + (read_size - rest) / frame * frame;
     }
     EXPECT_EQ(asked, want) << "read at stream offset " << offset;
     hinted += want != read_size;
@@ -1049,6 +1053,55 @@ TEST(FramedConnection, MovedConnectionKeepsItsSocketAndBufferedBytes) {
   ASSERT_TRUE(f.ok()) << f.status();
   ASSERT_TRUE(f->has_value());
   EXPECT_EQ(**f, "two");
+}
+
+// A frame larger than the reads grows the read buffer to hold it; once that frame is taken, the
+// next read frees the grown buffer (max_idle_read_buffer) instead of holding 4 MiB for good.
+TEST(FramedConnection, BufferGrownForALargeFrameIsFreedOnceEmpty) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8MiB");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  const std::string large = RandomBytes(4 << 20, 7);
+  std::thread writer([&] {
+    FK_EXPECT_OK(a.Send(large, LongDeadline()));
+    FK_EXPECT_OK(a.Send("small", LongDeadline()));
+  });
+  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_TRUE(**f == large);
+  EXPECT_GE(b.decoder().buffer_capacity(), size_t{4} << 20);
+  f = b.Receive(LongDeadline());
+  writer.join();
+  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
+  EXPECT_EQ(**f, "small");
+  EXPECT_LE(b.decoder().buffer_capacity(), FramedConnectionOptions().max_idle_read_buffer);
+}
+
+// With max_idle_read_buffer = 0, a connection driven by ReadAvailable holds no read buffer between
+// bursts; frames still arrive whole and in order, including one split across bursts.
+TEST(FramedConnection, IdleConnectionHoldsNoReadBufferWithZeroLimit) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnectionOptions o;
+  o.max_idle_read_buffer = 0;
+  FramedConnection b(std::move(p.b), p.b_peer, *framer, o);
+  std::vector<std::string> got;
+  auto collect = [&](absl::string_view frame) { got.emplace_back(frame); };
+  FK_ASSERT_OK(WriteAll(p.a.get(), "3:one,3:two,", LongDeadline()));
+  absl::StatusOr<FramedConnection::ReadState> st = b.ReadAvailable(collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(b.decoder().buffer_capacity(), 0u);  // Idle: nothing held.
+  FK_ASSERT_OK(WriteAll(p.a.get(), "5:th", LongDeadline()));
+  st = b.ReadAvailable(collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_GT(b.decoder().buffer_capacity(), 0u);  // A partial frame is kept, of course.
+  FK_ASSERT_OK(WriteAll(p.a.get(), "ree,", LongDeadline()));
+  st = b.ReadAvailable(collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got, (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(b.decoder().buffer_capacity(), 0u);
 }
 
 // Receive decodes up to 64 frames ahead and hands them out one per call from a cursor held in

@@ -122,6 +122,9 @@ void Server::AcceptAll() {
     accept_error_logged_ = false;
     FramedConnectionOptions conn_options;
     conn_options.max_queued_bytes = std::max<size_t>(options_.max_output_bytes, 1);
+    // Thousands of mostly idle clients: between bursts a connection holds no read buffer (each
+    // readable event allocates one read's worth and frees it once every frame is echoed).
+    conn_options.max_idle_read_buffer = 0;
     auto c = std::make_unique<Connection>(std::move(*socket), framer_, conn_options);
     absl::Status s = poller_.Add(c->conn.fd(), Poller::kReadable, c.get());
     if (!s.ok()) {
