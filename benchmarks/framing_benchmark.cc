@@ -35,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
+#include "framekit/benchmarks/simulated_reads.h"
 #include "framekit/framing/ascii_length_framer.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
@@ -262,19 +263,15 @@ void CopyInChunks(absl::string_view wire) {
   }
 }
 
-// Feeds `wire` to `decoder` as a recv loop would and takes every frame; returns the frame count.
+// Feeds `wire` to `decoder` as a recv loop would (simulated_reads.h: reads of up to kChunk sized by
+// NextReadSize) and takes every frame; returns the frame count.
 template <typename DecoderT>
 size_t FeedAsReads(absl::string_view wire, DecoderT& decoder, benchmark::State& state) {
   size_t frames = 0;
-  // Reads of kChunk, or cut to end on a frame boundary / at the end of a large frame (NextReadSize).
-  for (size_t off = 0; off < wire.size();) {
-    const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
-    absl::Span<char> dst = decoder.PrepareWrite(n);
-    std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
-    decoder.CommitWrite(n);
-    off += n;
-    frames += DrainFrames(decoder, state);
-  }
+  FeedInReads(wire, kChunk, decoder, [&](DecoderT& d) {
+    frames += DrainFrames(d, state);  // Reports its own errors (SkipWithError).
+    return absl::OkStatus();
+  }).IgnoreError();
   return frames;
 }
 

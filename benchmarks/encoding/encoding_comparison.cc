@@ -80,6 +80,7 @@
 #include "asio_peer.h"
 #include "benchmark/benchmark.h"
 #include "framekit/benchmarks/cpu_pinning.h"
+#include "framekit/benchmarks/simulated_reads.h"
 #include "framekit/benchmarks/encoding/value_distributions.h"
 #include "chart.h"
 #include "framekit/codecs/codec.h"
@@ -272,16 +273,10 @@ class PipelineT final : public Pipeline {
     std::unique_ptr<Decoder> owner = framer_->NewDecoder();
     DecoderT& decoder = static_cast<DecoderT&>(*owner);
     Scratch scratch;
-    // As a recv loop would: reads of kChunk, or what completes a large frame (NextReadSize).
-    for (size_t off = 0; off < wire.size();) {
-      const size_t n = std::min(decoder.NextReadSize(kChunk), wire.size() - off);
-      absl::Span<char> dst = decoder.PrepareWrite(n);
-      std::memcpy(dst.data(), wire.data() + off, n);  // Stands in for recv().
-      decoder.CommitWrite(n);
-      off += n;
-      absl::Status s = Drain(decoder, t, &scratch);
-      if (!s.ok()) return s;
-    }
+    // As a recv loop would (simulated_reads.h): reads of up to kChunk sized by NextReadSize.
+    absl::Status s =
+        FeedInReads(wire, kChunk, decoder, [&](DecoderT& d) { return Drain(d, t, &scratch); });
+    if (!s.ok()) return s;
     return decoder.DecoderT::Finish();
   }
 
