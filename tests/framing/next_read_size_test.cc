@@ -199,6 +199,25 @@ Outcome ReadAll(const Framer& framer, absl::string_view wire, ReadSize read) {
   return out;
 }
 
+// `count` frames of `payload` bytes each (distinct contents), read once with reads sized by
+// NextReadSize(kRead) and once with plain kRead reads.
+struct BothWays {
+  std::vector<std::string> sent;
+  Outcome hinted;
+  Outcome plain;
+};
+BothWays ReadBothWays(const Framer& framer, size_t payload, size_t count) {
+  BothWays out;
+  std::string wire;
+  for (size_t i = 0; i < count; ++i) {
+    out.sent.push_back(Pattern(payload, i));
+    EXPECT_TRUE(framer.Encode(out.sent.back(), &wire).ok());
+  }
+  out.hinted = ReadAll(framer, wire, [](const Decoder& d) { return d.NextReadSize(kRead); });
+  out.plain = ReadAll(framer, wire, [](const Decoder&) { return kRead; });
+  return out;
+}
+
 // 64 KiB frames read in 64 KiB reads, the case that made every partial frame move: with reads sized
 // by NextReadSize, at most one frame's bytes are ever moved (when the buffer first grows), the
 // buffer stays at two reads, and the frames are the same as with plain 64 KiB reads.
@@ -207,15 +226,7 @@ TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
                                  "netstring"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
-    std::vector<std::string> sent;
-    std::string wire;
-    for (size_t i = 0; i < 40; ++i) {
-      sent.push_back(Pattern(kRead, i));
-      ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
-    }
-    const Outcome hinted =
-        ReadAll(*framer, wire, [](const Decoder& d) { return d.NextReadSize(kRead); });
-    const Outcome plain = ReadAll(*framer, wire, [](const Decoder&) { return kRead; });
+    const auto [sent, hinted, plain] = ReadBothWays(*framer, kRead, 40);
     EXPECT_TRUE(hinted.frames == sent);
     EXPECT_TRUE(plain.frames == sent);
     EXPECT_LE(hinted.moved, kRead + 16);
@@ -238,16 +249,8 @@ TEST(NextReadSizeTest, SmallFramesOfOneSizeAreNeverMoved) {
                                  "netstring", "fixed:size=4100"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
-    std::vector<std::string> sent;
-    std::string wire;
     const size_t size = spec.rfind("fixed", 0) == 0 ? 4100 : 4096;
-    for (size_t i = 0; i < 200; ++i) {
-      sent.push_back(Pattern(size, i));
-      ASSERT_TRUE(framer->Encode(sent.back(), &wire).ok());
-    }
-    const Outcome hinted =
-        ReadAll(*framer, wire, [](const Decoder& d) { return d.NextReadSize(kRead); });
-    const Outcome plain = ReadAll(*framer, wire, [](const Decoder&) { return kRead; });
+    const auto [sent, hinted, plain] = ReadBothWays(*framer, size, 200);
     EXPECT_TRUE(hinted.frames == sent);
     EXPECT_TRUE(plain.frames == sent);
     // Only the first read (before any header is known) can end inside a frame.

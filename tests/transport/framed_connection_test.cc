@@ -1055,6 +1055,14 @@ TEST(FramedConnection, MovedConnectionKeepsItsSocketAndBufferedBytes) {
   EXPECT_EQ(**f, "two");
 }
 
+// Receives the next frame on `conn` and checks it is `want`.
+void ExpectNextFrame(FramedConnection& conn, absl::string_view want) {
+  absl::StatusOr<std::optional<absl::string_view>> f = conn.Receive(LongDeadline());
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(f->has_value());
+  EXPECT_TRUE(**f == want) << "got " << f->value().size() << " bytes, want " << want.size();
+}
+
 // A frame larger than the reads grows the read buffer to hold it; once that frame is taken, the
 // next read frees the grown buffer (max_idle_read_buffer) instead of holding 4 MiB for good.
 TEST(FramedConnection, BufferGrownForALargeFrameIsFreedOnceEmpty) {
@@ -1067,14 +1075,10 @@ TEST(FramedConnection, BufferGrownForALargeFrameIsFreedOnceEmpty) {
     FK_EXPECT_OK(a.Send(large, LongDeadline()));
     FK_EXPECT_OK(a.Send("small", LongDeadline()));
   });
-  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
-  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_TRUE(**f == large);
+  ExpectNextFrame(b, large);
   EXPECT_GE(b.decoder().buffer_capacity(), size_t{4} << 20);
-  f = b.Receive(LongDeadline());
+  ExpectNextFrame(b, "small");
   writer.join();
-  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(**f, "small");
   EXPECT_LE(b.decoder().buffer_capacity(), FramedConnectionOptions().max_idle_read_buffer);
 }
 
@@ -1114,13 +1118,9 @@ TEST(FramedConnection, MovedConnectionKeepsFramesDecodedAhead) {
   FramedConnection b(std::move(p.b), p.b_peer, *framer);
   const std::vector<absl::string_view> first = {"f1", "f2", "f3", "f4"};
   FK_ASSERT_OK(a.SendBatch(first, LongDeadline()));  // One write: b decodes all four at once.
-  absl::StatusOr<std::optional<absl::string_view>> f = b.Receive(LongDeadline());
-  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(**f, "f1");
+  ExpectNextFrame(b, "f1");
   FramedConnection moved(std::move(b));
-  f = moved.Receive(LongDeadline());
-  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(**f, "f2");
+  ExpectNextFrame(moved, "f2");
 
   // The assigned-to connection had frames of its own decoded ahead: they go with it.
   Pair other = MakeConnected(Kind::kSocketPair);
@@ -1128,17 +1128,12 @@ TEST(FramedConnection, MovedConnectionKeepsFramesDecodedAhead) {
   FramedConnection assigned(std::move(other.b), "other b", *framer);
   const std::vector<absl::string_view> stale = {"x1", "x2", "x3"};
   FK_ASSERT_OK(other_sender.SendBatch(stale, LongDeadline()));
-  f = assigned.Receive(LongDeadline());
-  ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-  EXPECT_EQ(**f, "x1");
+  ExpectNextFrame(assigned, "x1");
   assigned = std::move(moved);
-  for (absl::string_view want : {"f3", "f4"}) {
-    f = assigned.Receive(LongDeadline());
-    ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
-    EXPECT_EQ(**f, want);
-  }
+  ExpectNextFrame(assigned, "f3");
+  ExpectNextFrame(assigned, "f4");
   a = FramedConnection(SocketFd(), "closed", *framer);  // Closes the sending side: end of stream.
-  f = assigned.Receive(LongDeadline());
+  absl::StatusOr<std::optional<absl::string_view>> f = assigned.Receive(LongDeadline());
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_FALSE(f->has_value());
 }
