@@ -48,8 +48,12 @@ for config in "${configs[@]}"; do
   echo "=== $config ($(( $(date +%s) - start )) s) ==="
   grep -E '^//[^ ]+ +(\(cached\) )?[A-Z]' "$log"
   grep -E '^(ERROR|FAILED):' "$log" | head -20
-  # The sanitizer reports of failing tests.
-  grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: ' "$log" | head -20
+  # Why failing tests failed: their gtest failures and sanitizer reports (from --test_output=errors).
+  awk '/^=+ Test output for /{print; n=0; inside=1; next}
+       /^=+$/ && inside {inside=0; next}
+       !inside || n >= 60 {next}
+       /: Failure$/ {after=4}
+       after-- > 0 || /ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: |^\[  FAILED  \]/ {print; n++}' "$log"
   summary+=("$config: $passed passed, $failed failed")
   [ "$failed" -eq 0 ] || status=1
   rm -f "$log"
