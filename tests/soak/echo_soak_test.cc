@@ -49,21 +49,6 @@ constexpr rlim_t kSpareFds = 64;
 // The whole test (connect, exchange, close) fails past this rather than hang.
 constexpr absl::Duration kDeadline = absl::Seconds(60);
 
-#if defined(__SANITIZE_ADDRESS__)
-#define FRAMEKIT_SOAK_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FRAMEKIT_SOAK_ASAN 1
-#endif
-#endif
-#ifdef FRAMEKIT_SOAK_ASAN
-// Under AddressSanitizer the server's peak memory is not framekit's alone: freed blocks wait in a
-// quarantine before reuse (256 MiB by default, which alone nearly filled the bound once idle read
-// buffers began to be freed), and the shadow adds one byte per eight of heap. The server runs with
-// this quarantine, and the bound adds it and the shadow.
-constexpr long kAsanQuarantineMb = 32;
-#endif
-
 uint64_t Seed() {
   uint64_t seed = 0;
   const char* env = std::getenv("FRAMEKIT_SOAK_SEED");
@@ -94,20 +79,8 @@ TEST_P(EchoSoakTest, ThousandClientsHundredFramesRandomSplitsAllEchoedInOrder) {
 
   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(param.spec);
   ASSERT_TRUE(framer.ok()) << framer.status();
-#ifdef FRAMEKIT_SOAK_ASAN
-  const char* asan_options = std::getenv("ASAN_OPTIONS");
-  const std::string test_asan_options = asan_options == nullptr ? "" : asan_options;
-  ASSERT_EQ(::setenv("ASAN_OPTIONS",
-                     absl::StrCat(test_asan_options, ":quarantine_size_mb=", kAsanQuarantineMb)
-                         .c_str(),
-                     1),
-            0);
-#endif
   std::unique_ptr<FramecatProcess> server = FramecatProcess::StartEchoServer(
       param.spec, {absl::StrCat("--max_output_bytes=", kMaxOutput)});
-#ifdef FRAMEKIT_SOAK_ASAN
-  ASSERT_EQ(::setenv("ASAN_OPTIONS", test_asan_options.c_str(), 1), 0);  // the server has its own
-#endif
   ASSERT_NE(server, nullptr);
   absl::StatusOr<SocketAddress> address = SocketAddress::Parse(server->address());
   ASSERT_TRUE(address.ok()) << address.status();
@@ -159,12 +132,10 @@ TEST_P(EchoSoakTest, ThousandClientsHundredFramesRandomSplitsAllEchoedInOrder) {
   // Per connection the server holds at most its decoder's buffer (a frame of up to max plus one
   // read, grown by doubling: under 2 x (max + read size)) and its queue of echoes (under
   // --max_output_bytes, in practice far less since the clients read). The slack covers the
-  // allocator and the connection objects.
+  // allocator and the connection objects; a sanitizer's own memory is added on top.
   const long per_connection_kb = static_cast<long>(2 * (kMaxPayload + kServerReadSize) / 1024);
-  long bound_kb = clients * per_connection_kb + 64 * 1024;
-#ifdef FRAMEKIT_SOAK_ASAN
-  bound_kb += bound_kb / 8 + kAsanQuarantineMb * 1024;
-#endif
+  const long heap_bound_kb = clients * per_connection_kb + 64 * 1024;
+  const long bound_kb = heap_bound_kb + test_support::SanitizerOverheadKb(heap_bound_kb);
   EXPECT_LE(hwm_after - hwm_before, bound_kb)
       << "server peak memory grew by " << hwm_after - hwm_before << " KiB";
 

@@ -25,9 +25,40 @@
 
 extern char** environ;
 
+#if defined(__SANITIZE_ADDRESS__)
+#define FRAMEKIT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FRAMEKIT_TEST_ASAN 1
+#endif
+#endif
+
 namespace framekit {
 namespace test_support {
 namespace {
+
+// This process's environment for the child; under ASan, with the child's quarantine appended to
+// ASAN_OPTIONS (a later option overrides an earlier one).
+std::vector<std::string> ChildEnvironment() {
+  std::vector<std::string> env;
+  bool has_asan_options = false;
+  for (char** e = environ; *e != nullptr; ++e) {
+    env.emplace_back(*e);
+#ifdef FRAMEKIT_TEST_ASAN
+    if (absl::StartsWith(env.back(), "ASAN_OPTIONS=")) {
+      absl::StrAppend(&env.back(), ":quarantine_size_mb=", kAsanChildQuarantineMb);
+      has_asan_options = true;
+    }
+#endif
+  }
+#ifdef FRAMEKIT_TEST_ASAN
+  if (!has_asan_options) {
+    env.push_back(absl::StrCat("ASAN_OPTIONS=quarantine_size_mb=", kAsanChildQuarantineMb));
+  }
+#endif
+  static_cast<void>(has_asan_options);
+  return env;
+}
 
 std::string FramecatPath() {
   const char* srcdir = std::getenv("TEST_SRCDIR");
@@ -54,6 +85,15 @@ std::string ReadSmallFile(const std::string& path) {
 }
 
 }  // namespace
+
+long SanitizerOverheadKb(long heap_kb) {
+#ifdef FRAMEKIT_TEST_ASAN
+  return heap_kb / 8 + kAsanChildQuarantineMb * 1024;
+#else
+  static_cast<void>(heap_kb);
+  return 0;
+#endif
+}
 
 std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::string>& args,
                                                         const FramecatOptions& options) {
@@ -86,7 +126,11 @@ std::unique_ptr<FramecatProcess> FramecatProcess::Start(const std::vector<std::s
     lowered.rlim_cur = options.max_fds;
     ::setrlimit(RLIMIT_NOFILE, &lowered);
   }
-  int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), environ);
+  std::vector<std::string> env_strings = ChildEnvironment();
+  std::vector<char*> env;
+  for (std::string& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
+  int rc = ::posix_spawn(&p->pid_, path.c_str(), &actions, nullptr, argv.data(), env.data());
   if (options.max_fds > 0) ::setrlimit(RLIMIT_NOFILE, &saved);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);

@@ -46,6 +46,13 @@ struct FramecatOptions {
   rlim_t max_fds = 0;
 };
 
+// The memory a sanitizer adds to a framecat child's peak (VmHWM) when framekit's own heap peaks at
+// `heap_kb`: 0 in a normal build. Under AddressSanitizer, freed blocks wait in a quarantine before
+// reuse (256 MiB by default; the child gets kAsanChildQuarantineMb) and the shadow adds one byte per
+// eight of heap, so a memory bound must add this to be about framekit's memory, not ASan's.
+inline constexpr long kAsanChildQuarantineMb = 32;
+long SanitizerOverheadKb(long heap_kb);
+
 // A framecat process with stdout and stderr captured.
 class FramecatProcess {
  public:
