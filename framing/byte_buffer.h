@@ -49,6 +49,7 @@ class ByteBuffer {
     end_ = std::exchange(other.end_, 0);
     moved_ = std::exchange(other.moved_, 0);
     skew_ = std::exchange(other.skew_, 0);
+    last_emptying_consume_ = std::exchange(other.last_emptying_consume_, 0);
     return *this;
   }
 
@@ -82,11 +83,20 @@ class ByteBuffer {
   // Drops the first `n` pending bytes (n <= size()). Views stay valid until the next Prepare.
   void Consume(size_t n) {
     begin_ += n;
-    if (begin_ == end_) Reset();  // Empty: the next read starts near the front, for free.
+    if (begin_ == end_) {  // Empty: the next read starts near the front, for free.
+      last_emptying_consume_ = n;
+      Reset();
+    }
   }
+  // The `n` of the Consume that last emptied the buffer -- for a decoder, the size of the last
+  // frame of the previous read -- or 0 if the buffer is not empty or was emptied otherwise.
+  size_t last_emptying_consume() const { return empty() ? last_emptying_consume_ : 0; }
 
   // Drops every pending byte (the stream goes on after them); keeps the allocation.
-  void Clear() { Reset(); }
+  void Clear() {
+    last_emptying_consume_ = 0;
+    Reset();
+  }
 
   // Frees the allocation if no byte is pending and it is larger than `max_kept` bytes; the next
   // Prepare allocates what it asks for. Placement carries over (the next byte still goes to its
@@ -134,6 +144,7 @@ class ByteBuffer {
   size_t end_ = 0;
   uint64_t moved_ = 0;
   size_t skew_ = 0;
+  size_t last_emptying_consume_ = 0;
 };
 
 }  // namespace framekit

@@ -85,10 +85,15 @@ class Decoder {
   //     as fit in `read_size`, i.e. more than read_size - F. Frames of one size (one message type,
   //     fixed-length framing) then end exactly where each read ends.
   //
+  //   * nothing buffered, the last read's frames all taken: whole frames as large as the last one
+  //     taken, if that was at most read_size / 2 (read_size - read_size % F). Without this, the
+  //     read after an empty buffer would cut a frame, and the next one would land after it; reads
+  //     would alternate between two halves of a buffer of two reads instead of reusing one.
+  //
   // Either way, when the guess holds, every frame in the buffer is taken after the read, the buffer
-  // is empty, and the next read lands at its front: no partial frame is ever moved to make room,
-  // and the buffer holds at most two reads. When it does not hold (sizes vary), the read is still
-  // over half of `read_size` and the partial frame is moved as before.
+  // is empty, and the next read lands at its front: no partial frame is ever moved to make room.
+  // When it does not hold (sizes vary), the read is still over half of `read_size` and the partial
+  // frame is moved as before.
   //
   //   for (;;) {
   //     while (decoder.Next(&frame) == Decoder::kFrame) Handle(frame);
@@ -102,9 +107,12 @@ class Decoder {
   // 3100 + 15 * 4100 = 64600, which ends where the 16th frame ends, not 936 bytes into a 17th.
   size_t NextReadSize(size_t read_size) const {
     const uint64_t missing = frame_bytes_missing();
-    if (missing == 0) return read_size;  // Unknown (or complete): nothing to align to.
-    const size_t buffered = buffer_.size();
     const size_t half = read_size / 2;
+    if (missing == 0) {  // Unknown (or complete).
+      const size_t last = buffer_.last_emptying_consume();  // 0 unless the buffer is empty
+      return last != 0 && last <= half ? read_size - read_size % last : read_size;
+    }
+    const size_t buffered = buffer_.size();
     // A small frame: F = buffered + missing < half (written so that a missing count near 2^64,
     // which a huge max allows, cannot wrap the sum).
     if (buffered < half && missing < half - buffered) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/random/random.h"
@@ -39,6 +40,26 @@ TEST(ByteBufferTest, SmallStaysSmall) {
   buffer.Append("hello");
   EXPECT_EQ(buffer.view(), "hello");
   EXPECT_LE(buffer.capacity(), 4096u);
+}
+
+// last_emptying_consume: the n of the Consume that emptied the buffer, only while it is empty.
+TEST(ByteBufferTest, LastEmptyingConsume) {
+  ByteBuffer buffer;
+  EXPECT_EQ(buffer.last_emptying_consume(), 0u);
+  Write(buffer, Pattern(300, 1));
+  buffer.Consume(100);
+  EXPECT_EQ(buffer.last_emptying_consume(), 0u);  // Not empty.
+  buffer.Consume(200);
+  EXPECT_EQ(buffer.last_emptying_consume(), 200u);
+  ByteBuffer moved = std::move(buffer);
+  EXPECT_EQ(moved.last_emptying_consume(), 200u);
+  EXPECT_EQ(buffer.last_emptying_consume(), 0u);  // NOLINT(bugprone-use-after-move): reset
+  EXPECT_TRUE(moved.TrimIfEmpty(0));
+  EXPECT_EQ(moved.last_emptying_consume(), 200u);  // Still empty, still at that boundary.
+  Write(moved, "x");
+  EXPECT_EQ(moved.last_emptying_consume(), 0u);  // Bytes pending again.
+  moved.Clear();
+  EXPECT_EQ(moved.last_emptying_consume(), 0u);  // Emptied without a Consume.
 }
 
 uint64_t AddressPhase(const char* p) { return reinterpret_cast<uintptr_t>(p) % 64; }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,49 @@ TEST(NextReadSizeTest, WorkedExample) {
   EXPECT_EQ(decoder->NextReadSize(kRead), 3100u + 15 * 4100u);
 }
 
+// Every frame taken and nothing buffered: the next read asks for whole frames of the last one's
+// size (1000 bytes: 65 of them, 65000), so that one size of frame keeps ending where reads end.
+TEST(NextReadSizeTest, EmptyBufferAsksForFramesOfTheLastSize) {
+  for (const std::string spec :
+       {"length:width=4", "length:width=varint", "ascii:digits=5", "netstring", "delimiter"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    const size_t header = spec == "ascii:digits=5" ? 5 : spec == "netstring" ? 4 : 2;  // "995:"
+    const size_t trailer = spec == "netstring" || spec == "delimiter" ? 1 : 0;
+    const size_t payload = 1000 - (spec == "delimiter" ? 0 : header) - trailer -
+                           (spec == "length:width=4" ? 2 : 0);
+    std::string wire;
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(framer->Encode(Pattern(payload, i), &wire).ok());
+    ASSERT_EQ(wire.size(), 3000u);
+    std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+    EXPECT_EQ(decoder->NextReadSize(kRead), kRead);  // Nothing taken yet.
+    ASSERT_TRUE(decoder->Feed(wire).ok());
+    absl::string_view frame;
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(decoder->Next(&frame), Decoder::kFrame);
+    ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);
+    EXPECT_EQ(decoder->NextReadSize(kRead), 65000u);
+    EXPECT_EQ(decoder->NextReadSize(2999), 2000u);
+    EXPECT_EQ(decoder->NextReadSize(1999), 1999u);  // 1000 > 1999 / 2: no guess.
+    // Once bytes of the next frame are in, the guess no longer applies.
+    ASSERT_TRUE(decoder->Feed(wire.substr(0, 1)).ok());
+    ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);
+    EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+  }
+}
+
+// A last frame over half a read gives no guess: a full read.
+TEST(NextReadSizeTest, EmptyBufferAfterALargeFrameAsksForAFullRead) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  std::string wire;
+  ASSERT_TRUE(framer->Encode(Pattern(40000, 1), &wire).ok());
+  std::unique_ptr<Decoder> decoder = framer->NewDecoder();
+  ASSERT_TRUE(decoder->Feed(wire).ok());
+  absl::string_view frame;
+  ASSERT_EQ(decoder->Next(&frame), Decoder::kFrame);
+  ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);
+  EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
+}
+
 // Until a whole header is in, the size is unknown: a full read.
 TEST(NextReadSizeTest, PartialHeaderIsUnknown) {
   for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=5",
@@ -174,6 +218,9 @@ struct Outcome {
   std::vector<std::string> frames;
   uint64_t moved = 0;
   size_t capacity = 0;
+  // The 64-byte lines where the third and later reads began (placement may start a read anywhere
+  // in its line): one line when every such read reuses the front of the buffer.
+  std::set<uintptr_t> read_lines;
 };
 
 // Reads `wire` as a recv loop would, each read `read(decoder)` bytes (at most what is left).
@@ -181,10 +228,12 @@ template <typename ReadSize>
 Outcome ReadAll(const Framer& framer, absl::string_view wire, ReadSize read) {
   Outcome out;
   std::unique_ptr<Decoder> decoder = framer.NewDecoder();
+  size_t reads = 0;
   for (size_t off = 0; off < wire.size();) {
     const size_t n = std::min(read(*decoder), wire.size() - off);
     absl::Span<char> dst = decoder->PrepareWrite(n);
     EXPECT_GE(dst.size(), n);
+    if (reads++ >= 2) out.read_lines.insert(reinterpret_cast<uintptr_t>(dst.data()) / 64);
     std::memcpy(dst.data(), wire.data() + off, n);
     decoder->CommitWrite(n);
     off += n;
@@ -253,9 +302,11 @@ TEST(NextReadSizeTest, SmallFramesOfOneSizeAreNeverMoved) {
     const auto [sent, hinted, plain] = ReadBothWays(*framer, size, 200);
     EXPECT_TRUE(hinted.frames == sent);
     EXPECT_TRUE(plain.frames == sent);
-    // Only the first read (before any header is known) can end inside a frame.
+    // Only the first read (before any header is known) can end inside a frame; from the third on,
+    // every read lands at the front of the empty buffer.
     EXPECT_LE(hinted.moved, size + 8);
     EXPECT_LE(hinted.capacity, 2 * kRead);
+    EXPECT_EQ(hinted.read_lines.size(), 1u);
     if (spec.rfind("fixed", 0) != 0) {
       EXPECT_GT(plain.moved, 4 * size);
     } else {
