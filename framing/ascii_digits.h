@@ -56,29 +56,44 @@ constexpr uint64_t MaxValueWithDigits(int digits) {
   return digits >= kMaxDecimalDigits ? UINT64_MAX : Pow10(digits) - 1;
 }
 
-// The value of the `n` (1..8) decimal digits at p[0, n), all eight compared and combined at once
-// (SWAR): a few multiplies instead of a chain of n. Reads p[0, 8), which must all be readable; the
-// bytes past n are ignored. False, with *value untouched, if any of the n is not '0'..'9'.
-inline bool ParseUpTo8Digits(const char* p, size_t n, uint64_t* value) {
+// ParseUpTo8Digits's preparation for a count `n` (1..8) fixed in advance (a decoder's header width):
+// the shift that moves the n digits to the top bytes and the '0's that fill the bytes below.
+struct EightDigitLayout {
+  unsigned shift = 0;
+  uint64_t fill = 0;
+};
+constexpr EightDigitLayout LayoutFor(size_t n) {
+  const unsigned shift = static_cast<unsigned>(8 * (8 - n));
+  return EightDigitLayout{shift, shift == 0 ? 0 : 0x3030303030303030u >> (64 - shift)};
+}
+
+// The value of the digits at p[0, n) for the n of `layout`, all eight bytes compared and combined
+// at once (SWAR): a few multiplies instead of a chain of n. Reads p[0, 8), which must all be
+// readable; the bytes past n are ignored. False, with *value untouched, if any of the n is not
+// '0'..'9'.
+inline bool ParseUpTo8Digits(const char* p, const EightDigitLayout& layout, uint64_t* value) {
   uint64_t x;
   std::memcpy(&x, p, 8);
   x = absl::little_endian::ToHost64(x);  // p[0], the most significant digit, in the low byte.
   // Move the n digits to the top n bytes and fill the bytes below with '0': leading zeros.
-  const unsigned shift = static_cast<unsigned>(8 * (8 - n));
-  constexpr uint64_t kZeros = 0x3030303030303030u;
-  if (shift != 0) x = (x << shift) | (kZeros >> (64 - shift));
+  x = (x << layout.shift) | layout.fill;
   // Every byte 0x30..0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
   // (A byte >= 0xFA carries into its neighbour, but its own high nibble already fails.)
   constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
   if (((x & kHigh) | (((x + 0x0606060606060606u) & kHigh) >> 4)) != 0x3333333333333333u) {
     return false;
   }
-  x -= kZeros;
+  x -= 0x3030303030303030u;
   x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFu;       // pairs of digits
   x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFu;     // groups of four
   x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFu;   // all eight
   *value = x;
   return true;
+}
+
+// The same for a count `n` (1..8) known only now.
+inline bool ParseUpTo8Digits(const char* p, size_t n, uint64_t* value) {
+  return ParseUpTo8Digits(p, LayoutFor(n), value);
 }
 
 enum class DigitStatus {

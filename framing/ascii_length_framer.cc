@@ -110,6 +110,7 @@ absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {
 
 AsciiLengthDecoder::AsciiLengthDecoder(const AsciiLengthFramer& framer)
     : digits_(static_cast<size_t>(framer.options_.digits)),
+      layout_(LayoutFor(digits_ <= 8 ? digits_ : 8)),
       max_(framer.max_),
       on_too_long_(framer.options_.on_too_long) {
   std::memcpy(limit_, framer.limit_, sizeof(limit_));

@@ -100,6 +100,7 @@ class AsciiLengthDecoder final : public Decoder {
   Result Discard(absl::string_view* frame);
 
   const size_t digits_;
+  const EightDigitLayout layout_;  // For digits_ <= 8: the fast path's shift, computed once.
   const uint64_t max_;
   const TooLongPolicy on_too_long_;
   // limit_[i]: the largest value the first i+1 header digits may spell without the whole length
@@ -169,7 +170,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(abs
     constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
     if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= 8 && digits_ <= 8 && !skipping_)) {
       // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go.
-      if (ParseUpTo8Digits(p, digits_, &v)) i = digits_;
+      if (ParseUpTo8Digits(p, layout_, &v)) i = digits_;
     } else if (scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
                !skipping_) {
       for (; i < digits_; ++i) {
