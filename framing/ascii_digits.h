@@ -77,13 +77,12 @@ inline bool ParseUpTo8Digits(const char* p, const EightDigitLayout& layout, uint
   x = absl::little_endian::ToHost64(x);  // p[0], the most significant digit, in the low byte.
   // Move the n digits to the top n bytes and fill the bytes below with '0': leading zeros.
   x = (x << layout.shift) | layout.fill;
-  // Every byte 0x30..0x39: high nibble 3, and adding 6 does not carry out of the low nibble.
-  // (A byte >= 0xFA carries into its neighbour, but its own high nibble already fails.)
-  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
-  if (((x & kHigh) | (((x + 0x0606060606060606u) & kHigh) >> 4)) != 0x3333333333333333u) {
-    return false;
-  }
+  // Every byte 0x30..0x39, i.e. every byte of x - '0's in 0..9: below 0x80, and still below 0x80
+  // after adding 0x76. A byte below '0' borrows from its neighbour, and a byte of x - '0's at
+  // 0x8A or more carries into it, but each of those bytes has its own high bit set already, so
+  // the check fails on it whatever its neighbours became.
   x -= 0x3030303030303030u;
+  if (((x | (x + 0x7676767676767676u)) & 0x8080808080808080u) != 0) return false;
   x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFu;       // pairs of digits
   x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFu;     // groups of four
   x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFu;   // all eight

@@ -1,5 +1,5 @@
 // ParseUpTo8Digits (framing/ascii_digits.h) against a byte-at-a-time reference: every width, every
-// non-digit byte at every position, bytes past the width ignored.
+// non-digit byte at every position, random pairs of bad bytes, bytes past the width ignored.
 #include "framekit/framing/ascii_digits.h"
 
 #include <cstdint>
@@ -61,6 +61,28 @@ TEST(ParseUpTo8DigitsTest, EveryNonDigitAtEveryPositionRefused) {
           EXPECT_EQ(got, want);
         } else {
           EXPECT_EQ(got, 777u);  // Untouched on refusal.
+        }
+      }
+    }
+  }
+}
+
+// Two bad bytes at once, every pair of values at every pair of positions of 8 digits: a byte below
+// '0' borrows from the byte above it, and one far above '9' carries into it, either of which could
+// make a bad neighbour look like a digit.
+TEST(ParseUpTo8DigitsTest, EveryPairOfBytesAtEveryPairOfPositions) {
+  for (size_t lo = 0; lo < 8; ++lo) {
+    for (size_t hi = lo + 1; hi < 8; ++hi) {
+      std::string s = "31415926";
+      for (int a = 0; a < 256; ++a) {
+        for (int b = 0; b < 256; ++b) {
+          s[lo] = static_cast<char>(a);
+          s[hi] = static_cast<char>(b);
+          uint64_t want = 0, got = 777;
+          const bool ok = Reference(s, 8, &want);
+          if (ParseUpTo8Digits(s.data(), 8, &got) != ok || got != (ok ? want : 777u)) {
+            FAIL() << "bytes " << a << " at " << lo << " and " << b << " at " << hi;
+          }
         }
       }
     }
