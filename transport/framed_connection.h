@@ -62,8 +62,9 @@ namespace framekit {
 struct FramedConnectionOptions {
   // Bytes asked of each read (the decoder's buffer grows to hold at least this much free space).
   // Reads are cut to end on a frame boundary when the size of the frame being received is known
-  // (Decoder::NextReadSize): the rest of a large frame, or whole frames of a small one's size, so
-  // that partial frames are not moved to make room. Default 64 KiB; 1 .. 16 MiB.
+  // (Decoder::NextReadSize): the rest of a large frame, or whole frames of a small one's size (or,
+  // with nothing buffered, of the last frame's size), so that partial frames are not moved to make
+  // room. Default 64 KiB; 1 .. 16 MiB.
   size_t read_size = 64 * 1024;
   // SendBatch/Queue copy payloads of at most this many bytes next to their header; larger
   // payloads go to the kernel by reference. Default 512; 0 sends every payload by reference.
