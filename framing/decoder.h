@@ -82,9 +82,9 @@ class Decoder {
   //     `read_size`. (With 64 KiB frames in 64 KiB reads, every frame straddles two reads, and
   //     moving its partial bytes to make room was a second copy of half the stream.)
   //   * a small frame: the bytes that complete it plus as many more whole frames of the same size F
-  //     as fit in `read_size`, i.e. more than read_size - F. Frames of one size (one message type,
+  //     as fit in `read_size` with the part already buffered, i.e. more than read_size - 2F, so
+  //     that the buffer need not grow past one read. Frames of one size (one message type,
   //     fixed-length framing) then end exactly where each read ends.
-  //
   //   * nothing buffered, the last read's frames all taken: whole frames as large as the last one
   //     taken, if that was at most read_size / 2 (read_size - read_size % F). Without this, the
   //     read after an empty buffer would cut a frame, and the next one would land after it; reads
@@ -92,8 +92,8 @@ class Decoder {
   //
   // Either way, when the guess holds, every frame in the buffer is taken after the read, the buffer
   // is empty, and the next read lands at its front: no partial frame is ever moved to make room.
-  // When it does not hold (sizes vary), the read is still over half of `read_size` and the partial
-  // frame is moved as before.
+  // When it does not hold (sizes vary), the read still holds at least one whole frame's worth and
+  // the partial frame is moved as before.
   //
   //   for (;;) {
   //     while (decoder.Next(&frame) == Decoder::kFrame) Handle(frame);
@@ -104,7 +104,8 @@ class Decoder {
   //   }
   //
   // Example: 4100-byte frames, 64 KiB reads, 1000 bytes of a frame buffered. NextReadSize gives
-  // 3100 + 15 * 4100 = 64600, which ends where the 16th frame ends, not 936 bytes into a 17th.
+  // 3100 + 14 * 4100 = 60500, which ends where the 15th frame ends (61500 bytes buffered, within
+  // one read), not 4036 bytes into a 16th.
   size_t NextReadSize(size_t read_size) const {
     const uint64_t missing = frame_bytes_missing();
     const size_t half = read_size / 2;
@@ -118,7 +119,7 @@ class Decoder {
     if (buffered < half && missing < half - buffered) {
       const size_t frame = buffered + static_cast<size_t>(missing);
       const size_t rest = static_cast<size_t>(missing);
-      return rest + (read_size - rest) / frame * frame;  // rest < half < read_size - frame.
+      return rest + (read_size - frame) / frame * frame;  // frame < half: at least one more.
     }
     return missing < read_size ? static_cast<size_t>(missing) : read_size;
   }

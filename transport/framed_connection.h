@@ -78,7 +78,7 @@ struct FramedConnectionOptions {
   // the framer's max), and keeping it would hold that much per connection for good. 0 frees it
   // whenever it is empty, so an idle connection holds no read buffer (each read then allocates
   // one: cheap next to the read). Default 128 KiB (two reads of the default size, what a stream
-  // of small frames uses); any value.
+  // of small frames of mixed sizes can grow to; one size keeps to one read); any value.
   size_t max_idle_read_buffer = 128 * 1024;
   // System calls used (nullptr: the real ones). Tests pass a fault-injecting table.
   const IoOps* io_ops = nullptr;

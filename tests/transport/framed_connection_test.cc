@@ -377,8 +377,9 @@ TEST(FramedConnection, ReadsInsideALargeFrameAskForItsRest) {
       const size_t frame = 4 + sizes[f];
       const size_t rest = ends[f] - offset;
       if (header_in && frame >= read_size / 2) want = std::min(read_size, rest);
-      // A small frame: its rest plus whole frames of its size, ending on a guessed boundary.
-      if (header_in && frame < read_size / 2) want = rest + (read_size - rest) / frame * frame;
+      // A small frame: its rest plus whole frames of its size, ending on a guessed boundary, the
+      // buffered part and the read within read_size.
+      if (header_in && frame < read_size / 2) want = rest + (read_size - frame) / frame * frame;
       // Nothing buffered, right after a frame: whole frames of that frame's size.
       const size_t last = f > 0 ? 4 + sizes[f - 1] : 0;
       if (offset == start && f > 0 && last <= read_size / 2) {
