@@ -4,6 +4,8 @@
 //   BM_Memcpy/N           memcpy of the same encoded stream in 64 KiB chunks (streamed upper bound)
 //   BM_MemchrLines/N      a plain memchr line split of the delimiter stream (delimiter upper bound)
 //   BM_Encode/<spec>/N    Encode() appending frames to a reused string
+//   BM_EncodeToBuffer/<spec>/N  Encode() appending frames to a reused ByteBuffer (no library call
+//                             or zero fill to grow it, unlike a std::string)
 //   BM_EncodeBatch/<spec>/N   the same frames from one EncodeBatch() call per batch (reused string)
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views; the
 //                             stream is put back into the decoder each iteration: Refill)
@@ -37,6 +39,7 @@
 #include "benchmark/benchmark.h"
 #include "framekit/benchmarks/simulated_reads.h"
 #include "framekit/framing/ascii_length_framer.h"
+#include "framekit/framing/byte_buffer.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
 #include "framekit/framing/framer_spec.h"
@@ -117,6 +120,27 @@ void BM_Encode(benchmark::State& state, std::string spec) {
   wire.reserve(n * (size + 64));
   for (auto _ : state) {
     wire.clear();
+    for (size_t i = 0; i < n; ++i) {
+      if (!framer.Encode(payload, &wire).ok()) state.SkipWithError("encode failed");
+    }
+    benchmark::DoNotOptimize(wire.data());
+  }
+  state.SetBytesProcessed(state.iterations() * n * size);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+}
+
+template <typename FramerT>
+void BM_EncodeToBuffer(benchmark::State& state, std::string spec) {
+  const size_t size = state.range(0);
+  std::unique_ptr<Framer> owner = Make(spec);
+  const FramerT& framer = static_cast<const FramerT&>(*owner);
+  const std::string payload = Payload(size, 7);
+  const size_t n = FramesPerBatch(size);
+  ByteBuffer wire;
+  wire.Prepare(n * (size + 64));  // Room for every iteration's frames: no growth in the loop.
+  for (auto _ : state) {
+    wire.Clear();
     for (size_t i = 0; i < n; ++i) {
       if (!framer.Encode(payload, &wire).ok()) state.SkipWithError("encode failed");
     }
@@ -351,6 +375,9 @@ template <typename FramerT, typename DecoderT>
 void RegisterFramer(const std::string& spec) {
   benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(), BM_Encode<FramerT>, spec)
       ->Apply(Sizes);
+  benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeToBuffer/", spec).c_str(),
+                               BM_EncodeToBuffer<FramerT>, spec)
+      ->Apply(Sizes);
   benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
                                BM_EncodeBatch<FramerT>, spec)
       ->Apply(Sizes);
@@ -370,7 +397,7 @@ BENCHMARK(BM_Memcpy)->Apply(Sizes);
 BENCHMARK(BM_MemchrLines)->Apply(Sizes);
 
 // Prints the usual console output, then a summary: per framer and size, frames/s for encode (per
-// frame and batched) and ready decode, and streamed decode as a ratio to memcpy of the same bytes
+// frame into a string and into a ByteBuffer, and batched) and ready decode, and streamed decode as a ratio to memcpy of the same bytes
 // (memchr for delimiter).
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -397,15 +424,16 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     std::printf("\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
-    std::printf("| framer | payload | encode Mframes/s | batch encode Mframes/s | "
-                "decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
+    std::printf("| framer | payload | encode Mframes/s | encode to ByteBuffer Mframes/s | "
+                "batch encode Mframes/s | decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
                 "streamed / memcpy (best runs) | streamed / memcpy (paired, median) | "
                 "decode / memchr split |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       for (int size : {16, 256, 4096, 65536}) {
         const std::string s = spec == "fixed" ? absl::StrCat("fixed:size=", size) : spec;
         const Result enc = Get(absl::StrCat("BM_Encode/", s, "/", size));
+        const Result to_buffer = Get(absl::StrCat("BM_EncodeToBuffer/", s, "/", size));
         const Result batch = Get(absl::StrCat("BM_EncodeBatch/", s, "/", size));
         const Result ready = Get(absl::StrCat("BM_DecodeReady/", s, "/", size));
         const Result ready_batch = Get(absl::StrCat("BM_DecodeReadyBatch/", s, "/", size));
@@ -419,8 +447,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
               "%.2fx", std::max(ready.frames_per_second, ready_batch.frames_per_second) /
                            memchr_base.frames_per_second);
         }
-        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %.2fx | %s |\n",
-                    s.c_str(), size, enc.frames_per_second / 1e6, batch.frames_per_second / 1e6,
+        std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %.2fx | %s |\n",
+                    s.c_str(), size, enc.frames_per_second / 1e6,
+                    to_buffer.frames_per_second / 1e6, batch.frames_per_second / 1e6,
                     ready.frames_per_second / 1e6, ready_batch.frames_per_second / 1e6,
                     stream.bytes_per_second / 1e9,
                     memcpy_base.bytes_per_second > 0
@@ -489,6 +518,8 @@ int main(int argc, char** argv) {
     const std::string spec = absl::StrCat("fixed:size=", size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(),
                                  BM_Encode<FixedLengthFramer>, spec)->Arg(size);
+    benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeToBuffer/", spec).c_str(),
+                                 BM_EncodeToBuffer<FixedLengthFramer>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
                                  BM_EncodeBatch<FixedLengthFramer>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),

@@ -130,6 +130,9 @@ class AsciiLengthFramer final : public Framer {
   uint64_t max_payload_size() const override { return max_; }
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  // Inline into a caller holding the concrete type: no call per frame.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                  ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every size, then writes each zero-padded length and payload into the buffer.
   absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
@@ -230,6 +233,17 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   char* p = &(*out)[0] + old_size;
   FormatFixedWidth(payload.size(), options_.digits, p);
   framing_internal::CopySmall(p + digits, payload.data(), payload.size());
+  return absl::OkStatus();
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload,
+                                                                  ByteBuffer* out) const {
+  if (ABSL_PREDICT_FALSE(payload.size() > max_)) return PayloadTooLarge(payload.size());
+  const size_t digits = static_cast<size_t>(options_.digits);
+  char* p = out->Prepare(digits + payload.size());
+  FormatFixedWidth(payload.size(), options_.digits, p);
+  framing_internal::CopySmall(p + digits, payload.data(), payload.size());
+  out->Commit(digits + payload.size());
   return absl::OkStatus();
 }
 

@@ -18,6 +18,22 @@ absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   return absl::OkStatus();
 }
 
+absl::Status Framer::Encode(absl::string_view payload, ByteBuffer* out) const {
+  FrameEnvelope envelope;
+  absl::Status status = EncodeEnvelope(payload, &envelope);
+  if (!status.ok()) return status;
+  const absl::string_view header = envelope.header();
+  const absl::string_view trailer = envelope.trailer();
+  const size_t size = header.size() + payload.size() + trailer.size();
+  char* p = out->Prepare(size);
+  framing_internal::CopySmall(p, header.data(), header.size());
+  p += header.size();
+  framing_internal::CopySmall(p, payload.data(), payload.size());
+  framing_internal::CopySmall(p + payload.size(), trailer.data(), trailer.size());
+  out->Commit(size);
+  return absl::OkStatus();
+}
+
 namespace {
 
 // EncodeBatch hands each run of consecutive payloads of at most kBatchInPlaceMax bytes to

@@ -10,8 +10,13 @@
 // delimiter and padding excluded) a framer accepts, default 1 MiB. Encoders refuse larger payloads
 // (ResourceExhausted); decoders refuse them before buffering their payload (see decoder.h).
 //
-// Encoding comes in four forms:
-//   Encode(payload, &out)              appends header + payload + trailer to `out`.
+// Encoding comes in these forms:
+//   Encode(payload, &out)              appends header + payload + trailer to `out`, a std::string
+//                                      or a ByteBuffer (byte_buffer.h). Into a ByteBuffer it is the
+//                                      fast way to encode one small frame at a time: the buffer
+//                                      grows without a library call or a zero fill, which a
+//                                      std::string cannot before C++23 (two out-of-line calls a
+//                                      frame, more than a 16-byte frame's bytes cost).
 //   EncodeEnvelope(payload, &env)      fills only the header and trailer, so a transport can
 //                                      writev(header, payload, trailer) without copying the payload.
 //   EncodeBatch(payloads, &out)        appends one frame per payload, small ones without a call per
@@ -35,6 +40,8 @@
 //   std::vector<absl::string_view> batch = {"a", "bc"};
 //   FRAMEKIT_RETURN_IF_ERROR((*framer)->EncodeBatch(batch, &wire));
 //                                            // ... 00 00 00 01 61 00 00 00 02 62 63
+//   ByteBuffer out;                                  // e.g. a connection's send buffer
+//   FRAMEKIT_RETURN_IF_ERROR((*framer)->Encode("hi", &out));  // out.view(): 00 00 00 02 68 69
 //   std::unique_ptr<Decoder> decoder = (*framer)->NewDecoder();
 #ifndef FRAMEKIT_FRAMING_FRAMER_H_
 #define FRAMEKIT_FRAMING_FRAMER_H_
@@ -49,6 +56,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "framekit/framing/byte_buffer.h"
 #include "framekit/framing/decoder.h"
 
 namespace framekit {
@@ -99,8 +107,15 @@ class Framer {
   // header can express).
   virtual uint64_t max_payload_size() const = 0;
 
-  // Appends one frame carrying `payload` to `*out`. On error `*out` is unchanged.
+  // Appends one frame carrying `payload` to `*out`. On error `*out` is unchanged. `payload` must
+  // not point into `*out` (growing `*out` may move it before the payload is copied).
+  //
+  // The two overloads write the same bytes. A subclass that overrides one should say
+  // `using Framer::Encode;` so that the other stays visible through its own type.
   virtual absl::Status Encode(absl::string_view payload, std::string* out) const;
+  // The same into a ByteBuffer: Prepare(frame size), write, Commit. The pending bytes before the
+  // call are kept; the frame follows them.
+  virtual absl::Status Encode(absl::string_view payload, ByteBuffer* out) const;
 
   // Fills `*envelope` with the header and trailer for `payload`, for vectored writes. Must give the
   // same answer every time for the same payload (framers are immutable): the default batch encoder

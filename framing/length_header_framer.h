@@ -274,6 +274,9 @@ class LengthHeaderFramer final : public Framer {
   uint64_t max_payload_size() const override { return layout_.max_payload; }
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  // Inline into a caller holding the concrete type: no call per frame.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                  ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload,
                               FrameEnvelope* envelope) const override;
   // Checks every size first, then writes each header and payload straight into the buffer, with
@@ -304,7 +307,7 @@ class LengthHeaderFramer final : public Framer {
     return layout_.offset + Varint64Size(payload_size - static_cast<uint64_t>(layout_.adjustment));
   }
   // Writes offset zeros and the field for an Encodable payload size; returns the header size.
-  size_t WriteHeader(uint64_t payload_size, char* out) const;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(uint64_t payload_size, char* out) const;
   // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: header and payload appended
   // as they are. Out of line, keeping the inline Encode small.
   void AppendLargeFrame(absl::string_view payload, std::string* out) const;
@@ -373,14 +376,24 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(ab
   return NextSlow(frame);
 }
 
-inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size, char* out) const {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size, char* out) const {
   using length_header_internal::FieldCodec;
   using length_header_internal::StoreField;
+  // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
+  const uint64_t field = payload_size - static_cast<uint64_t>(layout_.adjustment);
+  // The common network-order 4-byte field with nothing before it skips the jump table (as
+  // LoadField does).
+  if (ABSL_PREDICT_TRUE(layout_.codec == FieldCodec::kBe32 && layout_.offset == 0)) {
+    return StoreField<FieldCodec::kBe32>(field, out);
+  }
+  // Likewise a one-byte varint (a payload under 128 bytes) with nothing before it.
+  if (layout_.codec == FieldCodec::kVarint && layout_.offset == 0 && field < 0x80) {
+    *out = static_cast<char>(field);
+    return 1;
+  }
   const size_t offset = layout_.offset;
   framing_internal::ZeroSmall(out, offset);  // offset <= 16
   char* f = out + offset;
-  // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
-  const uint64_t field = payload_size - static_cast<uint64_t>(layout_.adjustment);
   switch (layout_.codec) {
     case FieldCodec::kU8:
       return offset + StoreField<FieldCodec::kU8>(field, f);
@@ -424,6 +437,18 @@ inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::s
   char* p = &(*out)[0] + old_size;
   WriteHeader(size, p);
   framing_internal::CopySmall(p + header_size, payload.data(), size);
+  return absl::OkStatus();
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload,
+                                                                  ByteBuffer* out) const {
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
+  const size_t header_size = HeaderSize(size);
+  char* p = out->Prepare(header_size + size);
+  WriteHeader(size, p);
+  framing_internal::CopySmall(p + header_size, payload.data(), size);
+  out->Commit(header_size + size);
   return absl::OkStatus();
 }
 

@@ -121,6 +121,9 @@ class NetstringFramer final : public Framer {
   uint64_t max_payload_size() const override { return options_.max_frame_size; }
 
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
+  // Inline into a caller holding the concrete type: no call per frame.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                  ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every size, then writes each "<length>:<payload>," into the buffer.
   absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
@@ -233,6 +236,22 @@ inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::stri
   *p++ = ':';
   framing_internal::CopySmall(p, payload.data(), size);
   p[size] = ',';
+  return absl::OkStatus();
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status NetstringFramer::Encode(absl::string_view payload,
+                                                                  ByteBuffer* out) const {
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
+  const size_t digits = static_cast<size_t>(CountDecimalDigits(size));
+  char* const frame = out->Prepare(digits + size + 2);
+  char* p = frame;
+  FormatFixedWidth(size, static_cast<int>(digits), p);
+  p += digits;
+  *p++ = ':';
+  framing_internal::CopySmall(p, payload.data(), size);
+  p[size] = ',';
+  out->Commit(digits + size + 2);
   return absl::OkStatus();
 }
 

@@ -1,6 +1,7 @@
-// Framer::EncodeBatch / EncodeBatchInto: the same bytes as Encode one payload at a time, for every
-// built-in framer and a user-defined one (the default implementation); all-or-nothing refusals
-// that name the payload; and the small helpers the fast batch encoders stand on.
+// Framer::EncodeBatch / EncodeBatchInto and Encode into a ByteBuffer: the same bytes as Encode
+// into a std::string one payload at a time, for every built-in framer and a user-defined one (the
+// default implementations); refusals that leave the output unchanged (all-or-nothing for batches,
+// naming the payload); and the small helpers the fast encoders stand on.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "framekit/framing/ascii_digits.h"
+#include "framekit/framing/byte_buffer.h"
 #include "framekit/framing/copy_small.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
@@ -167,6 +169,33 @@ TEST_P(EncodeBatchSpecTest, SameBytesAsEncodeOneByOneAppendedAfterExistingConten
     EXPECT_EQ(into.requested, *into.written);
     EXPECT_EQ(*into.written, expected.size() - std::strlen("already here"));
     EXPECT_TRUE(into.bytes == expected.substr(std::strlen("already here")));
+  }
+}
+
+// A ByteBuffer holding "already here" with its first 4 bytes consumed, so that its pending bytes
+// do not start at the front of its storage.
+ByteBuffer BufferHolding(absl::string_view prefix, size_t consumed) {
+  ByteBuffer buffer;
+  buffer.Append(prefix);
+  buffer.Consume(consumed);
+  return buffer;
+}
+
+TEST_P(EncodeBatchSpecTest, EncodeIntoAByteBufferAppendsTheStringBytesAfterThePendingOnes) {
+  std::unique_ptr<Framer> framer = Make(GetParam());
+  ASSERT_NE(framer, nullptr);
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    const std::vector<std::string> payloads = RandomPayloads(*framer, seed, 150);
+    ASSERT_GE(payloads.size(), 20u);
+    const std::string expected = EncodeEach(*framer, payloads, "eady here");
+    // Frames from 0 bytes to 100 KB: the buffer grows (and moves its pending bytes) many times.
+    ByteBuffer out = BufferHolding("already here", 3);
+    for (const std::string& p : payloads) {
+      const absl::Status s = framer->Encode(p, &out);
+      ASSERT_TRUE(s.ok()) << s;
+    }
+    EXPECT_TRUE(out.view() == expected) << "ByteBuffer and std::string encodings differ";
   }
 }
 
@@ -360,6 +389,21 @@ TEST(EncodeBatchRefusal, BadPayloadInTheMiddleLeavesOutUnchangedAndNamesItsIndex
   }
 }
 
+TEST(EncodeRefusal, IntoAByteBufferGivesTheStringStatusAndLeavesTheBufferAsItWas) {
+  for (const BadCase& c : BadCases()) {
+    SCOPED_TRACE(c.spec);
+    std::unique_ptr<Framer> framer = Make(c.spec);
+    ASSERT_NE(framer, nullptr);
+    std::string scratch;
+    const absl::Status alone = framer->Encode(c.bad, &scratch);
+    ByteBuffer out = BufferHolding("already here", 3);
+    const size_t capacity = out.capacity();
+    EXPECT_EQ(framer->Encode(c.bad, &out), alone);
+    EXPECT_EQ(out.view(), "eady here");
+    EXPECT_EQ(out.capacity(), capacity) << "refused before any room was made";
+  }
+}
+
 TEST(EncodeBatchRefusal, FirstOfSeveralBadPayloadsIsTheOneNamed) {
   for (const BadCase& c : BadCases()) {
     SCOPED_TRACE(c.spec);
@@ -435,6 +479,19 @@ TEST(EncodeBatchDefault, UserFramerGetsTheSameBytesAsEncode) {
   ASSERT_TRUE(into.written.ok());
   EXPECT_EQ(into.buffer_calls, 1);
   EXPECT_EQ(into.bytes, out.substr(1));
+
+  ByteBuffer buffer = BufferHolding(">", 0);
+  for (const std::string& p : payloads) ASSERT_TRUE(framer.Encode(p, &buffer).ok());
+  EXPECT_EQ(buffer.view(), out);
+}
+
+TEST(EncodeDefault, UserFramerRefusalIntoAByteBufferKeepsStatusAndBuffer) {
+  TinyFramer framer;
+  ByteBuffer buffer = BufferHolding("keep", 0);
+  const absl::Status s = framer.Encode(std::string(256, 'x'), &buffer);
+  EXPECT_EQ(s.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(s.message(), "tiny: 256 bytes");
+  EXPECT_EQ(buffer.view(), "keep");
 }
 
 TEST(EncodeBatchDefault, UserFramerRefusalKeepsCodePayloadAndIndexAndOutUnchanged) {
