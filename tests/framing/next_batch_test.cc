@@ -39,7 +39,9 @@ std::vector<std::string> Drive(const Framer& framer, absl::string_view stream,
       } else {
         const size_t got = decoder->NextBatch(absl::MakeSpan(views), &r);
         EXPECT_LE(got, views.size());
-        if (r == Decoder::kFrame) EXPECT_EQ(got, views.size());
+        if (r == Decoder::kFrame) {
+          EXPECT_EQ(got, views.size());
+        }
         for (size_t k = 0; k < got; ++k) events.push_back(absl::StrCat("F:", views[k]));
       }
       if (r == Decoder::kNeedMore) break;

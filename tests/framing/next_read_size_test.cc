@@ -309,7 +309,9 @@ TEST(NextReadSizeTest, SmallFramesOfOneSizeAreNeverMoved) {
     EXPECT_LE(hinted.moved, size + 8);
     EXPECT_LE(hinted.capacity, kRead);  // One read's room: the read after the cut frame fits.
     EXPECT_EQ(hinted.read_lines.size(), 1u);
-    if (spec.rfind("fixed", 0) != 0) EXPECT_GT(plain.moved, 4 * size);
+    if (spec.rfind("fixed", 0) != 0) {
+      EXPECT_GT(plain.moved, 4 * size);
+    }
   }
 }
 
