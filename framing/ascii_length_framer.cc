@@ -5,6 +5,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
 
@@ -56,7 +57,7 @@ void AsciiLengthFramer::AppendLargeFrame(absl::string_view payload, std::string*
   char header[kMaxDecimalDigits];
   FormatFixedWidth(payload.size(), options_.digits, header);
   out->append(header, static_cast<size_t>(options_.digits));
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
 }
 
 absl::StatusOr<size_t> AsciiLengthFramer::EncodeBatchInto(

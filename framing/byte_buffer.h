@@ -40,6 +40,7 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "framekit/framing/copy_small.h"
 
 namespace framekit {
 
@@ -82,7 +83,7 @@ class ByteBuffer {
   // Appends a copy of `bytes`.
   void Append(absl::string_view bytes) {
     if (bytes.empty()) return;
-    std::memcpy(Prepare(bytes.size()), bytes.data(), bytes.size());
+    framing_internal::CopyLarge(Prepare(bytes.size()), bytes.data(), bytes.size());
     Commit(bytes.size());
   }
 

@@ -7,6 +7,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
 
@@ -257,7 +258,7 @@ std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
 }
 
 void DelimiterFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
   out->append(written_.data(), written_.size());
 }
 

@@ -6,6 +6,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
 
@@ -65,7 +66,7 @@ absl::Status FixedLengthFramer::EncodePadded(absl::string_view payload, std::str
   if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
   if (payload.size() > framing_internal::kEncodeInPlaceMax) {
     // Appended as they are: zero-filling room for a large payload would double its writes.
-    out->append(payload.data(), payload.size());
+    framing_internal::AppendToString(out, payload.data(), payload.size());
     out->append(frame_size_ - payload.size(), padding_[0]);
     return absl::OkStatus();
   }

@@ -138,7 +138,7 @@ inline absl::Status FixedLengthFramer::Encode(absl::string_view payload, std::st
   // A payload of exactly frame_size is the frame: one append. Anything else, out of line, keeping
   // this inline path small.
   if (ABSL_PREDICT_FALSE(payload.size() != frame_size_)) return EncodePadded(payload, out);
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
   return absl::OkStatus();
 }
 

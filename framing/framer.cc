@@ -13,7 +13,7 @@ absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   absl::Status status = EncodeEnvelope(payload, &envelope);
   if (!status.ok()) return status;
   out->append(envelope.header().data(), envelope.header().size());
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
   out->append(envelope.trailer().data(), envelope.trailer().size());
   return absl::OkStatus();
 }

@@ -144,7 +144,7 @@ absl::Status LengthHeaderFramer::EncodeError(uint64_t payload_size) const {
 void LengthHeaderFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
   char header[FrameEnvelope::kMaxHeaderSize];
   out->append(header, WriteHeader(payload.size(), header));
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
 }
 
 absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(

@@ -5,6 +5,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
+#include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/framing/spec_values.h"
 
@@ -53,7 +54,7 @@ void NetstringFramer::AppendLargeFrame(absl::string_view payload, std::string* o
   const size_t digits = FormatDecimal(payload.size(), header);
   header[digits] = ':';
   out->append(header, digits + 1);
-  out->append(payload.data(), payload.size());
+  framing_internal::AppendToString(out, payload.data(), payload.size());
   out->push_back(',');
 }
 

@@ -375,7 +375,7 @@ absl::Status FramedConnection::Queue(absl::string_view payload) {
     s.out_offset = 0;
   }
   s.out.append(env.header().data(), env.header().size());
-  s.out.append(payload.data(), payload.size());
+  framing_internal::AppendToString(&s.out, payload.data(), payload.size());
   s.out.append(env.trailer().data(), env.trailer().size());
   return absl::OkStatus();
 }

@@ -2,6 +2,7 @@
 // into a std::string one payload at a time, for every built-in framer and a user-defined one (the
 // default implementations); refusals that leave the output unchanged (all-or-nothing for batches,
 // naming the payload); and the small helpers the fast encoders stand on.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -552,6 +553,59 @@ TEST(CopySmall, EveryLengthUpTo40CopiesExactlyThoseBytes) {
     for (size_t i = 0; i < sizeof(dst); ++i) {
       const char want = (i >= 3 && i < 3 + n) ? src[i - 3] : 0;
       ASSERT_EQ(dst[i], want) << "n=" << n << " i=" << i;
+    }
+  }
+}
+
+// CopyLarge takes its vector loop when the destination is 1-31 bytes past the source modulo 4096
+// and n > 2048, memcpy otherwise: both sides of each bound, at sizes that leave every tail length
+// class (0, under 16, under 64) after the 64-byte loop.
+TEST(CopyLarge, EveryDistanceClassAndSizeCopiesExactlyThoseBytes) {
+  const size_t kPage = 4096;
+  const size_t kMaxN = 65536 + 63;
+  std::vector<char> src(kMaxN + kPage), dst(kMaxN + 3 * kPage);
+  for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<char>(i * 131 + (i >> 12));
+  // Page-aligned bases, so that the distances below are the distances modulo 4096.
+  const char* s = src.data() + (kPage - reinterpret_cast<uintptr_t>(src.data()) % kPage) % kPage;
+  char* d0 = dst.data() + (kPage - reinterpret_cast<uintptr_t>(dst.data()) % kPage) % kPage;
+  for (size_t distance : {0, 1, 2, 15, 16, 30, 31, 32, 33, 63, 64, 4064, 4095}) {
+    for (size_t n : {17, 64, 2048, 2049, 2050, 3000, 4096, 4096 + 13, 4096 + 63, 65536, 65536 + 63}) {
+      std::fill(dst.begin(), dst.end(), '\xEE');
+      char* d = d0 + kPage + distance;
+      ASSERT_LE(d + n + 1, dst.data() + dst.size());
+      framing_internal::CopyLarge(d, s, n);
+      ASSERT_EQ(d[-1], '\xEE') << "distance " << distance << " n " << n;
+      ASSERT_EQ(d[n], '\xEE') << "distance " << distance << " n " << n;
+      ASSERT_EQ(std::memcmp(d, s, n), 0) << "distance " << distance << " n " << n;
+    }
+  }
+}
+
+// AppendToString appends in 2 KiB pieces when the bytes would land 1-31 bytes past the source
+// modulo 4096 and there are more than 2 KiB, in one append otherwise; into a string with room
+// (its data does not move) and into one that must grow first.
+TEST(AppendToString, EveryDistanceClassAndSizeAppendsExactlyThoseBytes) {
+  const size_t kPage = 4096;
+  std::vector<char> src(65536 + 3 * kPage);
+  for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<char>(i * 7 + (i >> 11));
+  const uintptr_t base = reinterpret_cast<uintptr_t>(src.data());
+  for (size_t distance : {0, 1, 2, 16, 31, 32, 63, 4095}) {
+    for (size_t n : {100, 2048, 2049, 5000, 65536}) {
+      for (bool room : {true, false}) {
+        std::string out = "prefix";
+        if (room) out.reserve(out.size() + n + 1);
+        // A source `distance` bytes before where the bytes land, modulo 4096 (only known
+        // beforehand when there is room; otherwise any source does).
+        const uintptr_t at = reinterpret_cast<uintptr_t>(out.data() + out.size());
+        const uintptr_t phase = (at - distance) % kPage;
+        const char* s = reinterpret_cast<const char*>(base + (phase + kPage - base % kPage) % kPage);
+        ASSERT_LE(s + n, src.data() + src.size());
+        framing_internal::AppendToString(&out, s, n);
+        ASSERT_EQ(out.size(), 6 + n);
+        ASSERT_EQ(out.compare(0, 6, "prefix"), 0);
+        ASSERT_EQ(std::memcmp(out.data() + 6, s, n), 0)
+            << "distance " << distance << " n " << n << " room " << room;
+      }
     }
   }
 }
