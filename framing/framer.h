@@ -13,10 +13,11 @@
 // Encoding comes in these forms:
 //   Encode(payload, &out)              appends header + payload + trailer to `out`, a std::string
 //                                      or a ByteBuffer (byte_buffer.h). Into a ByteBuffer it is the
-//                                      fast way to encode one small frame at a time: the buffer
-//                                      grows without a library call or a zero fill, which a
-//                                      std::string cannot before C++23 (two out-of-line calls a
-//                                      frame, more than a 16-byte frame's bytes cost).
+//                                      fast way to encode one frame at a time: the buffer grows
+//                                      without a library call or a zero fill, which a std::string
+//                                      cannot before C++23 (two out-of-line calls a frame, more
+//                                      than a 16-byte frame's bytes cost), and through a built-in
+//                                      framer's concrete type the whole encode is inline.
 //   EncodeEnvelope(payload, &env)      fills only the header and trailer, so a transport can
 //                                      writev(header, payload, trailer) without copying the payload.
 //   EncodeBatch(payloads, &out)        appends one frame per payload, small ones without a call per
