@@ -10,6 +10,9 @@
 //   BM_DecodeReady/<spec>/N   Next() over a stream already in the decoder (frames as views; the
 //                             stream is put back into the decoder each iteration: Refill)
 //   BM_DecodeReadyBatch/<spec>/N  the same through NextBatch(), 256 views a call
+//   BM_DecodeReadyMixed/<spec>/N  Next() over a ready stream of payloads of N or N + 1 bytes at
+//                             random: what a decoder that expects the last frame's size (the
+//                             ascii header cache) pays when it is wrong half the time
 //   BM_DecodeStream/<spec>/N  the stream fed as a recv loop would (reads of up to 64 KiB sized by
 //                             Decoder::NextReadSize) + Next(); each iteration also runs the
 //                             memcpy baseline on the same bytes, for the paired_ratio counter
@@ -236,6 +239,33 @@ void BM_DecodeReady(benchmark::State& state, std::string spec) {
   state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
+// Ready decode of payloads of N or N + 1 bytes, at random (seeded): a mispredicted branch for
+// any guess that the next frame is the size of the last. Fed with the timer paused, as the small
+// frames of BM_DecodeReady are.
+template <typename DecoderT>
+void BM_DecodeReadyMixed(benchmark::State& state, std::string spec) {
+  const size_t size = state.range(0);
+  std::unique_ptr<Framer> framer = Make(spec);
+  const std::string payloads[2] = {Payload(size, 42), Payload(size + 1, 43)};
+  std::mt19937 rng(7);
+  std::string wire;
+  const size_t n = FramesPerBatch(size);
+  for (size_t i = 0; i < n; ++i) {
+    if (!framer->Encode(payloads[rng() & 1], &wire).ok()) std::abort();
+  }
+  std::unique_ptr<Decoder> owner = framer->NewDecoder();
+  DecoderT& decoder = static_cast<DecoderT&>(*owner);
+  size_t frames = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    if (!decoder.Feed(wire).ok()) state.SkipWithError("feed failed");
+    state.ResumeTiming();
+    frames += DrainFrames(decoder, state);
+  }
+  if (frames != state.iterations() * n) state.SkipWithError("frames lost");
+  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+}
+
 // Ready decode through NextBatch(): frames taken 256 at a time.
 template <typename DecoderT>
 void BM_DecodeReadyBatch(benchmark::State& state, std::string spec) {
@@ -378,6 +408,10 @@ void RegisterFramer(const std::string& spec) {
                                BM_DecodeStream<DecoderT>, spec)
       ->Apply(Sizes)
       ->UseManualTime();
+  benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReadyMixed/", spec).c_str(),
+                               BM_DecodeReadyMixed<DecoderT>, spec)
+      ->Arg(16)
+      ->Arg(4096);
 }
 
 BENCHMARK(BM_Memcpy)->Apply(Sizes);

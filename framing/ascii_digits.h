@@ -67,16 +67,21 @@ constexpr EightDigitLayout LayoutFor(size_t n) {
   return EightDigitLayout{shift, shift == 0 ? 0 : 0x3030303030303030u >> (64 - shift)};
 }
 
-// The value of the digits at p[0, n) for the n of `layout`, all eight bytes compared and combined
-// at once (SWAR): a few multiplies instead of a chain of n. Reads p[0, 8), which must all be
-// readable; the bytes past n are ignored. False, with *value untouched, if any of the n is not
-// '0'..'9'.
-inline bool ParseUpTo8Digits(const char* p, const EightDigitLayout& layout, uint64_t* value) {
+// The 8 bytes at p[0, 8), which must all be readable, with the n digits of `layout` moved to the
+// top n bytes and the bytes below filled with '0' (leading zeros): equal words spell equal
+// headers, and ParseDigitWord takes the value. (p[0], the most significant digit, is the lowest
+// of the n bytes.)
+inline uint64_t LoadDigitWord(const char* p, const EightDigitLayout& layout) {
   uint64_t x;
   std::memcpy(&x, p, 8);
-  x = absl::little_endian::ToHost64(x);  // p[0], the most significant digit, in the low byte.
-  // Move the n digits to the top n bytes and fill the bytes below with '0': leading zeros.
-  x = (x << layout.shift) | layout.fill;
+  x = absl::little_endian::ToHost64(x);
+  return (x << layout.shift) | layout.fill;
+}
+
+// The value of the eight digits of a LoadDigitWord word, all compared and combined at once (SWAR):
+// a few multiplies instead of a chain of eight. False, with *value untouched, if any byte is not
+// '0'..'9'.
+inline bool ParseDigitWord(uint64_t x, uint64_t* value) {
   // Every byte 0x30..0x39, i.e. every byte of x - '0's in 0..9: below 0x80, and still below 0x80
   // after adding 0x76. A byte below '0' borrows from its neighbour, and a byte of x - '0's at
   // 0x8A or more carries into it, but each of those bytes has its own high bit set already, so
@@ -88,6 +93,13 @@ inline bool ParseUpTo8Digits(const char* p, const EightDigitLayout& layout, uint
   x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFu;   // all eight
   *value = x;
   return true;
+}
+
+// The value of the digits at p[0, n) for the n of `layout`. Reads p[0, 8), which must all be
+// readable; the bytes past n are ignored. False, with *value untouched, if any of the n is not
+// '0'..'9'.
+inline bool ParseUpTo8Digits(const char* p, const EightDigitLayout& layout, uint64_t* value) {
+  return ParseDigitWord(LoadDigitWord(p, layout), value);
 }
 
 // The same for a count `n` (1..8) known only now.

@@ -111,6 +111,10 @@ class AsciiLengthDecoder final : public Decoder {
   bool skipping_ = false;  // kHead of a frame already reported as over max (kSkip).
   size_t scan_ = 0;        // Resume index: header bytes validated so far.
   uint64_t value_ = 0;     // The length those bytes spell.
+  // The fast path's last parsed header, as its LoadDigitWord word, and the value it spells; at
+  // first the all-'0' header's, so that the pair is always right.
+  uint64_t last_word_ = 0x3030303030303030u;
+  uint64_t last_value_ = 0;
   uint64_t discard_left_ = 0;
   uint64_t skipped_frame_start_ = 0;  // Stream offset of the frame being discarded.
 };
@@ -172,8 +176,25 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(abs
     size_t i = 0;
     constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
     if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= 8 && digits_ <= 8 && !skipping_)) {
-      // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go.
-      if (ParseUpTo8Digits(p, layout_, &v)) i = digits_;
+      // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go. A header
+      // equal to the last one parsed (a stream of one frame size) takes its value without the
+      // parse: the next frame's address then waits neither for this header's load nor for its
+      // multiplies (the comparison is a predicted branch). Measured (BM_DecodeReady,
+      // BM_DecodeReadyMixed, A/B): one-size streams decode ~2x faster at 16 B and 4 KiB, and a
+      // 4 KiB stream fresh from a read goes from 0.89-0.90x to 0.91-0.92x memcpy; sizes that
+      // change at random between two values mispredict the branch on half the frames, 16 B ones
+      // then decoding ~20% slower than with no cache (4 KiB ones ~20% faster). (A cache kept
+      // only after two repeats was slower both ways; netstring's variable-width header gained
+      // nothing from one.)
+      const uint64_t word = LoadDigitWord(p, layout_);
+      if (word == last_word_) {
+        v = last_value_;
+        i = digits_;
+      } else if (ParseDigitWord(word, &v)) {
+        i = digits_;
+        last_word_ = word;
+        last_value_ = v;
+      }
     } else if (scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
                !skipping_) {
       for (; i < digits_; ++i) {

@@ -1,5 +1,6 @@
 #include "framekit/framing/ascii_length_framer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -215,6 +216,40 @@ TEST(AsciiLengthFramer, RandomRoundTrips) {
   }
 }
 
+// The decoder reuses the value of a header equal to the last one parsed (a one-size stream):
+// runs of equal headers broken by other lengths, 0 and max, every width that takes that path,
+// in one feed (where the fast path runs) and at every split.
+TEST(AsciiLengthFramer, RunsOfEqualHeadersThenOtherLengthsDecodeEachLength) {
+  for (int digits = 1; digits <= 8; ++digits) {
+    SCOPED_TRACE(digits);
+    auto framer = Make(digits, 50);
+    const size_t max = framer->max_payload_size();
+    std::vector<std::string> payloads;
+    char fill = 'a';
+    for (size_t size : {size_t{3}, size_t{3}, size_t{3}, size_t{3}, size_t{0}, size_t{0},
+                        size_t{5}, size_t{3}, size_t{3}, max, max, size_t{1}, max, size_t{0}}) {
+      payloads.push_back(std::string(std::min(size, max), fill++));
+    }
+    const std::string wire = EncodeAll(*framer, payloads);
+    DecodeOutcome whole = DecodeWhole(*framer, wire);
+    EXPECT_TRUE(whole.status.ok()) << whole.status;
+    EXPECT_EQ(whole.frames, payloads);
+    ExpectDecodesAtEverySplit(*framer, wire, payloads);
+  }
+}
+
+TEST(AsciiLengthFramer, AllZeroHeaderFirstIsAnEmptyFrameAndEightNulBytesAreRefused) {
+  // The all-'0' header is the one the decoder knows before it has parsed any; eight NUL bytes
+  // must not pass for it (or for anything).
+  auto framer = Make(8);
+  DecodeOutcome ok = DecodeWhole(*framer, "00000000" "00000000" "00000002hi");
+  EXPECT_TRUE(ok.status.ok()) << ok.status;
+  EXPECT_EQ(ok.frames, (std::vector<std::string>{"", "", "hi"}));
+  DecodeOutcome bad = DecodeWhole(*framer, "00000000" + std::string(8, '\0') + "00000000");
+  EXPECT_EQ(bad.status.code(), absl::StatusCode::kInvalidArgument) << bad.status;
+  EXPECT_EQ(bad.frames, std::vector<std::string>{""});
+}
+
 TEST(AsciiLengthFramer, ConcreteDecoderDecodesWithoutTheFactory) {
   auto framer = Make();
   AsciiLengthDecoder decoder(*framer);
@@ -347,6 +382,15 @@ TEST(AsciiLengthFramer, SkipReportsOnceDiscardsPayloadAndGoesOn) {
   // The skipped payload is itself a valid-looking frame: it must never be read as one.
   const std::string stream = "00003abc" "00010" "00005hello" "00002hi";
   ExpectSkipsAtEverySplit(*framer, stream, {"abc", "<error RESOURCE_EXHAUSTED>", "hi"});
+}
+
+TEST(AsciiLengthFramer, SkipRefusesARepeatedOverMaxHeaderEveryTime) {
+  auto framer = Make(5, 4, TooLongPolicy::kSkip);
+  const std::string too_long = "00010" "0123456789";
+  EXPECT_EQ(DecodeThroughSkips(*framer, "00002hi" + too_long + too_long + too_long + "00002hi", {}),
+            (std::vector<std::string>{"hi", "<error RESOURCE_EXHAUSTED>",
+                                      "<error RESOURCE_EXHAUSTED>", "<error RESOURCE_EXHAUSTED>",
+                                      "hi"}));
 }
 
 TEST(AsciiLengthFramer, SkipReportsAtOffendingDigit) {
