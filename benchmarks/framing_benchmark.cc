@@ -479,6 +479,25 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                     Median(stream.paired_ratios), memchr_ratio.c_str());
       }
     }
+    // Ready decode of one-size streams against streams of two sizes at random: what a decoder's
+    // bet on repeated frame sizes (the ascii header cache) gains and costs.
+    std::printf("\nReady decode, one size against two sizes at random (N or N + 1), "
+                "M frames/s. At 4 KiB the one-size stream is re-committed in place (headers "
+                "warm in L2, see Refill) and the two-size one fed whole (colder): compare "
+                "framers within a column there.\n\n");
+    std::printf("| framer | 16 B: one size | 16 B: two sizes | 4 KiB: one size | 4 KiB: two sizes |\n");
+    std::printf("|---|---:|---:|---:|---:|\n");
+    for (const std::string& spec : specs_) {
+      if (spec == "fixed") continue;
+      double v[4];
+      int k = 0;
+      for (int size : {16, 4096}) {
+        v[k++] = Get(absl::StrCat("BM_DecodeReady/", spec, "/", size)).frames_per_second / 1e6;
+        v[k++] = Get(absl::StrCat("BM_DecodeReadyMixed/", spec, "/", size)).frames_per_second / 1e6;
+      }
+      if (v[1] == 0 && v[3] == 0) continue;
+      std::printf("| %s | %.1f | %.1f | %.1f | %.1f |\n", spec.c_str(), v[0], v[1], v[2], v[3]);
+    }
     // A delimiter decoder cannot find a frame's end without reading every byte after the read
     // has copied it in: its streamed decode costs at least a copy plus a scan. With both measured
     // here, that bound is copy time / (copy time + scan time).
