@@ -1,12 +1,13 @@
 // framekit/framing/copy_small.h
 //
-// Internal to framekit (the framers' batch encoders and FramedConnection::SendBatch); not a public
+// Internal to framekit (the framers' encoders, ByteBuffer, FramedConnection's sends); not a public
 // API. CopySmall is memcpy for the few-byte copies of frame assembly -- headers, trailers, 16-byte
 // payloads -- without a libc call for up to 16 bytes: two overlapping loads and stores of a
-// power-of-two size cover any length in between. Longer copies go to memcpy. Like memcpy, the
-// ranges must not overlap; unlike memcpy, `n == 0` with null pointers is fine. ZeroSmall is the
-// memset(dst, 0, n) counterpart for n <= 16. CopyLarge is memcpy minus one measured cliff of
-// glibc's (below); AppendToString is std::string::append minus the same cliff. kEncodeInPlaceMax is where the framers' Encode stops writing frames in place.
+// power-of-two size cover any length in between. Longer copies go to CopyLarge: memcpy minus one
+// measured cliff of glibc's (below). Like memcpy, the ranges must not overlap; unlike memcpy,
+// CopySmall takes `n == 0` with null pointers. ZeroSmall is the memset(dst, 0, n) counterpart for
+// n <= 16. AppendToString is std::string::append minus the same cliff. kEncodeInPlaceMax is where
+// the framers' Encode into a std::string stops writing frames in place.
 //
 // Example:
 //   char* p = buffer;
@@ -52,7 +53,7 @@ ABSL_ATTRIBUTE_NOINLINE inline void CopyByVectors(char* dst, const char* src, si
 #endif
 }
 
-// memcpy (no overlap; n may be 0), except in the one case where glibc 2.36's memcpy falls off a
+// memcpy (no overlap), except in the one case where glibc 2.36's memcpy falls off a
 // cliff on this project's machines (AMD EPYC): over 2 KiB, where it switches to `rep movsb`, with
 // the destination 1-31 bytes past the source modulo 4096, it copies at 2-3 GB/s instead of 40-50
 // (measured at distances 1, 3, 8, 16 and 31, sizes 3000 to 64 KiB). There a plain 16-byte vector
