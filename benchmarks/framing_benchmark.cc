@@ -263,7 +263,8 @@ void BM_DecodeReadyMixed(benchmark::State& state, std::string spec) {
     frames += DrainFrames(decoder, state);
   }
   if (frames != state.iterations() * n) state.SkipWithError("frames lost");
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
 // Ready decode through NextBatch(): frames taken 256 at a time.
@@ -418,8 +419,8 @@ BENCHMARK(BM_Memcpy)->Apply(Sizes);
 BENCHMARK(BM_MemchrLines)->Apply(Sizes);
 
 // Prints the usual console output, then a summary: per framer and size, frames/s for encode (per
-// frame into a string and into a ByteBuffer, and batched) and ready decode, and streamed decode as a ratio to memcpy of the same bytes
-// (memchr for delimiter).
+// frame into a string and into a ByteBuffer, and batched) and ready decode, and streamed decode as
+// a ratio to memcpy of the same bytes (memchr for delimiter).
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -445,10 +446,11 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     ConsoleReporter::Finalize();
     std::printf("\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
-    std::printf("| framer | payload | encode Mframes/s | encode to ByteBuffer Mframes/s | "
-                "batch encode Mframes/s | decode (ready) Mframes/s | batch decode Mframes/s | streamed decode GB/s | "
-                "streamed / memcpy (best runs) | streamed / memcpy (paired, median) | "
-                "decode / memchr split |\n");
+    std::printf(
+        "| framer | payload | encode Mframes/s | encode to ByteBuffer Mframes/s | "
+        "batch encode Mframes/s | decode (ready) Mframes/s | batch decode Mframes/s | "
+        "streamed decode GB/s | streamed / memcpy (best runs) | "
+        "streamed / memcpy (paired, median) | decode / memchr split |\n");
     std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       for (int size : {16, 256, 4096, 65536}) {
@@ -469,10 +471,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                            memchr_base.frames_per_second);
         }
         std::printf("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2fx | %.2fx | %s |\n",
-                    s.c_str(), size, enc.frames_per_second / 1e6,
-                    to_buffer.frames_per_second / 1e6, batch.frames_per_second / 1e6,
-                    ready.frames_per_second / 1e6, ready_batch.frames_per_second / 1e6,
-                    stream.bytes_per_second / 1e9,
+                    s.c_str(), size, enc.frames_per_second / 1e6, to_buffer.frames_per_second / 1e6,
+                    batch.frames_per_second / 1e6, ready.frames_per_second / 1e6,
+                    ready_batch.frames_per_second / 1e6, stream.bytes_per_second / 1e9,
                     memcpy_base.bytes_per_second > 0
                         ? stream.bytes_per_second / memcpy_base.bytes_per_second
                         : 0.0,
@@ -481,11 +482,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
     // Ready decode of one-size streams against streams of two sizes at random: what a decoder's
     // bet on repeated frame sizes (the ascii header cache) gains and costs.
-    std::printf("\nReady decode, one size against two sizes at random (N or N + 1), "
-                "M frames/s. At 4 KiB the one-size stream is re-committed in place (headers "
-                "warm in L2, see Refill) and the two-size one fed whole (colder): compare "
-                "framers within a column there.\n\n");
-    std::printf("| framer | 16 B: one size | 16 B: two sizes | 4 KiB: one size | 4 KiB: two sizes |\n");
+    std::printf(
+        "\nReady decode, one size against two sizes at random (N or N + 1), "
+        "M frames/s. At 4 KiB the one-size stream is re-committed in place (headers "
+        "warm in L2, see Refill) and the two-size one fed whole (colder): compare "
+        "framers within a column there.\n\n");
+    std::printf(
+        "| framer | 16 B: one size | 16 B: two sizes | 4 KiB: one size | 4 KiB: two sizes |\n");
     std::printf("|---|---:|---:|---:|---:|\n");
     for (const std::string& spec : specs_) {
       if (spec == "fixed") continue;
@@ -557,9 +560,11 @@ int main(int argc, char** argv) {
   for (int size : {16, 256, 4096, 65536}) {
     const std::string spec = absl::StrCat("fixed:size=", size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(),
-                                 BM_EncodeEach<FixedLengthFramer, std::string>, spec)->Arg(size);
+                                 BM_EncodeEach<FixedLengthFramer, std::string>, spec)
+        ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeToBuffer/", spec).c_str(),
-                                 BM_EncodeEach<FixedLengthFramer, ByteBuffer>, spec)->Arg(size);
+                                 BM_EncodeEach<FixedLengthFramer, ByteBuffer>, spec)
+        ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
                                  BM_EncodeBatch<FixedLengthFramer>, spec)->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),

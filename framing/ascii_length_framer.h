@@ -136,7 +136,7 @@ class AsciiLengthFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // Inline into a caller holding the concrete type: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                  ByteBuffer* out) const override;
+                                                   ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every size, then writes each zero-padded length and payload into the buffer.
   absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
@@ -257,8 +257,8 @@ inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::st
   return absl::OkStatus();
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload,
-                                                                  ByteBuffer* out) const {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status AsciiLengthFramer::Encode(
+    absl::string_view payload, ByteBuffer* out) const {
   if (ABSL_PREDICT_FALSE(payload.size() > max_)) return PayloadTooLarge(payload.size());
   const size_t digits = static_cast<size_t>(options_.digits);
   char* p = out->Prepare(digits + payload.size());

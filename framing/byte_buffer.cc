@@ -28,7 +28,9 @@ void ByteBuffer::MakeRoom(size_t n) {
   std::unique_ptr<char[], AlignedDelete> grown(
       static_cast<char*>(::operator new[](new_capacity, std::align_val_t{kAlign})));
   // CopyLarge: where placement had to be given up, the two may disagree modulo 64.
-  if (pending > 0) framing_internal::CopyLarge(grown.get() + shift, storage_.get() + begin_, pending);
+  if (pending > 0) {
+    framing_internal::CopyLarge(grown.get() + shift, storage_.get() + begin_, pending);
+  }
   storage_ = std::move(grown);
   capacity_ = new_capacity;
   Place(shift, phase, pending);

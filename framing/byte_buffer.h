@@ -1,7 +1,7 @@
 // framekit/framing/byte_buffer.h
 //
-// ByteBuffer holds the bytes a decoder has received but not yet consumed: one contiguous region, so a
-// complete frame can always be handed out as a view, never copied. It is also an output buffer:
+// ByteBuffer holds the bytes a decoder has received but not yet consumed: one contiguous region, so
+// a complete frame can always be handed out as a view, never copied. It is also an output buffer:
 // Framer::Encode(payload, &buffer) appends a frame after the pending bytes (Prepare / Commit, no
 // library call or zero fill to grow, unlike a std::string), and a sender writes view() and
 // Consume()s what the socket took.

@@ -76,7 +76,8 @@ void AppendLargeToString(std::string* out, const char* src, size_t n);
 // out->append(src, n), `src` not pointing into `*out`: libstdc++'s append copies with memcpy, so a
 // large append whose destination lands 1-31 bytes past `src` modulo 4096 is appended in pieces
 // small enough to stay off `rep movsb` (CopyLarge's cliff) instead.
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline void AppendToString(std::string* out, const char* src, size_t n) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void AppendToString(std::string* out, const char* src,
+                                                        size_t n) {
   if (ABSL_PREDICT_FALSE(n > 2048)) {
     AppendLargeToString(out, src, n);
     return;

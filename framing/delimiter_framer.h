@@ -259,7 +259,7 @@ class DelimiterFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // Inline into a caller holding the concrete type: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                  ByteBuffer* out) const override;
+                                                   ByteBuffer* out) const override;
   // No header; the trailer is delimiters[0], owned by the framer.
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every payload as Encode does, then copies payloads and delimiters into the buffer.
@@ -396,7 +396,7 @@ inline absl::Status DelimiterFramer::EncodeEnvelope(absl::string_view payload,
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status DelimiterFramer::Encode(absl::string_view payload,
-                                                                  ByteBuffer* out) const {
+                                                                         ByteBuffer* out) const {
   absl::Status status = CheckPayload(payload);
   if (!status.ok()) return status;
   const size_t size = payload.size() + written_.size();

@@ -97,7 +97,7 @@ class FixedLengthFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // Inline into a caller holding the concrete type: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                  ByteBuffer* out) const override;
+                                                   ByteBuffer* out) const override;
   // No header; the trailer (the padding) is a view into framer-owned pad bytes.
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every payload as Encode does, then copies payloads and padding into the buffer.
@@ -154,8 +154,8 @@ inline absl::Status FixedLengthFramer::EncodeEnvelope(absl::string_view payload,
   return absl::OkStatus();
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status FixedLengthFramer::Encode(absl::string_view payload,
-                                                                  ByteBuffer* out) const {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status FixedLengthFramer::Encode(
+    absl::string_view payload, ByteBuffer* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(size != frame_size_)) {
     if (size > frame_size_ || padding_.empty()) return BadPayload(size);

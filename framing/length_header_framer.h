@@ -276,7 +276,7 @@ class LengthHeaderFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // Inline into a caller holding the concrete type: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                  ByteBuffer* out) const override;
+                                                   ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload,
                               FrameEnvelope* envelope) const override;
   // Checks every size first, then writes each header and payload straight into the buffer, with
@@ -376,7 +376,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(ab
   return NextSlow(frame);
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size, char* out) const {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size,
+                                                                           char* out) const {
   using length_header_internal::FieldCodec;
   using length_header_internal::StoreField;
   // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
@@ -440,8 +441,8 @@ inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::s
   return absl::OkStatus();
 }
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload,
-                                                                  ByteBuffer* out) const {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(
+    absl::string_view payload, ByteBuffer* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
   const size_t header_size = HeaderSize(size);

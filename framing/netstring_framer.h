@@ -123,7 +123,7 @@ class NetstringFramer final : public Framer {
   absl::Status Encode(absl::string_view payload, std::string* out) const override;
   // Inline into a caller holding the concrete type: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                  ByteBuffer* out) const override;
+                                                   ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
   // Checks every size, then writes each "<length>:<payload>," into the buffer.
   absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
@@ -240,7 +240,7 @@ inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::stri
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status NetstringFramer::Encode(absl::string_view payload,
-                                                                  ByteBuffer* out) const {
+                                                                         ByteBuffer* out) const {
   const size_t size = payload.size();
   if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
   const size_t digits = static_cast<size_t>(CountDecimalDigits(size));

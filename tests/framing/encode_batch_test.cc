@@ -560,7 +560,8 @@ TEST(CopyLarge, EveryDistanceClassAndSizeCopiesExactlyThoseBytes) {
   const char* s = src.data() + (kPage - reinterpret_cast<uintptr_t>(src.data()) % kPage) % kPage;
   char* d0 = dst.data() + (kPage - reinterpret_cast<uintptr_t>(dst.data()) % kPage) % kPage;
   for (size_t distance : {0, 1, 2, 15, 16, 30, 31, 32, 33, 63, 64, 4064, 4095}) {
-    for (size_t n : {17, 64, 2048, 2049, 2050, 3000, 4096, 4096 + 13, 4096 + 63, 65536, 65536 + 63}) {
+    for (size_t n :
+         {17, 64, 2048, 2049, 2050, 3000, 4096, 4096 + 13, 4096 + 63, 65536, 65536 + 63}) {
       std::fill(dst.begin(), dst.end(), '\xEE');
       char* d = d0 + kPage + distance;
       ASSERT_LE(d + n + 1, dst.data() + dst.size());
@@ -589,7 +590,8 @@ TEST(AppendToString, EveryDistanceClassAndSizeAppendsExactlyThoseBytes) {
         // beforehand when there is room; otherwise any source does).
         const uintptr_t at = reinterpret_cast<uintptr_t>(out.data() + out.size());
         const uintptr_t phase = (at - distance) % kPage;
-        const char* s = reinterpret_cast<const char*>(base + (phase + kPage - base % kPage) % kPage);
+        const char* s =
+            reinterpret_cast<const char*>(base + (phase + kPage - base % kPage) % kPage);
         ASSERT_LE(s + n, src.data() + src.size());
         framing_internal::AppendToString(&out, s, n);
         ASSERT_EQ(out.size(), 6 + n);
