@@ -19,12 +19,13 @@
 //                                      than a 16-byte frame's bytes cost), and through a built-in
 //                                      framer's concrete type the whole encode is inline.
 //   EncodeEnvelope(payload, &env)      fills only the header and trailer, so a transport can
-//                                      writev(header, payload, trailer) without copying the payload.
-//   EncodeBatch(payloads, &out)        appends one frame per payload, small ones without a call per
-//                                      frame: the fast way to encode many small frames (a per-frame
-//                                      call costs more than a 16-byte frame's bytes). All-or-nothing:
-//                                      a refused payload leaves `out` unchanged and the error, with
-//                                      the code Encode gives, begins "payload <i> of <n>: ".
+//                                      writev(header, payload, trailer) without copying the
+//                                      payload.
+//   EncodeBatch(payloads, &out)        appends one frame per payload, small ones without a call
+//                                      per frame: the fast way to encode many small frames into a
+//                                      std::string. All-or-nothing: a refused payload leaves `out`
+//                                      unchanged and the error, with the code Encode gives, begins
+//                                      "payload <i> of <n>: ".
 //   EncodeBatchInto(payloads, get_buffer, &refused_index)
 //                                      the primitive under EncodeBatch, for callers that own their
 //                                      memory: checks every payload, asks get_buffer once for the
@@ -127,10 +128,10 @@ class Framer {
   // Appends one frame per payload, in order, to `*out` -- the bytes Encode would append one by one.
   // Small payloads (up to 256 bytes) cost no call each: each run of them is encoded by one
   // EncodeBatchInto call into room made by one growth of `*out`; a larger payload goes through
-  // Encode. All-or-nothing: if any payload is refused, `*out` is unchanged (its
-  // capacity may have grown) and the status keeps the code and message Encode gives for that
-  // payload, prefixed with "payload <i> of <n>: " (the first refused one, counting from 0). An empty
-  // batch appends nothing. `payloads` must not point into `*out`.
+  // Encode. All-or-nothing: if any payload is refused, `*out` is unchanged (its capacity may have
+  // grown) and the status keeps the code and message Encode gives for that payload, prefixed with
+  // "payload <i> of <n>: " (the first refused one, counting from 0). An empty batch appends
+  // nothing. `payloads` must not point into `*out`.
   absl::Status EncodeBatch(absl::Span<const absl::string_view> payloads, std::string* out) const;
 
   // The primitive under EncodeBatch, for callers that manage their own memory. Checks every payload
@@ -140,9 +141,10 @@ class Framer {
   //
   // On error it returns the status Encode gives for the first refused payload (unprefixed; or
   // ResourceExhausted for a payload whose frame would take the total past SIZE_MAX) and stores that
-  // payload's index in `*refused_index`; whatever get_buffer returned holds unspecified bytes. The built-in framers check every payload before calling get_buffer, so on error they
-  // have not called it; the default implementation (EncodeEnvelope for each payload, then again
-  // while writing) calls it only after every payload has been accepted once.
+  // payload's index in `*refused_index`; whatever get_buffer returned holds unspecified bytes. The
+  // built-in framers check every payload before calling get_buffer, so on error they have not
+  // called it; the default implementation (EncodeEnvelope for each payload, then again while
+  // writing) calls it only after every payload has been accepted once.
   //
   // `payloads` must not overlap the buffer get_buffer returns. Thread-safe, like every const
   // member. Example (into a raw buffer that grows as needed):
