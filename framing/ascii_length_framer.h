@@ -133,8 +133,10 @@ class AsciiLengthFramer final : public Framer {
   // The configured max clamped to 10^digits - 1: what Encode and the decoder enforce.
   uint64_t max_payload_size() const override { return max_; }
 
-  absl::Status Encode(absl::string_view payload, std::string* out) const override;
-  // Inline into a caller holding the concrete type: no call per frame.
+  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
+  // std::string's own growth calls into libstdc++).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                   std::string* out) const override;
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    ByteBuffer* out) const override;
   absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;

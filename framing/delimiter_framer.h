@@ -256,8 +256,10 @@ class DelimiterFramer final : public Framer {
 
   // Appends payload + delimiters[0]. ResourceExhausted over the max; InvalidArgument if the payload
   // would not decode back to itself.
-  absl::Status Encode(absl::string_view payload, std::string* out) const override;
-  // Inline into a caller holding the concrete type: no call per frame.
+  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
+  // std::string's own growth calls into libstdc++).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                   std::string* out) const override;
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    ByteBuffer* out) const override;
   // No header; the trailer is delimiters[0], owned by the framer.

@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -94,8 +95,10 @@ class FixedLengthFramer final : public Framer {
 
   // Appends the payload and its padding. ResourceExhausted when longer than frame_size;
   // InvalidArgument when shorter and no pad is set.
-  absl::Status Encode(absl::string_view payload, std::string* out) const override;
-  // Inline into a caller holding the concrete type: no call per frame.
+  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
+  // std::string's own growth calls into libstdc++).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
+                                                   std::string* out) const override;
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    ByteBuffer* out) const override;
   // No header; the trailer (the padding) is a view into framer-owned pad bytes.
