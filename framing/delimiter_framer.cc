@@ -92,7 +92,9 @@ Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
 size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result* stop) {
   size_t n = 0;
   while (n < frames.size()) {
-    if (one_byte_ && !discarding_ && status_.ok()) {
+    // Windows pay off for short lines; while lines are long (a window came up empty), Next()'s
+    // memchr finds their ends faster, and it switches back once a line is short again.
+    if (one_byte_ && !discarding_ && status_.ok() && !long_lines_) {
       n += RunWindows(frames.data() + n, frames.size() - n);
       if (n == frames.size()) break;
     }
@@ -123,8 +125,9 @@ size_t DelimiterDecoder::RunWindows(absl::string_view* out, size_t room) {
   size_t n = 0;
   while (n < room && size - off >= 64) {
     uint64_t mask = delimiter_internal::ByteMask64(data + off, c);
-    if (mask == 0) {  // A long line: Next() finds its end with memchr.
+    if (mask == 0) {  // A long line: Next() finds its end with memchr, as it does the next ones.
       off += 64;
+      long_lines_ = true;
       break;
     }
     while (mask != 0) {
