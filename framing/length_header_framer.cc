@@ -273,6 +273,7 @@ Decoder::Result LengthHeaderDecoder::RejectField(uint64_t field, size_t header_s
   }
   absl::Status status = FrameTooLargeError(kKind, offset, payload, layout_.max_payload);
   if (!layout_.skip_too_long) return Fail(std::move(status));
+  skipped_frame_start_ = offset;
   Consume(header_size);
   pending_ = payload;  // Saturated at 2^64 - 1 bytes: never reached in practice.
   state_ = State::kDiscard;
@@ -351,7 +352,9 @@ absl::Status LengthHeaderDecoder::Finish() {
       return TruncatedError(kKind, buffer_.size(),
                             absl::StrCat("frame needs ", frame_size_, " bytes"));
     case State::kDiscard:
-      return TruncatedError(kKind, buffer_.size(),
+      // Its bytes were dropped as they came, so count them from the skipped frame's start, as the
+      // ascii and netstring decoders do.
+      return TruncatedError(kKind, consumed_ + buffer_.size() - skipped_frame_start_,
                             absl::StrCat("skipping a too-long frame, ", pending_,
                                          " of its payload bytes never arrived"));
   }

@@ -256,6 +256,7 @@ class LengthHeaderDecoder final : public Decoder {
   size_t frame_size_ = 0;   // kData: header + payload bytes of the frame being buffered.
   size_t frame_strip_ = 0;  // kData: leading bytes of that frame not delivered.
   uint64_t pending_ = 0;    // kData: the announced payload length. kDiscard: bytes still to drop.
+  uint64_t skipped_frame_start_ = 0;  // kDiscard: stream offset of the skipped frame's header.
 };
 
 class LengthHeaderFramer final : public Framer {
