@@ -89,7 +89,12 @@ absl::StatusOr<std::unique_ptr<Framer>> MakeFramerFromConfigFile(const std::stri
   if (!settings.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", settings.status().message()));
   }
-  return MakeFramer(*settings);
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(*settings);
+  if (!framer.ok()) {  // A bad kind, key or value: say which file, keep the code.
+    return absl::Status(framer.status().code(),
+                        absl::StrCat(path, ": ", framer.status().message()));
+  }
+  return framer;
 }
 
 }  // namespace framekit

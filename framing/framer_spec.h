@@ -11,7 +11,8 @@
 // \n \r \t \0 \\ \xHH escapes (write a literal ',' as \x2C). No spaces are allowed in a spec.
 //
 // Config file: one `KEY = VALUE` per line, `kind = KIND` among them; blank lines and lines whose
-// first non-blank character is '#' are ignored; spaces around KEY and VALUE are trimmed.
+// first non-blank character is '#' are ignored; spaces around KEY and VALUE are trimmed. A '#'
+// after a value is part of it (`delim = #` is a valid delimiter), not a comment.
 //   # gRPC-style framing
 //   kind   = length
 //   width  = 4
@@ -43,7 +44,8 @@ absl::StatusOr<FramerSettings> ParseFramerConfig(absl::string_view text);
 // Builds a framer from a spec string.
 absl::StatusOr<std::unique_ptr<Framer>> MakeFramer(absl::string_view spec);
 
-// Builds a framer from a config file at `path`. NotFound if it cannot be read.
+// Builds a framer from a config file at `path`. NotFound if it cannot be read; any other error
+// (a bad line, kind, key or value) keeps its code and starts with the path.
 absl::StatusOr<std::unique_ptr<Framer>> MakeFramerFromConfigFile(const std::string& path);
 
 }  // namespace framekit

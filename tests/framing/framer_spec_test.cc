@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -98,6 +99,126 @@ TEST(MakeFramer, TwoDelimitersEarliestMatchWins) {
   EXPECT_EQ(out.frames, (std::vector<std::string>{"ABC", "DEF"}));
 }
 
+TEST(MakeFramer, FixedSizeIsHonoured) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("fixed:size=16");
+  ASSERT_TRUE(framer.ok()) << framer.status();
+  EXPECT_EQ((*framer)->max_payload_size(), 16u);
+  std::string wire;
+  ASSERT_TRUE((*framer)->Encode("0123456789abcdef", &wire).ok());
+  EXPECT_EQ(wire, "0123456789abcdef");  // Exactly 16 bytes, nothing added.
+  EXPECT_FALSE((*framer)->Encode("0123456789abcde", &wire).ok());    // 15: no pad configured.
+  EXPECT_FALSE((*framer)->Encode("0123456789abcdefg", &wire).ok());  // 17: always refused.
+  testing::DecodeOutcome out = testing::DecodeWhole(**framer, std::string(32, 'x') + "tail");
+  EXPECT_EQ(out.frames, (std::vector<std::string>{std::string(16, 'x'), std::string(16, 'x')}));
+  EXPECT_EQ(out.status.code(), absl::StatusCode::kDataLoss);  // "tail" is 4 of 16 bytes.
+}
+
+// What a framer makes of a whole stream when over-max frames may be skipped: the frames, the
+// codes of the errors reported (and decoding went on), and the final status (a fatal error or
+// Finish()).
+struct SkippingOutcome {
+  std::vector<std::string> frames;
+  std::vector<absl::StatusCode> reported;
+  absl::Status end;
+};
+
+SkippingOutcome DecodeReportingSkips(const Framer& framer, absl::string_view stream) {
+  SkippingOutcome out;
+  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
+  out.end = decoder->Feed(stream);
+  if (!out.end.ok()) return out;
+  for (;;) {
+    absl::string_view frame;
+    const Decoder::Result r = decoder->Next(&frame);
+    if (r == Decoder::kFrame) {
+      out.frames.emplace_back(frame);
+    } else if (r == Decoder::kError) {
+      if (decoder->failed()) {
+        out.end = decoder->status();
+        return out;
+      }
+      out.reported.push_back(decoder->status().code());
+    } else {
+      break;
+    }
+  }
+  out.end = decoder->Finish();
+  return out;
+}
+
+// Each spec sets a key away from its default, and the stream shows the difference: a factory that
+// dropped the key, or a canonical Spec() that left it out, fails here.
+struct KeyCase {
+  const char* spec;
+  std::string hi_wire;  // Encode("hi"); empty: refused.
+  std::string stream;
+  std::vector<std::string> frames;
+  std::vector<absl::StatusCode> reported;
+};
+
+const absl::StatusCode kTooLarge = absl::StatusCode::kResourceExhausted;
+
+const KeyCase kKeyCases[] = {
+    // strip=0 delivers the header too; strip=1 only the offset byte before the length field.
+    {"length:width=4,strip=0", Bytes({0, 0, 0, 2, 'h', 'i'}), Bytes({0, 0, 0, 2, 'h', 'i'}),
+     {Bytes({0, 0, 0, 2, 'h', 'i'})}, {}},
+    {"length:width=4,offset=1,strip=1", Bytes({0, 0, 0, 0, 2, 'h', 'i'}),
+     Bytes({7, 0, 0, 0, 2, 'h', 'i'}), {Bytes({0, 0, 0, 2, 'h', 'i'})}, {}},
+    // A field that counts its own 2 bytes.
+    {"length:width=2,adjust=-2", Bytes({0, 4, 'h', 'i'}), Bytes({0, 4, 'h', 'i', 0, 2}),
+     {"hi", ""}, {}},
+    {"length:width=4,order=little", Bytes({2, 0, 0, 0, 'h', 'i'}), Bytes({2, 0, 0, 0, 'h', 'i'}),
+     {"hi"}, {}},
+    {"length:width=8", Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}),
+     Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}), {"hi"}, {}},
+    {"length:width=1,max=2,too_long=skip", Bytes({2, 'h', 'i'}),
+     Bytes({3, 'a', 'b', 'c', 2, 'h', 'i'}), {"hi"}, {kTooLarge}},
+    {"ascii:digits=3", "002hi", "002hi000", {"hi", ""}, {}},
+    {"ascii:digits=2,max=3,too_long=skip", "02hi", "05hello02hi", {"hi"}, {kTooLarge}},
+    {"netstring:max=3,too_long=skip", "2:hi,", "5:hello,2:hi,", {"hi"}, {kTooLarge}},
+    {"delimiter:max=3,too_long=skip", "hi\n", "hello\nhi\n", {"hi"}, {kTooLarge}},
+    {"delimiter:delim=\\x23", "hi#", "hi#a#", {"hi", "a"}, {}},
+    {"fixed:size=4,pad=0x2E", "hi..", "hi..ab..", {"hi..", "ab.."}, {}},
+};
+
+void PrintTo(const KeyCase& c, std::ostream* os) { *os << c.spec; }
+
+class KeyTest : public TestWithParam<KeyCase> {};
+
+void ExpectKeyCaseBehaviour(const Framer& framer, const KeyCase& c) {
+  std::string wire;
+  absl::Status encoded = framer.Encode("hi", &wire);
+  if (c.hi_wire.empty()) {
+    EXPECT_FALSE(encoded.ok()) << framer.Spec();
+  } else {
+    ASSERT_TRUE(encoded.ok()) << framer.Spec() << ": " << encoded;
+    EXPECT_EQ(wire, c.hi_wire) << framer.Spec();
+  }
+  SkippingOutcome out = DecodeReportingSkips(framer, c.stream);
+  EXPECT_TRUE(out.end.ok()) << framer.Spec() << ": " << out.end;
+  EXPECT_EQ(out.frames, c.frames) << framer.Spec();
+  EXPECT_EQ(out.reported, c.reported) << framer.Spec();
+}
+
+TEST_P(KeyTest, EveryKeyReachesTheFramer) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(GetParam().spec);
+  ASSERT_TRUE(framer.ok()) << GetParam().spec << ": " << framer.status();
+  ExpectKeyCaseBehaviour(**framer, GetParam());
+}
+
+// Not just the same string back: the framer rebuilt from the canonical spec behaves the same.
+TEST_P(KeyTest, CanonicalSpecRebuildsTheSameBehaviour) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(GetParam().spec);
+  ASSERT_TRUE(framer.ok()) << framer.status();
+  const std::string canonical = (*framer)->Spec();
+  absl::StatusOr<std::unique_ptr<Framer>> again = MakeFramer(canonical);
+  ASSERT_TRUE(again.ok()) << canonical << ": " << again.status();
+  EXPECT_EQ((*again)->Spec(), canonical);
+  ExpectKeyCaseBehaviour(**again, GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(NonDefaultKeys, KeyTest, ValuesIn(kKeyCases));
+
 void ExpectInvalid(absl::string_view spec, std::initializer_list<absl::string_view> mentions) {
   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
   ASSERT_FALSE(framer.ok()) << spec;
@@ -129,7 +250,7 @@ TEST(MakeFramerErrors, MalformedItems) {
 }
 
 TEST(MakeFramerErrors, BadValuesNameTheKey) {
-  ExpectInvalid("length:width=3", {"width"});
+  ExpectInvalid("length:width=3", {"width", "1, 2, 4, 8, varint"});
   ExpectInvalid("length:width=four", {"width"});
   ExpectInvalid("length:order=middle", {"order", "big", "little"});
   ExpectInvalid("length:max=1XiB", {"max"});
@@ -188,7 +309,41 @@ TEST(FramerConfig, Errors) {
             absl::StatusCode::kNotFound);
   absl::StatusOr<FramerSettings> bad_key = ParseFramerConfig("kind = length\nwidht = 4\n");
   ASSERT_TRUE(bad_key.ok());
-  EXPECT_EQ(MakeFramer(*bad_key).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MakeFramer(*bad_key).status().code(), absl::StatusCode::kInvalidArgument);  absl::Status spaced_key = ParseFramerConfig("kind = length\nwid th = 4\n").status();
+  EXPECT_EQ(spaced_key.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(spaced_key.message(), "line 2")) << spaced_key;
+  EXPECT_TRUE(absl::StrContains(spaced_key.message(), "bad key 'wid th'")) << spaced_key;
+}
+
+// Errors from a file's contents name the file, whether the line or the value is wrong.
+TEST(FramerConfig, FileErrorsNameThePath) {
+  const std::string path = absl::StrCat(::testing::TempDir(), "/bad.conf");
+  for (const auto& [text, mentions] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"kind = length\nwidth 4\n", {"line 2"}},
+           {"kind = length\nwidth = 3\n", {"width", "1, 2, 4, 8, varint"}},
+           {"kind = lenght\n", {"lenght", "length"}},
+       }) {
+    {
+      std::ofstream f(path);
+      f << text;
+    }
+    absl::Status s = MakeFramerFromConfigFile(path).status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_TRUE(absl::StartsWith(s.message(), path + ": ")) << s;
+    for (const std::string& m : mentions) EXPECT_TRUE(absl::StrContains(s.message(), m)) << s;
+  }
+  std::remove(path.c_str());
+}
+
+TEST(FramerConfig, HashAfterAValueIsPartOfIt) {
+  absl::StatusOr<FramerSettings> settings = ParseFramerConfig("kind = delimiter\ndelim = #\n");
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(*settings);
+  ASSERT_TRUE(framer.ok()) << framer.status();
+  std::string wire;
+  ASSERT_TRUE((*framer)->Encode("hi", &wire).ok());
+  EXPECT_EQ(wire, "hi#");
 }
 
 // A user-registered kind is built through the same path as the built-ins.
