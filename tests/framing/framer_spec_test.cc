@@ -182,19 +182,37 @@ const absl::StatusCode kTooLarge = absl::StatusCode::kResourceExhausted;
 
 const KeyCase kKeyCases[] = {
     // strip=0 delivers the header too; strip=1 only the offset byte before the length field.
-    {"length:width=4,strip=0", Bytes({0, 0, 0, 2, 'h', 'i'}), Bytes({0, 0, 0, 2, 'h', 'i'}),
-     {Bytes({0, 0, 0, 2, 'h', 'i'})}, {}},
-    {"length:width=4,offset=1,strip=1", Bytes({0, 0, 0, 0, 2, 'h', 'i'}),
-     Bytes({7, 0, 0, 0, 2, 'h', 'i'}), {Bytes({0, 0, 0, 2, 'h', 'i'})}, {}},
+    {"length:width=4,strip=0",
+     Bytes({0, 0, 0, 2, 'h', 'i'}),
+     Bytes({0, 0, 0, 2, 'h', 'i'}),
+     {Bytes({0, 0, 0, 2, 'h', 'i'})},
+     {}},
+    {"length:width=4,offset=1,strip=1",
+     Bytes({0, 0, 0, 0, 2, 'h', 'i'}),
+     Bytes({7, 0, 0, 0, 2, 'h', 'i'}),
+     {Bytes({0, 0, 0, 2, 'h', 'i'})},
+     {}},
     // A field that counts its own 2 bytes.
-    {"length:width=2,adjust=-2", Bytes({0, 4, 'h', 'i'}), Bytes({0, 4, 'h', 'i', 0, 2}),
-     {"hi", ""}, {}},
-    {"length:width=4,order=little", Bytes({2, 0, 0, 0, 'h', 'i'}), Bytes({2, 0, 0, 0, 'h', 'i'}),
-     {"hi"}, {}},
-    {"length:width=8", Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}),
-     Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}), {"hi"}, {}},
-    {"length:width=1,max=2,too_long=skip", Bytes({2, 'h', 'i'}),
-     Bytes({3, 'a', 'b', 'c', 2, 'h', 'i'}), {"hi"}, {kTooLarge}},
+    {"length:width=2,adjust=-2",
+     Bytes({0, 4, 'h', 'i'}),
+     Bytes({0, 4, 'h', 'i', 0, 2}),
+     {"hi", ""},
+     {}},
+    {"length:width=4,order=little",
+     Bytes({2, 0, 0, 0, 'h', 'i'}),
+     Bytes({2, 0, 0, 0, 'h', 'i'}),
+     {"hi"},
+     {}},
+    {"length:width=8",
+     Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}),
+     Bytes({0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}),
+     {"hi"},
+     {}},
+    {"length:width=1,max=2,too_long=skip",
+     Bytes({2, 'h', 'i'}),
+     Bytes({3, 'a', 'b', 'c', 2, 'h', 'i'}),
+     {"hi"},
+     {kTooLarge}},
     {"ascii:digits=3", "002hi", "002hi000", {"hi", ""}, {}},
     {"ascii:digits=2,max=3,too_long=skip", "02hi", "05hello02hi", {"hi"}, {kTooLarge}},
     {"netstring:max=3,too_long=skip", "2:hi,", "5:hello,2:hi,", {"hi"}, {kTooLarge}},
@@ -327,7 +345,8 @@ TEST(FramerConfig, Errors) {
             absl::StatusCode::kNotFound);
   absl::StatusOr<FramerSettings> bad_key = ParseFramerConfig("kind = length\nwidht = 4\n");
   ASSERT_TRUE(bad_key.ok());
-  EXPECT_EQ(MakeFramer(*bad_key).status().code(), absl::StatusCode::kInvalidArgument);  absl::Status spaced_key = ParseFramerConfig("kind = length\nwid th = 4\n").status();
+  EXPECT_EQ(MakeFramer(*bad_key).status().code(), absl::StatusCode::kInvalidArgument);
+  absl::Status spaced_key = ParseFramerConfig("kind = length\nwid th = 4\n").status();
   EXPECT_EQ(spaced_key.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(spaced_key.message(), "line 2")) << spaced_key;
   EXPECT_TRUE(absl::StrContains(spaced_key.message(), "bad key 'wid th'")) << spaced_key;
@@ -336,8 +355,7 @@ TEST(FramerConfig, Errors) {
 // Errors from a file's contents name the file, whether the line or the value is wrong.
 TEST(FramerConfig, FileErrorsNameThePath) {
   const std::string path = absl::StrCat(::testing::TempDir(), "/bad.conf");
-  for (const auto& [text, mentions] :
-       std::vector<std::pair<std::string, std::vector<std::string>>>{
+  for (const auto& [text, mentions] : std::vector<std::pair<std::string, std::vector<std::string>>>{
            {"kind = length\nwidth 4\n", {"line 2"}},
            {"kind = length\nwidth = 3\n", {"width", "1, 2, 4, 8, varint"}},
            {"kind = lenght\n", {"lenght", "length"}},
