@@ -31,7 +31,7 @@ TEST(IovecCursor, AdvanceResumesMidIovecWithoutCopying) {
   EXPECT_EQ(Describe(cursor, 8), "hello|world|!|");  // the empty iovec is skipped
   cursor.Advance(3);
   EXPECT_EQ(Describe(cursor, 8), "lo|world|!|");
-  struct iovec first;
+  struct iovec first = {};  // Fill sets it; zeroed so -Wmaybe-uninitialized has nothing to doubt.
   ASSERT_EQ(cursor.Fill(&first, 1), 1);
   EXPECT_EQ(first.iov_base, a.data() + 3);  // points into the caller's buffer
   cursor.Advance(2);                        // exactly the end of "hello"
