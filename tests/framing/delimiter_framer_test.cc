@@ -26,6 +26,8 @@ using ::framekit::testing::DecodeOutcome;
 using ::framekit::testing::DecodeWhole;
 using ::framekit::testing::EncodeAll;
 using ::framekit::testing::ExpectDecodesAtEverySplit;
+using ::framekit::testing::DecodeThroughReports;
+using ::framekit::testing::ReportingOutcome;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -51,36 +53,14 @@ absl::Status CreateStatus(std::vector<std::string> delimiters,
   return DelimiterFramer::Create(options).status();
 }
 
-// Drives a decoder through every Next() result, including past non-fatal (skip) errors.
-struct SkipOutcome {
-  std::vector<std::string> frames;
-  int errors = 0;
-  absl::Status finish;
-};
-SkipOutcome DecodeThroughSkips(const Framer& framer, absl::string_view stream,
-                               const std::vector<size_t>& cuts) {
-  SkipOutcome out;
-  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
-  size_t start = 0;
-  std::vector<size_t> ends = cuts;
-  ends.push_back(stream.size());
-  for (size_t end : ends) {
-    EXPECT_TRUE(decoder->Feed(stream.substr(start, end - start)).ok());
-    start = end;
-    absl::string_view frame;
-    for (;;) {
-      Decoder::Result r = decoder->Next(&frame);
-      if (r == Decoder::kNeedMore) break;
-      if (r == Decoder::kFrame) {
-        out.frames.emplace_back(frame);
-      } else {
-        EXPECT_EQ(decoder->status().code(), absl::StatusCode::kResourceExhausted);
-        EXPECT_FALSE(decoder->failed());
-        ++out.errors;
-      }
-    }
+// DecodeThroughReports where every report is a too-long frame's and none is fatal.
+ReportingOutcome DecodeThroughSkips(const Framer& framer, absl::string_view stream,
+                                             const std::vector<size_t>& cuts) {
+  ReportingOutcome out = DecodeThroughReports(framer, stream, cuts);
+  EXPECT_FALSE(out.fatal) << out.end;
+  for (absl::StatusCode code : out.reported) {
+    EXPECT_EQ(code, absl::StatusCode::kResourceExhausted);
   }
-  out.finish = decoder->Finish();
   return out;
 }
 
@@ -326,16 +306,16 @@ TEST(DelimiterFramerTest, SkipDiscardsToNextDelimiter) {
   for (size_t cut = 0; cut <= stream.size(); ++cut) {
     std::vector<size_t> cuts;
     if (cut > 0 && cut < stream.size()) cuts.push_back(cut);
-    SkipOutcome got = DecodeThroughSkips(*framer, stream, cuts);
+    ReportingOutcome got = DecodeThroughSkips(*framer, stream, cuts);
     EXPECT_EQ(got.frames, expected) << "cut at " << cut;
-    EXPECT_EQ(got.errors, 2) << "cut at " << cut;
-    EXPECT_TRUE(got.finish.ok()) << got.finish;
+    EXPECT_EQ(got.reported.size(), 2u) << "cut at " << cut;
+    EXPECT_TRUE(got.end.ok()) << got.end;
   }
   std::vector<size_t> every;
   for (size_t i = 1; i < stream.size(); ++i) every.push_back(i);
-  SkipOutcome got = DecodeThroughSkips(*framer, stream, every);
+  ReportingOutcome got = DecodeThroughSkips(*framer, stream, every);
   EXPECT_EQ(got.frames, expected);
-  EXPECT_EQ(got.errors, 2);
+  EXPECT_EQ(got.reported.size(), 2u);
 }
 
 TEST(DelimiterFramerTest, SkipConsumesAsItScans) {
@@ -369,10 +349,10 @@ TEST(DelimiterFramerTest, SkipConsumesAsItScans) {
 
 TEST(DelimiterFramerTest, EofWhileSkippingIsDataLoss) {
   auto framer = Make({"\n"}, 2, TooLongPolicy::kSkip);
-  SkipOutcome got = DecodeThroughSkips(*framer, "a\nabcdef", {});
+  ReportingOutcome got = DecodeThroughSkips(*framer, "a\nabcdef", {});
   EXPECT_THAT(got.frames, ElementsAre("a"));
-  EXPECT_EQ(got.errors, 1);
-  EXPECT_EQ(got.finish.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(got.reported.size(), 1u);
+  EXPECT_EQ(got.end.code(), absl::StatusCode::kDataLoss);
 }
 
 // ---- Finish ----

@@ -135,39 +135,6 @@ TEST(MakeFramer, FixedSizeIsHonoured) {
   EXPECT_EQ(out.status.code(), absl::StatusCode::kDataLoss);  // "tail" is 4 of 16 bytes.
 }
 
-// What a framer makes of a whole stream when over-max frames may be skipped: the frames, the
-// codes of the errors reported (and decoding went on), and the final status (a fatal error or
-// Finish()).
-struct SkippingOutcome {
-  std::vector<std::string> frames;
-  std::vector<absl::StatusCode> reported;
-  absl::Status end;
-};
-
-SkippingOutcome DecodeReportingSkips(const Framer& framer, absl::string_view stream) {
-  SkippingOutcome out;
-  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
-  out.end = decoder->Feed(stream);
-  if (!out.end.ok()) return out;
-  for (;;) {
-    absl::string_view frame;
-    const Decoder::Result r = decoder->Next(&frame);
-    if (r == Decoder::kFrame) {
-      out.frames.emplace_back(frame);
-    } else if (r == Decoder::kError) {
-      if (decoder->failed()) {
-        out.end = decoder->status();
-        return out;
-      }
-      out.reported.push_back(decoder->status().code());
-    } else {
-      break;
-    }
-  }
-  out.end = decoder->Finish();
-  return out;
-}
-
 // Each spec sets a key away from its default, and the stream shows the difference: a factory that
 // dropped the key, or a canonical Spec() that left it out, fails here.
 struct KeyCase {
@@ -234,7 +201,7 @@ void ExpectKeyCaseBehaviour(const Framer& framer, const KeyCase& c) {
     ASSERT_TRUE(encoded.ok()) << framer.Spec() << ": " << encoded;
     EXPECT_EQ(wire, c.hi_wire) << framer.Spec();
   }
-  SkippingOutcome out = DecodeReportingSkips(framer, c.stream);
+  testing::ReportingOutcome out = testing::DecodeThroughReports(framer, c.stream);
   EXPECT_TRUE(out.end.ok()) << framer.Spec() << ": " << out.end;
   EXPECT_EQ(out.frames, c.frames) << framer.Spec();
   EXPECT_EQ(out.reported, c.reported) << framer.Spec();

@@ -23,6 +23,8 @@ using ::framekit::testing::DecodeOutcome;
 using ::framekit::testing::DecodeWhole;
 using ::framekit::testing::EncodeAll;
 using ::framekit::testing::ExpectDecodesAtEverySplit;
+using ::framekit::testing::DecodeThroughReports;
+using ::framekit::testing::ReportingOutcome;
 using ::testing::HasSubstr;
 
 constexpr auto kOk = absl::StatusCode::kOk;
@@ -519,42 +521,12 @@ TEST(LengthHeaderStrip, VarintStripZeroKeepsTheVarint) {
 
 // ---- TooLongPolicy::kSkip. ----
 
-// Drives a skip-policy decoder: every kError is recorded and decoding goes on.
-struct SkipOutcome {
-  std::vector<std::string> frames;
-  std::vector<absl::StatusCode> errors;
-  size_t max_buffered = 0;  // After Next() returned kNeedMore or kError: what the decoder kept.
-  absl::Status finish;
-};
-
-SkipOutcome DecodeSkipping(const Framer& framer, absl::string_view stream,
-                           const std::vector<size_t>& cuts) {
-  SkipOutcome out;
-  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
-  size_t start = 0;
-  std::vector<size_t> ends = cuts;
-  ends.push_back(stream.size());
-  for (size_t end : ends) {
-    EXPECT_TRUE(decoder->Feed(stream.substr(start, end - start)).ok());
-    start = end;
-    absl::string_view frame;
-    for (;;) {
-      const Decoder::Result r = decoder->Next(&frame);
-      if (r != Decoder::kFrame) {
-        out.max_buffered = std::max(out.max_buffered, decoder->buffered_bytes());
-      }
-      if (r == Decoder::kFrame) {
-        out.frames.emplace_back(frame);
-      } else if (r == Decoder::kError) {
-        out.errors.push_back(decoder->status().code());
-        EXPECT_FALSE(decoder->failed());
-      } else {
-        EXPECT_TRUE(decoder->status().ok()) << "a report lasts one call";
-        break;
-      }
-    }
-  }
-  out.finish = decoder->Finish();
+// DecodeThroughReports for a skip-policy decoder: no error is fatal, and a report lasts one call.
+ReportingOutcome DecodeSkipping(const Framer& framer, absl::string_view stream,
+                                         const std::vector<size_t>& cuts) {
+  ReportingOutcome out = DecodeThroughReports(framer, stream, cuts);
+  EXPECT_FALSE(out.fatal) << out.end;
+  EXPECT_EQ(out.stale_reports, 0u) << "a report lasts one call";
   return out;
 }
 
@@ -571,10 +543,10 @@ TEST(LengthHeaderSkip, SkippedPayloadNeverReadAsHeader) {
   const std::string wire =
       RawFrame(4, 2, "ok") + RawFrame(4, decoy.size(), decoy) + RawFrame(4, 4, "done");
   auto check = [&](const std::vector<size_t>& cuts, const std::string& how) {
-    SkipOutcome out = DecodeSkipping(*framer, wire, cuts);
+    ReportingOutcome out = DecodeSkipping(*framer, wire, cuts);
     EXPECT_EQ(out.frames, (std::vector<std::string>{"ok", "done"})) << how;
-    EXPECT_EQ(out.errors, std::vector<absl::StatusCode>{kTooLarge}) << how;
-    EXPECT_TRUE(out.finish.ok()) << how << ": " << out.finish;
+    EXPECT_EQ(out.reported, std::vector<absl::StatusCode>{kTooLarge}) << how;
+    EXPECT_TRUE(out.end.ok()) << how << ": " << out.end;
     // At most the 8-byte "done" frame is ever held: none of the 30 skipped bytes stay buffered.
     EXPECT_LE(out.max_buffered, 8u) << how;
   };
@@ -620,11 +592,11 @@ TEST(LengthHeaderSkip, SkippedFrameWhollyBufferedThenNextFrame) {
   o.on_too_long = TooLongPolicy::kSkip;
   auto framer = Make(o);
   const std::string wire = Bytes({3, 1, 'a', 'b', 1, 'c', 3, 'x', 'y', 'z', 0});
-  SkipOutcome out = DecodeSkipping(*framer, wire, {});
+  ReportingOutcome out = DecodeSkipping(*framer, wire, {});
   // Skipped: `1 'a' 'b'` (which looks like a frame "a" + a header) and `'x' 'y' 'z'`.
   EXPECT_EQ(out.frames, (std::vector<std::string>{"c", ""}));
-  EXPECT_EQ(out.errors, (std::vector<absl::StatusCode>{kTooLarge, kTooLarge}));
-  EXPECT_TRUE(out.finish.ok()) << out.finish;
+  EXPECT_EQ(out.reported, (std::vector<absl::StatusCode>{kTooLarge, kTooLarge}));
+  EXPECT_TRUE(out.end.ok()) << out.end;
 }
 
 TEST(LengthHeaderSkip, NegativeLengthStillFatalUnderSkip) {
@@ -680,15 +652,15 @@ TEST(LengthHeaderFinish, EofMidDiscardIsDataLoss) {
   o.max_frame_size = 1;
   o.on_too_long = TooLongPolicy::kSkip;
   auto framer = Make(o);
-  SkipOutcome out = DecodeSkipping(*framer, Bytes({0, 10}) + "abcd", {});
-  EXPECT_EQ(out.errors, std::vector<absl::StatusCode>{kTooLarge});
-  EXPECT_EQ(out.finish.code(), kDataLoss);
-  EXPECT_THAT(out.finish.message(), HasSubstr("6 of its payload bytes never arrived"));
+  ReportingOutcome out = DecodeSkipping(*framer, Bytes({0, 10}) + "abcd", {});
+  EXPECT_EQ(out.reported, std::vector<absl::StatusCode>{kTooLarge});
+  EXPECT_EQ(out.end.code(), kDataLoss);
+  EXPECT_THAT(out.end.message(), HasSubstr("6 of its payload bytes never arrived"));
   // Pending: the skipped frame's 2 header and 4 payload bytes received, though all were dropped.
-  EXPECT_THAT(out.finish.message(), HasSubstr("with 6 bytes pending"));
+  EXPECT_THAT(out.end.message(), HasSubstr("with 6 bytes pending"));
   // A discard that completed ends cleanly.
-  SkipOutcome done = DecodeSkipping(*framer, Bytes({0, 2}) + "ab", {});
-  EXPECT_TRUE(done.finish.ok()) << done.finish;
+  ReportingOutcome done = DecodeSkipping(*framer, Bytes({0, 2}) + "ab", {});
+  EXPECT_TRUE(done.end.ok()) << done.end;
 }
 
 TEST(LengthHeaderFinish, FatalErrorRefusesFurtherInput) {

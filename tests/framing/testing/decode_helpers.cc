@@ -1,5 +1,8 @@
 #include "tests/framing/testing/decode_helpers.h"
 
+#include <algorithm>
+#include <memory>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -63,6 +66,46 @@ void ExpectDecodesAtEverySplit(const Framer& framer, absl::string_view stream,
     std::unique_ptr<Decoder> decoder = framer.NewDecoder();
     check(DecodeInPieces(*decoder, stream, {cut}), absl::StrCat("cut at ", cut));
   }
+}
+
+ReportingOutcome DecodeThroughReports(const Framer& framer, absl::string_view stream,
+                                      const std::vector<size_t>& cuts) {
+  ReportingOutcome out;
+  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
+  size_t start = 0;
+  std::vector<size_t> ends = cuts;
+  ends.push_back(stream.size());
+  for (size_t end : ends) {
+    absl::Status fed = decoder->Feed(stream.substr(start, end - start));
+    if (!fed.ok()) {
+      out.fatal = true;
+      out.end = fed;
+      return out;
+    }
+    start = end;
+    absl::string_view frame;
+    for (;;) {
+      const Decoder::Result r = decoder->Next(&frame);
+      if (r == Decoder::kFrame) {
+        out.frames.emplace_back(frame);
+        continue;
+      }
+      out.max_buffered = std::max(out.max_buffered, decoder->buffered_bytes());
+      if (r == Decoder::kError) {
+        if (decoder->failed()) {
+          out.fatal = true;
+          out.end = decoder->status();
+          return out;
+        }
+        out.reported.push_back(decoder->status().code());
+        continue;
+      }
+      if (!decoder->status().ok()) ++out.stale_reports;
+      break;
+    }
+  }
+  out.end = decoder->Finish();
+  return out;
 }
 
 std::string EncodeAll(const Framer& framer, const std::vector<std::string>& payloads) {

@@ -34,6 +34,22 @@ void ExpectDecodesAtEverySplit(const Framer& framer, absl::string_view stream,
                                const std::vector<std::string>& expected,
                                absl::StatusCode expected_code = absl::StatusCode::kOk);
 
+// What a decoder made of a stream when over-max frames may be reported and skipped
+// (TooLongPolicy::kSkip): Next() is called on past every non-fatal kError.
+struct ReportingOutcome {
+  std::vector<std::string> frames;
+  std::vector<absl::StatusCode> reported;  // The non-fatal errors, in order.
+  size_t max_buffered = 0;   // The most the decoder held after a Next() that gave no frame.
+  size_t stale_reports = 0;  // kNeedMore returned while status() still held a report.
+  bool fatal = false;        // Decoding stopped at a fatal error (or a refused Feed), in `end`.
+  absl::Status end;          // That fatal error, or Finish()'s status.
+};
+
+// Feeds `stream` cut after each offset in `cuts` (ascending, each in (0, size)) and takes every
+// Next() result, going on past reports, then Finish().
+ReportingOutcome DecodeThroughReports(const Framer& framer, absl::string_view stream,
+                                      const std::vector<size_t>& cuts = {});
+
 // Encodes every payload with Encode() and checks the envelope form gives the same bytes.
 std::string EncodeAll(const Framer& framer, const std::vector<std::string>& payloads);
 
