@@ -380,6 +380,25 @@ absl::Status FramedConnection::Queue(absl::string_view payload) {
   return absl::OkStatus();
 }
 
+absl::Status FramedConnection::QueueBatch(absl::Span<const absl::string_view> payloads) {
+  State& s = *state_;
+  if (s.out_offset > 0 && s.out_offset >= s.out.size() / 2) {
+    s.out.erase(0, s.out_offset);
+    s.out_offset = 0;
+  }
+  const size_t before = s.out.size();
+  if (absl::Status e = s.framer->EncodeBatch(payloads, &s.out); !e.ok()) return e;
+  const size_t queued = s.out.size() - s.out_offset;
+  if (queued > s.options.max_queued_bytes) {
+    s.out.resize(before);
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "QueueBatch to ", s.peer, ": ", payloads.size(), " frames of ", queued - (before - s.out_offset),
+        " bytes would take the queue (", before - s.out_offset,
+        " bytes unwritten) past max_queued_bytes=", s.options.max_queued_bytes));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status FramedConnection::FlushSome() {
   State& s = *state_;
   while (s.out_offset < s.out.size()) {

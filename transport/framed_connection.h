@@ -132,6 +132,9 @@ class FramedConnection {
   // Encodes one frame into the output queue (copied). ResourceExhausted, with nothing queued, if
   // it would take the queue past max_queued_bytes; the encoder's error if it refuses the payload.
   absl::Status Queue(absl::string_view payload);
+  // Queue for many frames, all or nothing: on a refusal, or when the batch would take the queue
+  // past max_queued_bytes (ResourceExhausted), nothing is queued.
+  absl::Status QueueBatch(absl::Span<const absl::string_view> payloads);
   // Writes as much of the queue as the socket accepts now, never waiting.
   absl::Status FlushSome();
   // Bytes queued and not yet written; register for writability while this is non-zero.

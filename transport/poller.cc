@@ -15,7 +15,7 @@ namespace {
 
 uint32_t EpollEvents(uint32_t interest) {
   // EPOLLRDHUP: report the peer's half-close as hangup without waiting for the read to find EOF.
-  uint32_t events = EPOLLRDHUP;
+  uint32_t events = (interest & Poller::kIgnoreHalfClose) ? 0u : uint32_t{EPOLLRDHUP};
   if (interest & Poller::kReadable) events |= EPOLLIN;
   if (interest & Poller::kWritable) events |= EPOLLOUT;
   return events;

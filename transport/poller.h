@@ -54,6 +54,10 @@ class Poller {
     kNone = 0,  // only hangup and error
     kReadable = 1,
     kWritable = 2,
+    // Do not report the peer's half-close (EPOLLRDHUP) as hangup. For a descriptor that is only
+    // being written to after the peer half-closed: level-triggered, the half-close would be
+    // reported by every Wait() and spin the loop. A full hangup and errors are still reported.
+    kIgnoreHalfClose = 4,
   };
 
   struct Event {

@@ -116,6 +116,22 @@ TEST(Poller, HalfCloseIsHangupWhileStillWritable) {
   EXPECT_TRUE(WriteAll(b.get(), "still", LongDeadline()).ok());
 }
 
+TEST(Poller, IgnoreHalfCloseReportsOnlyWritabilityAfterTheHalfClose) {
+  Poller poller = *Poller::Create();
+  auto [a, b] = Pair();
+  ASSERT_TRUE(poller.Add(b.get(), Poller::kWritable | Poller::kIgnoreHalfClose, 3).ok());
+  ASSERT_TRUE(ShutdownWrite(a.get()).ok());
+  std::vector<Poller::Event> events;
+  ASSERT_TRUE(poller.Wait(absl::Milliseconds(100), &events).ok());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].writable);
+  EXPECT_FALSE(events[0].hangup) << "the half-close is not reported";
+  a.reset();  // a full close is still reported
+  events = WaitForEvents(poller);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].hangup);
+}
+
 TEST(Poller, TimeoutReturnsNoEventsAfterTheTimeout) {
   Poller poller = *Poller::Create();
   auto [a, b] = Pair();

@@ -1,0 +1,147 @@
+// framekit/server/server.cc -- see server.h. The loops themselves are in internal/event_loop.cc.
+#include "framekit/server/server.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "framekit/framing/framer_spec.h"
+#include "server/internal/event_loop.h"
+#include "framekit/transport/errors.h"
+#include "framekit/transport/tcp.h"
+#include "framekit/transport/unix_socket.h"
+
+namespace framekit {
+namespace {
+
+using server_internal::EventLoop;
+using server_internal::ListenerState;
+using server_internal::ServerCore;
+
+bool IsUnixAddress(absl::string_view a) {
+  return !a.empty() && (a[0] == '/' || a[0] == '.' || a[0] == '@');
+}
+
+absl::Status CheckOptions(const ServerOptions& o) {
+  if (o.listeners.empty()) return absl::InvalidArgumentError("Server: no listener");
+  if (!(o.output_low_watermark <= o.output_high_watermark &&
+        o.output_high_watermark <= o.max_output_bytes && o.max_output_bytes >= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Server: the output bounds must satisfy low <= high <= max_output_bytes >= 1; got low ",
+        o.output_low_watermark, ", high ", o.output_high_watermark, ", max ",
+        o.max_output_bytes));
+  }
+  if (o.read_size < 1 || o.read_size > (size_t{16} << 20)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Server: read_size must be 1 .. 16 MiB, got ", o.read_size));
+  }
+  if (o.idle_timeout <= absl::ZeroDuration() || o.output_stall_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "Server: idle_timeout must be > 0 and output_stall_timeout >= 0 (Infinite: none)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const Framer>> FramerOf(const std::shared_ptr<const Framer>& framer,
+                                                       const std::string& spec) {
+  if (framer != nullptr) return framer;
+  if (spec.empty()) return nullptr;
+  absl::StatusOr<std::unique_ptr<Framer>> made = MakeFramer(spec);
+  if (!made.ok()) return made.status();
+  return std::shared_ptr<const Framer>(std::move(*made));
+}
+
+absl::StatusOr<Listener> Bind(const ListenerOptions& l) {
+  ListenOptions options;
+  options.backlog = l.backlog;
+  if (!IsUnixAddress(l.address)) {
+    if (l.unix_mode >= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("listener ", l.address, ": unix_mode is for Unix socket paths"));
+    }
+    return ListenTcp(l.address, options);
+  }
+  absl::StatusOr<Listener> listener = ListenUnix(l.address, options);
+  if (!listener.ok() || l.unix_mode < 0) return listener;
+  if (l.address[0] == '@') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listener ", l.address, ": an abstract socket has no file mode"));
+  }
+  // Between bind and chmod the file has the umask's mode; nobody is accepted before Start().
+  if (::chmod(l.address.c_str(), static_cast<mode_t>(l.unix_mode)) != 0) {
+    return SocketError(errno, "chmod", l.address);
+  }
+  return listener;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
+                                                       HandlerFactory factory) {
+  if (absl::Status s = CheckOptions(options); !s.ok()) return s;
+  if (!factory) return absl::InvalidArgumentError("Server: no HandlerFactory");
+  absl::StatusOr<std::shared_ptr<const Framer>> server_framer =
+      FramerOf(options.framer, options.framer_spec);
+  if (!server_framer.ok()) return server_framer.status();
+  if (options.loops == 0) options.loops = std::max(1u, std::thread::hardware_concurrency());
+
+  auto core = std::make_unique<ServerCore>(options, std::move(factory));
+  for (const ListenerOptions& l : core->options.listeners) {
+    absl::StatusOr<std::shared_ptr<const Framer>> framer = FramerOf(l.framer, l.framer_spec);
+    if (!framer.ok()) return WithContext(framer.status(), absl::StrCat("listener ", l.address));
+    if (*framer == nullptr) framer = *server_framer;
+    if (*framer == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "listener ", l.address, ": no framer (set framer_spec or framer, for it or the server)"));
+    }
+    absl::StatusOr<Listener> listener = Bind(l);
+    if (!listener.ok()) return listener.status();
+    core->addresses.push_back(listener->local_address());
+    auto state = std::make_unique<ListenerState>(ListenerState{std::move(*listener), *framer});
+    core->listeners.push_back(std::move(state));
+  }
+  for (size_t i = 0; i < core->options.loops; ++i) {
+    absl::StatusOr<Poller> poller = Poller::Create();
+    if (!poller.ok()) return poller.status();
+    core->loops.push_back(std::make_unique<EventLoop>(core.get(), i, std::move(*poller)));
+  }
+  return std::unique_ptr<Server>(new Server(std::move(core)));
+}
+
+Server::Server(std::unique_ptr<ServerCore> core) : core_(std::move(core)) {}
+
+Server::~Server() { Shutdown(absl::Now()); }
+
+std::vector<SocketAddress> Server::local_addresses() const {
+  return core_->addresses;
+}
+
+size_t Server::loops() const { return core_->loops.size(); }
+
+absl::Status Server::Start() {
+  if (!core_->threads.empty() || core_->shut_down) {
+    return absl::FailedPreconditionError("Server: already started (or shut down)");
+  }
+  for (auto& loop : core_->loops) {
+    EventLoop* l = loop.get();
+    core_->threads.emplace_back([l] { l->Run(); });
+  }
+  return absl::OkStatus();
+}
+
+void Server::Shutdown(absl::Time deadline) {
+  core_->shut_down = true;
+  for (auto& loop : core_->loops) loop->inbox()->RequestShutdown(deadline);
+  for (std::thread& t : core_->threads) {
+    if (t.joinable()) t.join();
+  }
+  // Only now: closing a listener resets the connections still queued on it.
+  core_->listeners.clear();
+}
+
+ServerStats Server::stats() const { return core_->Stats(); }
+
+}  // namespace framekit

@@ -1,0 +1,163 @@
+// framekit/server/server.h
+//
+// Server serves framed connections on one or more listeners (TCP v4/v6, Unix paths, abstract
+// names) with N event loops, one thread and one epoll Poller each. A connection is accepted, then
+// belongs to one loop for its whole life: its reads, its handler's callbacks and its writes all run
+// there, so nothing on the per-frame path is shared between loops.
+//
+//   listener ──accept (loop 0)──► round-robin hand-off ──► loop k: Poller ──► ReadAvailable
+//        ──► Decoder ──► handler.OnFrame ──► Connection::Send ──► queue ──► FlushSome ──► socket
+//
+// Where each limit is enforced (all in server/internal/event_loop.cc):
+//   max_connections      at accept: over it the connection is accepted and closed at once,
+//                        counted in ServerStats::refused; everyone else keeps being served.
+//   max frame            the framer's own max, in the decoder: a bad frame closes that connection
+//                        (logged once, no reply to it) after the replies owed for the frames before
+//                        it are written.
+//   output watermarks    per connection: above `output_high_watermark` unsent bytes the loop stops
+//                        reading from it until the peer drains it below `output_low_watermark`;
+//                        `max_output_bytes` is the hard cap on Send.
+//   idle_timeout         no byte read or written for that long closes the connection (slowloris).
+//   read buffers         released while a connection has no partial frame (max_idle_read_buffer).
+//
+// Memory per connection is bounded by max_output_bytes + the framer's max frame (+ one read);
+// with an echo-style handler the queue stays under output_high_watermark + read_size, since a
+// paused connection is not read.
+//
+// Lifecycle: Create() binds the listeners (errors surface there; local_addresses() tells the ports
+// picked for port 0), Start() runs the loops, Shutdown(deadline) stops accepting, reads and answers
+// what clients already sent, writes everything owed, closes every connection (those still owing
+// bytes at the deadline are closed anyway) and joins the loops. The destructor shuts down with an
+// immediate deadline.
+//
+// Example (an echo server on every core):
+//   framekit::ServerOptions options;
+//   options.framer_spec = "length:width=4";
+//   options.listeners.push_back({"127.0.0.1:7000"});
+//   options.idle_timeout = absl::Seconds(60);
+//   absl::StatusOr<std::unique_ptr<framekit::Server>> server = framekit::Server::Create(
+//       options, [] { return std::make_unique<Echo>(); });   // Echo: see handler.h
+//   if (!server.ok()) return server.status();
+//   if (absl::Status s = (*server)->Start(); !s.ok()) return s;
+//   ...
+//   (*server)->Shutdown(absl::Now() + absl::Seconds(5));
+#ifndef FRAMEKIT_SERVER_SERVER_H_
+#define FRAMEKIT_SERVER_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "framekit/framing/framer.h"
+#include "framekit/server/connection.h"
+#include "framekit/server/handler.h"
+#include "framekit/transport/address.h"
+
+namespace framekit {
+namespace server_internal {
+class ServerCore;
+}  // namespace server_internal
+
+struct ListenerOptions {
+  ListenerOptions() = default;
+  // Implicit, so that `options.listeners.push_back({"127.0.0.1:7000"})` reads as it should.
+  ListenerOptions(std::string address) : address(std::move(address)) {}  // NOLINT
+
+  // "127.0.0.1:7000", "[::1]:0", ":7000" (all interfaces), "/run/app.sock", "@abstract".
+  std::string address;
+  // This listener's framer, overriding the server's: a spec, or a Framer (which wins).
+  std::string framer_spec;
+  std::shared_ptr<const Framer> framer;
+  // Unix paths only: the socket file's mode (e.g. 0660), so who may connect is explicit. -1 keeps
+  // what the umask gives.
+  int unix_mode = -1;
+  int backlog = 1024;
+};
+
+struct ServerOptions {
+  std::vector<ListenerOptions> listeners;
+  // The framer of every listener that names none: a spec (MakeFramer), or a Framer (which wins).
+  std::string framer_spec;
+  std::shared_ptr<const Framer> framer;
+
+  // Event loops (threads); 0: one per core.
+  size_t loops = 0;
+  // Connections open at once; 0: no limit. Over it a new connection is closed at once.
+  size_t max_connections = 0;
+  // Closes a connection that neither sent nor was sent a byte for this long.
+  absl::Duration idle_timeout = absl::InfiniteDuration();
+  // Output bounds of each connection (see connection.h). low <= high <= max_output_bytes.
+  size_t output_low_watermark = 32 * 1024;
+  size_t output_high_watermark = 64 * 1024;
+  size_t max_output_bytes = 4 << 20;
+  // Closes a connection that stays above the high watermark this long (its peer is not reading).
+  // Infinite (the default): never; zero: as soon as it goes above.
+  absl::Duration output_stall_timeout = absl::InfiniteDuration();
+  // Bytes asked of each read; a loop does at most one read per connection per iteration, which
+  // is what keeps a busy connection from starving the others.
+  size_t read_size = 64 * 1024;
+  // A connection's read buffer is freed when it holds no partial frame and is larger than this
+  // (0: always, so an idle connection holds no read buffer).
+  size_t max_idle_read_buffer = 0;
+  // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).
+  absl::Duration accept_backoff = absl::Milliseconds(100);
+  // One line per event worth an operator's attention: a connection closed for a bad frame, a
+  // socket error, an idle or stall timeout; accepting paused. Called from any loop thread, one
+  // call at a time. Default: stderr, prefixed "framekit server: ".
+  std::function<void(absl::string_view line)> log;
+};
+
+// Counters summed over the loops; each is exact once the server has shut down, and a recent value
+// while it runs.
+struct ServerStats {
+  uint64_t connections_open = 0;
+  uint64_t accepted = 0;  // connections served (refused ones excluded)
+  uint64_t refused = 0;   // over max_connections
+  uint64_t frames_in = 0;
+  uint64_t frames_out = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t paused = 0;  // times a connection went above the high watermark
+  // Closes by reason, indexed by CloseReason (kOpen unused).
+  uint64_t closed[8] = {};
+  uint64_t closed_by(CloseReason r) const { return closed[static_cast<int>(r)]; }
+};
+
+class Server {
+ public:
+  // Builds the framers and binds every listener. InvalidArgument for bad options or a bad spec;
+  // the socket error of a listener that cannot bind.
+  static absl::StatusOr<std::unique_ptr<Server>> Create(ServerOptions options,
+                                                        HandlerFactory factory);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The listeners' bound addresses, in the order of ServerOptions::listeners.
+  std::vector<SocketAddress> local_addresses() const;
+  size_t loops() const;
+
+  // Starts the loops. FailedPrecondition if already started.
+  absl::Status Start();
+  // Stops accepting, answers what clients already sent, writes everything owed and closes every
+  // connection, waiting until `deadline` at the most; then joins the loops. Idempotent.
+  void Shutdown(absl::Time deadline);
+
+  ServerStats stats() const;
+
+ private:
+  explicit Server(std::unique_ptr<server_internal::ServerCore> core);
+  std::unique_ptr<server_internal::ServerCore> core_;
+};
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_SERVER_SERVER_H_

@@ -1,0 +1,608 @@
+// framekit::Server over real loopback sockets: echo with every framer across several loops, many
+// clients, backpressure from a client that stops reading, idle timeout, max connections, a bad
+// client among good ones, shutdown with frames in flight, replies posted from another thread,
+// Unix listeners with a file mode. Every wait has a deadline.
+#include "framekit/server/server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <set>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "framekit/framing/framer_spec.h"
+#include "tests/transport/test_util.h"
+#include "framekit/transport/errors.h"
+#include "framekit/transport/framed_connection.h"
+#include "framekit/transport/stream_io.h"
+#include "framekit/transport/tcp.h"
+#include "framekit/transport/unix_socket.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace framekit {
+namespace {
+
+using ::framekit::testing::LongDeadline;
+using ::testing::HasSubstr;
+
+class Echo : public ConnectionHandler {
+ public:
+  void OnFrame(Connection& conn, absl::string_view frame) override {
+    absl::Status s = conn.Send(frame);
+    EXPECT_TRUE(s.ok()) << s;
+  }
+};
+
+HandlerFactory EchoFactory() {
+  return [] { return std::make_unique<Echo>(); };
+}
+
+// A server with its log lines captured.
+struct TestServer {
+  std::unique_ptr<Server> server;
+  std::shared_ptr<absl::Mutex> mu = std::make_shared<absl::Mutex>();
+  std::shared_ptr<std::vector<std::string>> lines = std::make_shared<std::vector<std::string>>();
+
+  std::string address(size_t i = 0) const { return server->local_addresses()[i].ToString(); }
+  std::vector<std::string> Log() const {
+    absl::MutexLock lock(mu.get());
+    return *lines;
+  }
+  // Waits until a log line contains `text`.
+  bool WaitForLog(absl::string_view text) const {
+    for (absl::Time end = LongDeadline(); absl::Now() < end; absl::SleepFor(absl::Milliseconds(5))) {
+      for (const std::string& l : Log()) {
+        if (absl::StrContains(l, text)) return true;
+      }
+    }
+    return false;
+  }
+  int CountLog(absl::string_view text) const {
+    int n = 0;
+    for (const std::string& l : Log()) n += absl::StrContains(l, text) ? 1 : 0;
+    return n;
+  }
+};
+
+TestServer Start(ServerOptions options, HandlerFactory factory) {
+  TestServer t;
+  if (options.listeners.empty()) options.listeners.push_back({"127.0.0.1:0"});
+  auto mu = t.mu;
+  auto lines = t.lines;
+  options.log = [mu, lines](absl::string_view line) {
+    absl::MutexLock lock(mu.get());
+    lines->emplace_back(line);
+  };
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::Create(std::move(options), std::move(factory));
+  EXPECT_TRUE(server.ok()) << server.status();
+  if (!server.ok()) return t;
+  t.server = std::move(*server);
+  absl::Status s = t.server->Start();
+  EXPECT_TRUE(s.ok()) << s;
+  return t;
+}
+
+std::unique_ptr<Framer> Make(const std::string& spec) {
+  absl::StatusOr<std::unique_ptr<Framer>> f = MakeFramer(spec);
+  EXPECT_TRUE(f.ok()) << f.status();
+  return f.ok() ? std::move(*f) : nullptr;
+}
+
+std::unique_ptr<FramedConnection> Dial(const std::string& address, const Framer& framer) {
+  absl::StatusOr<ConnectedSocket> s = address[0] == '/' || address[0] == '@'
+                                          ? ConnectUnix(address, LongDeadline())
+                                          : ConnectTcp(address, LongDeadline());
+  EXPECT_TRUE(s.ok()) << s.status();
+  if (!s.ok()) return nullptr;
+  return std::make_unique<FramedConnection>(std::move(*s), framer);
+}
+
+// The next frame, or "<error: ...>" / "<eof>".
+std::string Next(FramedConnection& c, absl::Time deadline = LongDeadline()) {
+  absl::StatusOr<std::optional<absl::string_view>> f = c.Receive(deadline);
+  if (!f.ok()) return absl::StrCat("<error: ", f.status().ToString(), ">");
+  if (!f->has_value()) return "<eof>";
+  return std::string(**f);
+}
+
+std::string Payload(int client, int frame, size_t size) {
+  std::string p = absl::StrCat(client, ".", frame, ":");
+  while (p.size() < size) p.push_back(static_cast<char>('a' + (p.size() + client + frame) % 26));
+  p.resize(std::max(size, p.size()));
+  return p;
+}
+
+// ---- Echo ----
+
+class EveryFramerTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EveryFramerTest, EchoesEveryFrameInOrderAcrossLoops) {
+  const std::string spec = GetParam();
+  std::unique_ptr<Framer> framer = Make(spec);
+  ServerOptions options;
+  options.framer_spec = spec;
+  options.loops = 3;
+  TestServer t = Start(options, EchoFactory());
+  ASSERT_NE(t.server, nullptr);
+  constexpr int kClients = 6;
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(Dial(t.address(), *framer));
+  const size_t size = absl::StartsWith(spec, "fixed") ? 8 : 0;
+  for (int c = 0; c < kClients; ++c) {
+    std::vector<std::string> payloads;
+    for (int f = 0; f < 50; ++f) payloads.push_back(size ? Payload(c, f, size).substr(0, size)
+                                                           : Payload(c, f, f * 7 % 300));
+    std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+    FK_ASSERT_OK(clients[c]->SendBatch(views, LongDeadline()));
+    for (const std::string& p : payloads) ASSERT_EQ(Next(*clients[c]), p) << "client " << c;
+  }
+  for (auto& c : clients) FK_ASSERT_OK(c->ShutdownWrite());
+  for (auto& c : clients) EXPECT_EQ(Next(*c), "<eof>");
+  t.server->Shutdown(LongDeadline());
+  ServerStats stats = t.server->stats();
+  EXPECT_EQ(stats.accepted, static_cast<uint64_t>(kClients));
+  EXPECT_EQ(stats.frames_in, static_cast<uint64_t>(kClients * 50));
+  EXPECT_EQ(stats.frames_out, static_cast<uint64_t>(kClients * 50));
+  EXPECT_EQ(stats.bytes_in, stats.bytes_out);
+  EXPECT_EQ(stats.closed_by(CloseReason::kPeerClosed), static_cast<uint64_t>(kClients));
+  EXPECT_EQ(stats.connections_open, 0u);
+  EXPECT_TRUE(t.Log().empty()) << t.Log()[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(Framers, EveryFramerTest,
+                         ::testing::Values("length:width=4", "length:width=varint",
+                                           "length:width=2,order=little,offset=1", "delimiter",
+                                           "delimiter:delim=\\r\\n", "fixed:size=8", "ascii:digits=5",
+                                           "netstring"));
+
+TEST(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  absl::Mutex mu;
+  std::vector<int> per_loop(4);
+  class Recorder : public Echo {
+   public:
+    Recorder(absl::Mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
+    void OnOpen(Connection& conn) override {
+      absl::MutexLock lock(mu_);
+      ++(*per_loop_)[conn.loop_index()];
+    }
+    absl::Mutex* mu_;
+    std::vector<int>* per_loop_;
+  };
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 4;
+  TestServer t = Start(options, [&] { return std::make_unique<Recorder>(&mu, &per_loop); });
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.push_back(Dial(t.address(), *framer));
+    FK_ASSERT_OK(clients.back()->Send("hi", LongDeadline()));
+    EXPECT_EQ(Next(*clients.back()), "hi");
+  }
+  absl::MutexLock lock(&mu);
+  EXPECT_THAT(per_loop, ::testing::ElementsAre(2, 2, 2, 2));
+}
+
+// Hundreds of clients, thousands of frames each way, every byte checked, from one thread.
+TEST(ServerTest, HundredsOfClientsThousandsOfFramesAllEchoed) {
+  std::unique_ptr<Framer> framer = Make("length:width=varint");
+  ServerOptions options;
+  options.framer_spec = "length:width=varint";
+  options.loops = 2;
+  TestServer t = Start(options, EchoFactory());
+  constexpr int kClients = 200;
+  constexpr int kFrames = 40;
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(Dial(t.address(), *framer));
+  // Everyone sends first (the echoes wait in the kernel and the server's queues), then reads.
+  for (int c = 0; c < kClients; ++c) {
+    std::vector<std::string> payloads;
+    for (int f = 0; f < kFrames; ++f) payloads.push_back(Payload(c, f, 1 + (c * 31 + f * 17) % 200));
+    std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+    FK_ASSERT_OK(clients[c]->SendBatch(views, LongDeadline()));
+  }
+  for (int c = 0; c < kClients; ++c) {
+    for (int f = 0; f < kFrames; ++f) {
+      ASSERT_EQ(Next(*clients[c]), Payload(c, f, 1 + (c * 31 + f * 17) % 200));
+    }
+  }
+  EXPECT_EQ(t.server->stats().frames_out, static_cast<uint64_t>(kClients * kFrames));
+}
+
+// ---- Backpressure ----
+
+TEST(ServerTest, ClientThatStopsReadingPausesItsReadsNothingDroppedOthersServed) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  std::atomic<size_t> max_queued{0};
+  std::atomic<int> unwritable{0}, writable_again{0};
+  class Watch : public Echo {
+   public:
+    Watch(std::atomic<size_t>* m, std::atomic<int>* u, std::atomic<int>* w)
+        : max_(m), unwritable_(u), writable_(w) {}
+    void OnFrame(Connection& conn, absl::string_view frame) override {
+      Echo::OnFrame(conn, frame);
+      size_t q = conn.queued_bytes();
+      size_t m = max_->load();
+      while (q > m && !max_->compare_exchange_weak(m, q)) {
+      }
+    }
+    void OnWritabilityChanged(Connection& conn) override {
+      ++*(conn.writable() ? writable_ : unwritable_);
+    }
+    std::atomic<size_t>* max_;
+    std::atomic<int>* unwritable_;
+    std::atomic<int>* writable_;
+  };
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 2;
+  options.output_low_watermark = 16 * 1024;
+  options.output_high_watermark = 64 * 1024;
+  options.read_size = 16 * 1024;
+  TestServer t =
+      Start(options, [&] { return std::make_unique<Watch>(&max_queued, &unwritable, &writable_again); });
+
+  std::unique_ptr<FramedConnection> hog = Dial(t.address(), *framer);
+  std::unique_ptr<FramedConnection> good = Dial(t.address(), *framer);
+  // The hog sends 32 MiB without reading: far more than the kernel buffers and the watermark.
+  constexpr int kFrames = 2048;
+  const std::string payload(16 * 1024, 'h');
+  std::atomic<int> sent{0};
+  std::thread sender([&] {
+    for (int i = 0; i < kFrames; ++i) {
+      absl::Status s = hog->Send(payload, LongDeadline());
+      if (!s.ok()) {
+        ADD_FAILURE() << s;
+        return;
+      }
+      ++sent;
+    }
+  });
+  // The hog is soon stuck: the server stopped reading it, the kernel buffers are full.
+  for (absl::Time end = LongDeadline(); unwritable.load() == 0 && absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_GE(unwritable.load(), 1);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_LT(sent.load(), kFrames) << "the server swallowed everything the hog sent";
+  // Meanwhile the other client is served.
+  for (int i = 0; i < 20; ++i) {
+    FK_ASSERT_OK(good->Send(absl::StrCat("still here ", i), LongDeadline()));
+    ASSERT_EQ(Next(*good), absl::StrCat("still here ", i));
+  }
+  // Bounded: at most the high watermark plus the echoes of one read.
+  EXPECT_LE(max_queued.load(), options.output_high_watermark + options.read_size + 4 * 1024);
+  // The hog reads again: every echo arrives, none dropped.
+  for (int i = 0; i < kFrames; ++i) {
+    std::string got = Next(*hog);
+    if (got != payload) {
+      sender.detach();
+      FAIL() << "echo " << i << ": " << got.substr(0, 80);
+    }
+  }
+  sender.join();
+  EXPECT_GE(writable_again.load(), 1);
+  EXPECT_GE(t.server->stats().paused, 1u);
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kOutputStalled), 0u);
+}
+
+TEST(ServerTest, OutputStallTimeoutDropsAClientThatNeverReads) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.output_high_watermark = 64 * 1024;
+  options.output_stall_timeout = absl::Milliseconds(200);
+  TestServer t = Start(options, EchoFactory());
+  absl::StatusOr<ConnectedSocket> hog = ConnectTcp(t.address(), LongDeadline());
+  ASSERT_TRUE(hog.ok());
+  const std::string hog_name = SocketAddress::LocalOf(hog->fd.get())->ToString();
+  std::string chunk;
+  for (int i = 0; i < 16; ++i) FK_ASSERT_OK(framer->Encode(std::string(16 * 1024, 'x'), &chunk));
+  absl::Status s;
+  for (int i = 0; i < 4096 && s.ok(); ++i) s = WriteAll(hog->fd.get(), chunk, LongDeadline());
+  EXPECT_TRUE(IsPeerGone(s)) << s;
+  ASSERT_TRUE(t.WaitForLog(absl::StrCat("closing ", hog_name, ": RESOURCE_EXHAUSTED")));
+  EXPECT_EQ(t.CountLog(hog_name), 1);
+  EXPECT_THAT(t.Log()[0], HasSubstr("over the high watermark of 65536 bytes"));
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kOutputStalled), 1u);
+}
+
+// ---- Limits ----
+
+TEST(ServerTest, IdleClientIsClosedActiveOneIsNot) {
+  std::unique_ptr<Framer> framer = Make("delimiter");
+  ServerOptions options;
+  options.framer_spec = "delimiter";
+  options.idle_timeout = absl::Milliseconds(300);
+  TestServer t = Start(options, EchoFactory());
+  std::unique_ptr<FramedConnection> idle = Dial(t.address(), *framer);
+  std::unique_ptr<FramedConnection> busy = Dial(t.address(), *framer);
+  FK_ASSERT_OK(idle->Send("one byte then nothing", LongDeadline()));
+  EXPECT_EQ(Next(*idle), "one byte then nothing");
+  const absl::Time start = absl::Now();
+  for (int i = 0; absl::Now() - start < absl::Milliseconds(900); ++i) {
+    FK_ASSERT_OK(busy->Send(absl::StrCat(i), LongDeadline()));
+    ASSERT_EQ(Next(*busy), absl::StrCat(i));
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(Next(*idle), "<eof>");  // closed, after its echo
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kIdleTimeout), 1u);
+  EXPECT_TRUE(t.WaitForLog("idle_timeout=300ms"));
+}
+
+TEST(ServerTest, OverMaxConnectionsIsClosedAtOnceAndCounted) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.max_connections = 2;
+  options.loops = 2;
+  TestServer t = Start(options, EchoFactory());
+  std::unique_ptr<FramedConnection> a = Dial(t.address(), *framer);
+  std::unique_ptr<FramedConnection> b = Dial(t.address(), *framer);
+  FK_ASSERT_OK(a->Send("a", LongDeadline()));
+  FK_ASSERT_OK(b->Send("b", LongDeadline()));
+  EXPECT_EQ(Next(*a), "a");
+  EXPECT_EQ(Next(*b), "b");
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  (void)c->Send("c", LongDeadline());
+  EXPECT_THAT(Next(*c), ::testing::AnyOf("<eof>", HasSubstr("peer closed")));
+  EXPECT_EQ(t.server->stats().refused, 1u);
+  FK_ASSERT_OK(a->Send("still", LongDeadline()));
+  EXPECT_EQ(Next(*a), "still");
+  // Once one closes, a new one is served.
+  b.reset();
+  for (absl::Time end = LongDeadline(); t.server->stats().connections_open > 1 && absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  std::unique_ptr<FramedConnection> d = Dial(t.address(), *framer);
+  FK_ASSERT_OK(d->Send("d", LongDeadline()));
+  EXPECT_EQ(Next(*d), "d");
+}
+
+TEST(ServerTest, BadFrameClosesAfterTheRepliesOwedForEarlierFramesLoggedOnce) {
+  std::unique_ptr<Framer> framer = Make("netstring:max=64");
+  ServerOptions options;
+  options.framer_spec = "netstring:max=64";
+  options.loops = 2;
+  TestServer t = Start(options, EchoFactory());
+  std::unique_ptr<FramedConnection> good = Dial(t.address(), *framer);
+  absl::StatusOr<ConnectedSocket> bad = ConnectTcp(t.address(), LongDeadline());
+  ASSERT_TRUE(bad.ok());
+  const std::string bad_name = SocketAddress::LocalOf(bad->fd.get())->ToString();
+  FK_ASSERT_OK(WriteAll(bad->fd.get(), "5:hello,05:oops,", LongDeadline()));
+  absl::StatusOr<std::string> got = framekit::testing::ReadAll(bad->fd.get(), LongDeadline());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, "5:hello,") << "the frame before the bad one is answered, the bad one is not";
+  ASSERT_TRUE(t.WaitForLog(absl::StrCat("closing ", bad_name, ": INVALID_ARGUMENT")));
+  EXPECT_EQ(t.CountLog(bad_name), 1);
+  for (int i = 0; i < 5; ++i) {
+    FK_ASSERT_OK(good->Send(absl::StrCat("good ", i), LongDeadline()));
+    EXPECT_EQ(Next(*good), absl::StrCat("good ", i));
+  }
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kBadFrame), 1u);
+}
+
+TEST(ServerTest, OverMaxHeaderIsRefusedBeforeItsPayload) {
+  ServerOptions options;
+  options.framer_spec = "length:width=4,max=1KiB";
+  TestServer t = Start(options, EchoFactory());
+  absl::StatusOr<ConnectedSocket> bad = ConnectTcp(t.address(), LongDeadline());
+  ASSERT_TRUE(bad.ok());
+  FK_ASSERT_OK(WriteAll(bad->fd.get(), std::string("\x00\x10\x00\x00", 4), LongDeadline()));
+  absl::StatusOr<std::string> got = framekit::testing::ReadAll(bad->fd.get(), LongDeadline());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, "");
+  EXPECT_TRUE(t.WaitForLog("RESOURCE_EXHAUSTED"));
+}
+
+// ---- Lifecycle ----
+
+TEST(ServerTest, ShutdownAnswersFramesAlreadySentThenCloses) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 2;
+  TestServer t = Start(options, EchoFactory());
+  constexpr int kClients = 10;
+  constexpr int kFrames = 500;
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.push_back(Dial(t.address(), *framer));
+    FK_ASSERT_OK(clients.back()->Send("hello", LongDeadline()));
+    ASSERT_EQ(Next(*clients.back()), "hello");  // accepted and served
+  }
+  for (int c = 0; c < kClients; ++c) {
+    std::vector<std::string> payloads;
+    for (int f = 0; f < kFrames; ++f) payloads.push_back(Payload(c, f, 64));
+    std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+    FK_ASSERT_OK(clients[c]->SendBatch(views, LongDeadline()));
+  }
+  std::thread stopper([&] { t.server->Shutdown(LongDeadline()); });
+  for (int c = 0; c < kClients; ++c) {
+    for (int f = 0; f < kFrames; ++f) ASSERT_EQ(Next(*clients[c]), Payload(c, f, 64));
+    EXPECT_EQ(Next(*clients[c]), "<eof>");
+  }
+  stopper.join();
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kShutdown), static_cast<uint64_t>(kClients));
+  EXPECT_EQ(t.server->stats().frames_out, static_cast<uint64_t>(kClients * (kFrames + 1)));
+  // No longer accepting.
+  absl::StatusOr<ConnectedSocket> late = ConnectTcp(t.address(), absl::Now() + absl::Seconds(2));
+  EXPECT_FALSE(late.ok());
+}
+
+TEST(ServerTest, ShutdownDeadlineClosesConnectionsThatOweBytesToANonReader) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  TestServer t = Start(options, EchoFactory());
+  std::unique_ptr<FramedConnection> hog = Dial(t.address(), *framer);
+  int small = 4096;  // so that the echoes back up in the server, not in the hog's kernel buffer
+  ASSERT_EQ(::setsockopt(hog->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+  std::vector<std::string> payloads(256, std::string(64 * 1024, 'z'));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  std::thread sender([&] { (void)hog->SendBatch(views, absl::Now() + absl::Seconds(5)); });
+  for (absl::Time end = LongDeadline(); t.server->stats().paused == 0 && absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  const absl::Time start = absl::Now();
+  t.server->Shutdown(absl::Now() + absl::Milliseconds(300));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  sender.join();
+  EXPECT_EQ(t.server->stats().connections_open, 0u);
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kShutdown), 1u);
+  EXPECT_EQ(t.CountLog("shutdown deadline passed with"), 1)
+      << (t.Log().empty() ? "(no log)" : t.Log()[0]);
+}
+
+TEST(ServerTest, HandlerRepliesFromAnotherThread) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  class Offload : public ConnectionHandler {
+   public:
+    void OnFrame(Connection& conn, absl::string_view frame) override {
+      ConnectionHandle h = conn.handle();
+      std::string copy(frame);
+      workers_.emplace_back([h, copy] {
+        absl::SleepFor(absl::Milliseconds(1));
+        EXPECT_TRUE(h.Post([copy](Connection& c) { (void)c.Send(absl::StrCat("done: ", copy)); }));
+      });
+    }
+    void OnClose(Connection&, const absl::Status&) override {
+      for (std::thread& w : workers_) w.join();
+    }
+    std::vector<std::thread> workers_;
+  };
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 2;
+  TestServer t = Start(options, [] { return std::make_unique<Offload>(); });
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  std::set<std::string> expected, got;
+  for (int i = 0; i < 50; ++i) {
+    FK_ASSERT_OK(c->Send(absl::StrCat(i), LongDeadline()));
+    expected.insert(absl::StrCat("done: ", i));
+  }
+  for (int i = 0; i < 50; ++i) got.insert(Next(*c));
+  EXPECT_EQ(got, expected);
+}
+
+TEST(ServerTest, PostToAClosedConnectionIsDroppedAndToAStoppedServerFails) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  absl::Mutex mu;
+  std::vector<ConnectionHandle> handles;
+  class Keep : public Echo {
+   public:
+    Keep(absl::Mutex* mu, std::vector<ConnectionHandle>* h) : mu_(mu), h_(h) {}
+    void OnOpen(Connection& conn) override {
+      absl::MutexLock lock(mu_);
+      h_->push_back(conn.handle());
+    }
+    absl::Mutex* mu_;
+    std::vector<ConnectionHandle>* h_;
+  };
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  TestServer t = Start(options, [&] { return std::make_unique<Keep>(&mu, &handles); });
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  FK_ASSERT_OK(c->Send("x", LongDeadline()));
+  EXPECT_EQ(Next(*c), "x");
+  FK_ASSERT_OK(c->ShutdownWrite());
+  EXPECT_EQ(Next(*c), "<eof>");
+  ConnectionHandle h;
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_EQ(handles.size(), 1u);
+    h = handles[0];
+  }
+  std::atomic<bool> ran{false};
+  EXPECT_TRUE(h.Post([&](Connection&) { ran = true; }));  // the loop is alive
+  t.server->Shutdown(LongDeadline());
+  EXPECT_FALSE(ran.load()) << "work for a closed connection runs";
+  EXPECT_FALSE(h.Post([](Connection&) {}));
+}
+
+TEST(ServerTest, UnixListenerWithFileModeAndTcpListenerWithOwnFramer) {
+  // TEST_TMPDIR can be longer than a socket path may be (107 bytes).
+  char dir[] = "/tmp/fk_server_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string path = absl::StrCat(dir, "/s.sock");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  ListenerOptions unix_listener;
+  unix_listener.address = path;
+  unix_listener.unix_mode = 0660;
+  options.listeners.push_back(unix_listener);
+  ListenerOptions tcp_listener;
+  tcp_listener.address = "127.0.0.1:0";
+  tcp_listener.framer_spec = "delimiter";
+  options.listeners.push_back(tcp_listener);
+  options.loops = 2;
+  TestServer t = Start(options, EchoFactory());
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+  std::unique_ptr<Framer> length = Make("length:width=4");
+  std::unique_ptr<Framer> lines = Make("delimiter");
+  std::unique_ptr<FramedConnection> u = Dial(path, *length);
+  std::unique_ptr<FramedConnection> d = Dial(t.address(1), *lines);
+  FK_ASSERT_OK(u->Send("over unix", LongDeadline()));
+  FK_ASSERT_OK(d->Send("over tcp", LongDeadline()));
+  EXPECT_EQ(Next(*u), "over unix");
+  EXPECT_EQ(Next(*d), "over tcp");
+  t.server.reset();
+  EXPECT_NE(::stat(path.c_str(), &st), 0) << "the socket file is removed";
+  ::rmdir(dir);
+}
+
+TEST(ServerTest, Ipv6Listener) {
+  absl::StatusOr<Listener> probe = ListenTcp("[::1]:0");
+  if (!probe.ok()) GTEST_SKIP() << "no IPv6 loopback here: " << probe.status();
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.listeners.push_back({"[::1]:0"});
+  TestServer t = Start(options, EchoFactory());
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  FK_ASSERT_OK(c->Send("v6", LongDeadline()));
+  EXPECT_EQ(Next(*c), "v6");
+}
+
+TEST(ServerTest, BadOptionsAreRefusedWithTheLimit) {
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.listeners.push_back({"127.0.0.1:0"});
+  options.output_low_watermark = 100;
+  options.output_high_watermark = 50;
+  absl::StatusOr<std::unique_ptr<Server>> s = Server::Create(options, EchoFactory());
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("low 100, high 50"));
+  options.output_low_watermark = 10;
+  options.framer_spec = "length:width=3";
+  s = Server::Create(options, EchoFactory());
+  EXPECT_FALSE(s.ok());
+  options.framer_spec = "";
+  s = Server::Create(options, EchoFactory());
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("no framer"));
+  options.framer_spec = "length:width=4";
+  options.listeners[0].unix_mode = 0600;
+  s = Server::Create(options, EchoFactory());
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("unix_mode"));
+}
+
+}  // namespace
+}  // namespace framekit
