@@ -398,7 +398,7 @@ TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   ASSERT_TRUE(server->WaitForStderr(log_prefix, Deadline())) << server->Stderr();
   std::string err = server->Stderr();
   EXPECT_EQ(CountLines(err, log_prefix), 1) << err;
-  EXPECT_THAT(err, HasSubstr("max_output_bytes=65536"));
+  EXPECT_THAT(err, HasSubstr("over the high watermark of 65536 bytes"));  // --max_output_bytes
   good->ExpectEcho("after the drop");
   StopServer(server.get());
 }
@@ -589,6 +589,7 @@ TEST(FramecatTest, BadFlagsExitTwoAndHelpListsEveryFlag) {
   std::string text = help->Stdout() + help->Stderr();
   for (const char* flag : {"--framer ", "--framer_config", "--listen", "--connect ", "--unix",
                            "--serve", "--echo", "--hex", "--max_output_bytes", "--max_connections",
+                           "--threads", "--idle_timeout", "--drop_stalled_after",
                            "--connect_timeout"}) {
     EXPECT_THAT(text, HasSubstr(flag));
   }

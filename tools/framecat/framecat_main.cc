@@ -31,7 +31,6 @@
 #include "framekit/framing/framer_spec.h"
 #include "framekit/tools/framecat/client.h"
 #include "framekit/tools/framecat/server.h"
-#include "framekit/transport/listener.h"
 #include "framekit/transport/tcp.h"
 #include "framekit/transport/unix_socket.h"
 
@@ -57,11 +56,18 @@ ABSL_FLAG(bool, echo, false,
           "Server: echo each frame back, re-encoded with the same framer, instead of printing it.");
 ABSL_FLAG(bool, hex, false, "Print frames as hex digits (for binary payloads), one frame a line.");
 ABSL_FLAG(int64_t, max_output_bytes, 4 << 20,
-          "Echo server: most bytes of echoes queued for one connection; a client that does not "
-          "read and goes past it is dropped (and logged).");
+          "Echo server: bytes of echoes queued for one connection above which the server stops "
+          "reading from it (its own kernel buffers then push back on the client).");
+ABSL_FLAG(absl::Duration, drop_stalled_after, absl::ZeroDuration(),
+          "Echo server: drop (and log) a client that stays above --max_output_bytes this long; "
+          "0 drops it at once, 'inf' never (it is only paused until it reads again).");
 ABSL_FLAG(int64_t, max_connections, 0,
-          "Server: most connections served at once (more wait in the kernel's backlog); 0 for no "
-          "limit.");
+          "Server: most connections served at once; a connection over it is closed at once. 0 "
+          "for no limit.");
+ABSL_FLAG(int64_t, threads, 0, "Server: event loops (threads); 0 for one per core.");
+ABSL_FLAG(absl::Duration, idle_timeout, absl::InfiniteDuration(),
+          "Server: close a connection that sends and receives nothing this long (e.g. 30s); "
+          "'inf' for never.");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(10),
           "Client: how long to keep trying to connect.");
 
@@ -86,10 +92,6 @@ int Fail(const absl::Status& status) {
 bool IsUnixAddress(absl::string_view address) {
   return absl::StartsWith(address, "/") || absl::StartsWith(address, ".") ||
          absl::StartsWith(address, "@");
-}
-
-absl::StatusOr<Listener> Listen(absl::string_view address, bool unix_socket) {
-  return unix_socket ? ListenUnix(address) : ListenTcp(address);
 }
 
 absl::StatusOr<ConnectedSocket> Connect(absl::string_view address, bool unix_socket,
@@ -130,6 +132,14 @@ int Main(int argc, char** argv) {
   if (max_output < 1) return Usage("--max_output_bytes must be at least 1");
   const int64_t max_connections = absl::GetFlag(FLAGS_max_connections);
   if (max_connections < 0) return Usage("--max_connections must not be negative");
+  const int64_t threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 0 || threads > 1024) return Usage("--threads must be 0 .. 1024");
+  const absl::Duration idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
+  if (idle_timeout <= absl::ZeroDuration()) return Usage("--idle_timeout must be positive");
+  const absl::Duration drop_stalled_after = absl::GetFlag(FLAGS_drop_stalled_after);
+  if (drop_stalled_after < absl::ZeroDuration()) {
+    return Usage("--drop_stalled_after must not be negative");
+  }
 
   absl::StatusOr<std::unique_ptr<Framer>> framer;
   const std::string framer_config = absl::GetFlag(FLAGS_framer_config);
@@ -146,14 +156,17 @@ int Main(int argc, char** argv) {
   const std::string address = !unix_path.empty() ? unix_path : serve ? listen : connect;
   const bool unix_socket = !unix_path.empty() || IsUnixAddress(address);
   if (serve) {
-    absl::StatusOr<Listener> listener = Listen(address, unix_socket);
-    if (!listener.ok()) return Fail(listener.status());
-    ServerOptions options;
+    ServeOptions options;
     options.echo = echo;
     options.hex = absl::GetFlag(FLAGS_hex);
+    options.threads = static_cast<size_t>(threads);
     options.max_output_bytes = static_cast<size_t>(max_output);
+    options.drop_stalled_after = drop_stalled_after;
     options.max_connections = static_cast<size_t>(max_connections);
-    absl::Status s = RunServer(std::move(*listener), **framer, options);
+    options.idle_timeout = idle_timeout;
+    // The server tells a Unix path by its first character: "sock" means "./sock" here.
+    const std::string where = unix_socket && !IsUnixAddress(address) ? "./" + address : address;
+    absl::Status s = RunServer(where, std::shared_ptr<const Framer>(std::move(*framer)), options);
     return s.ok() ? 0 : Fail(s);
   }
   absl::StatusOr<ConnectedSocket> socket =

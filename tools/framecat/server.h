@@ -1,57 +1,64 @@
 // framekit/tools/framecat/server.h
 //
-// framecat's server: one thread serving any number of connections on one listener with a
-// level-triggered Poller. Each connection is a FramedConnection driven event-loop style:
+// framecat's server: a thin client of framekit::Server (server/server.h), which does the serving:
+// N event loops, half-close draining, bounded output, closing a bad client after the replies owed
+// for its good frames, without disturbing the others. framecat adds the handler:
 //
-//   * echo mode: every decoded frame is queued back, re-encoded with the same framer, and written
-//     as the socket accepts it (writable interest only while bytes are queued);
-//   * print mode: every decoded frame is printed to `out`, one per line (PrintFrame).
+//   * echo mode: every decoded frame is sent back, re-encoded with the same framer;
+//   * print mode: every decoded frame is printed to `out`, one per line (PrintFrame), frames of
+//     different connections never interleaved within a line.
 //
-// A connection is closed, with one line "framecat: closing PEER: REASON" on `log`, when it sends a
-// bad frame (over the max, malformed header, end of stream inside a frame) -- without a reply --,
-// when its socket fails, or when its queued echoes would exceed `max_output_bytes` (a peer that
-// does not read cannot stall the others or grow memory without bound). A peer that half-closes gets
-// every echo still owed to it, then the server closes the connection (quietly). Empty frames are
-// frames and are echoed.
+// framecat keeps its historical policy for a client that does not read: once more than
+// `max_output_bytes` of echoes are queued for it, the server stops reading from it, and drops it
+// after `drop_stalled_after` (0, the default: at once; InfiniteDuration: never, the client is only
+// paused until it reads again).
 //
-// Accepting: non-blocking, all pending connections per readiness; out of descriptors (EMFILE,
-// ENFILE...) is logged once per episode and accepting pauses briefly instead of spinning; at
-// `max_connections` accepting pauses until one closes (the kernel's backlog holds the rest).
+// Every close with a reason is logged as "framecat: closing PEER: REASON" on `log`; so is an
+// accept paused for lack of descriptors ("pausing accepts").
 //
-// Run() blocks SIGINT and SIGTERM and watches them with a signalfd: either stops the loop, closes
-// every connection and returns OK.
+// RunServer() blocks SIGINT and SIGTERM and waits for either: then it stops accepting, answers
+// what clients had sent, writes what is owed (for up to a second), closes every connection and
+// returns OK.
 #ifndef FRAMEKIT_TOOLS_FRAMECAT_SERVER_H_
 #define FRAMEKIT_TOOLS_FRAMECAT_SERVER_H_
 
 #include <cstddef>
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "framekit/framing/framer.h"
-#include "framekit/transport/listener.h"
 
 namespace framekit {
 namespace framecat {
 
-struct ServerOptions {
+struct ServeOptions {
   // Echo frames back (true) or print them (false).
   bool echo = false;
   // Print mode: print payloads as hex.
   bool hex = false;
-  // Most bytes of echoes queued for one connection; beyond it the connection is dropped.
+  // Event loops; 0: one per core.
+  size_t threads = 0;
+  // Bytes of echoes queued for one connection above which it is no longer read.
   size_t max_output_bytes = 4 << 20;
-  // Most connections served at once; 0 for no limit.
+  // How long a connection may stay above max_output_bytes before it is dropped.
+  absl::Duration drop_stalled_after = absl::ZeroDuration();
+  // Most connections served at once; 0 for no limit. Over it a connection is closed at once.
   size_t max_connections = 0;
+  // A connection that sends and receives nothing this long is closed.
+  absl::Duration idle_timeout = absl::InfiniteDuration();
   // How long accepting pauses after running out of descriptors.
   absl::Duration accept_backoff = absl::Milliseconds(100);
   std::FILE* out = stdout;  // frames, in print mode
-  std::FILE* log = stderr;  // one line per closed-with-a-reason connection
+  std::FILE* log = stderr;
 };
 
-// Serves `listener` with `framer` until SIGINT or SIGTERM (then OK), or a failure of the loop
-// itself (poller, signalfd). `framer` must outlive the call.
-absl::Status RunServer(Listener listener, const Framer& framer, const ServerOptions& options);
+// Serves `address` ("HOST:PORT", a Unix path, "@name") with `framer` until SIGINT or SIGTERM (then
+// OK), or fails to start (the listener cannot bind, bad options).
+absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer> framer,
+                       const ServeOptions& options);
 
 }  // namespace framecat
 }  // namespace framekit
