@@ -135,6 +135,8 @@ class Connection {
   CloseReason close_reason_ = CloseReason::kOpen;
   absl::Status close_status_;
   absl::Time last_active_;            // last byte read or written
+  absl::Time last_read_;              // last byte read
+  bool holds_buffers_ = false;        // may hold buffers: read since they were last released
   absl::Time paused_since_;           // when it went above the high watermark
 };
 

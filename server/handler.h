@@ -8,6 +8,8 @@
 //   OnOpen                 once, before any frame.
 //   OnFrame                once per frame, in order. The view is valid only during the call:
 //                          copy what must outlive it. Replies go out with conn.Send().
+//   OnFrames               the frames of one read at a time (up to 64); the default calls
+//                          OnFrame for each. Override it to answer a run with one SendBatch.
 //   OnWritabilityChanged   conn.writable() flipped: false once the connection's unsent output
 //                          passed the high watermark (the server has stopped reading from it),
 //                          true once the peer drained it below the low one (reading resumes).
@@ -21,6 +23,10 @@
 //     void OnFrame(framekit::Connection& conn, absl::string_view frame) override {
 //       (void)conn.Send(frame);  // fails only past ServerOptions::max_output_bytes
 //     }
+//     void OnFrames(framekit::Connection& conn,
+//                   absl::Span<const absl::string_view> frames) override {
+//       (void)conn.SendBatch(frames);  // one encode pass for the run
+//     }
 //   };
 //   framekit::HandlerFactory factory = [] { return std::make_unique<Echo>(); };
 #ifndef FRAMEKIT_SERVER_HANDLER_H_
@@ -31,6 +37,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace framekit {
 
@@ -41,6 +48,9 @@ class ConnectionHandler {
   virtual ~ConnectionHandler() = default;
   virtual void OnOpen(Connection& conn) { (void)conn; }
   virtual void OnFrame(Connection& conn, absl::string_view frame) = 0;
+  virtual void OnFrames(Connection& conn, absl::Span<const absl::string_view> frames) {
+    for (absl::string_view f : frames) OnFrame(conn, f);
+  }
   virtual void OnWritabilityChanged(Connection& conn) { (void)conn; }
   virtual void OnClose(Connection& conn, const absl::Status& reason) {
     (void)conn;

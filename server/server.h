@@ -18,7 +18,7 @@
 //                        reading from it until the peer drains it below `output_low_watermark`;
 //                        `max_output_bytes` is the hard cap on Send.
 //   idle_timeout         no byte read or written for that long closes the connection (slowloris).
-//   read buffers         released while a connection has no partial frame (max_idle_read_buffer).
+//   idle buffers         a connection quiet for release_idle_buffers_after gives its buffers back.
 //
 // Memory per connection is bounded by max_output_bytes + the framer's max frame (+ one read);
 // with an echo-style handler the queue stays under output_high_watermark + read_size, since a
@@ -104,9 +104,10 @@ struct ServerOptions {
   // Bytes asked of each read; a loop does at most one read per connection per iteration, which
   // is what keeps a busy connection from starving the others.
   size_t read_size = 64 * 1024;
-  // A connection's read buffer is freed when it holds no partial frame and is larger than this
-  // (0: always, so an idle connection holds no read buffer).
-  size_t max_idle_read_buffer = 0;
+  // A connection that has read nothing for this long gives back its read buffer (unless it holds
+  // part of a frame) and its empty output buffer, so idle connections hold no buffers. Zero frees
+  // the read buffer after every read that leaves it empty (least memory, a malloc per read).
+  absl::Duration release_idle_buffers_after = absl::Seconds(1);
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).
   absl::Duration accept_backoff = absl::Milliseconds(100);
   // One line per event worth an operator's attention: a connection closed for a bad frame, a

@@ -318,17 +318,27 @@ absl::StatusOr<size_t> FramedConnection::ReceiveBatch(
 
 absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
     absl::FunctionRef<void(absl::string_view)> on_frame) {
+  return ReadAvailableBatch([on_frame](absl::Span<const absl::string_view> frames) {
+    for (absl::string_view f : frames) on_frame(f);
+  });
+}
+
+absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch(
+    absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames) {
   State& s = *state_;
   Decoder& d = *s.decoder;
   // Delivers every buffered frame; the error that stopped it, if any.
   auto deliver = [&]() -> absl::Status {
-    DrainReady(on_frame);
+    if (ready_next_ != ready_end_) {
+      on_frames(absl::MakeConstSpan(ready_next_, ready_end_));
+      ready_next_ = ready_end_;
+    }
     if (!s.ready_error.ok()) return s.TakeReadyError();
     absl::string_view frames[kBatchFrames];
     Decoder::Result r;
     do {
       const size_t got = d.NextBatch(absl::MakeSpan(frames), &r);
-      for (size_t i = 0; i < got; ++i) on_frame(frames[i]);
+      if (got > 0) on_frames(absl::MakeConstSpan(frames, got));
     } while (r == Decoder::kFrame);
     if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
     return absl::OkStatus();
@@ -417,6 +427,15 @@ absl::Status FramedConnection::FlushSome() {
     s.out_offset = 0;
   }
   return absl::OkStatus();
+}
+
+void FramedConnection::ReleaseIdleMemory() {
+  State& s = *state_;
+  if (ready_next_ == ready_end_) s.decoder->TrimBuffer(0);
+  if (s.out_offset == s.out.size()) {
+    std::string().swap(s.out);
+    s.out_offset = 0;
+  }
 }
 
 size_t FramedConnection::queued_bytes() const { return state_->out.size() - state_->out_offset; }

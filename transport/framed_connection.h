@@ -129,6 +129,15 @@ class FramedConnection {
   // `on_frame` for each complete frame, in order; each view is valid only during its call.
   // kEndOfStream when the peer closed cleanly between frames (call no more).
   absl::StatusOr<ReadState> ReadAvailable(absl::FunctionRef<void(absl::string_view)> on_frame);
+  // The batch form of ReadAvailable: `on_frames` gets the complete frames in runs of up to 64 (all
+  // of one read's frames, in order, for small frames), so that a caller can answer them with one
+  // QueueBatch. The views are valid only during the call.
+  absl::StatusOr<ReadState> ReadAvailableBatch(
+      absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames);
+  // Frees the read buffer if it holds no byte of a frame, and the output queue's memory if nothing
+  // is queued: for a server whose connection has gone quiet (max_idle_read_buffer frees the read
+  // buffer only as part of a read). Invalidates earlier frames.
+  void ReleaseIdleMemory();
   // Encodes one frame into the output queue (copied). ResourceExhausted, with nothing queued, if
   // it would take the queue past max_queued_bytes; the encoder's error if it refuses the payload.
   absl::Status Queue(absl::string_view payload);

@@ -41,7 +41,7 @@ ServerCore::ServerCore(ServerOptions o, HandlerFactory f)
     : options(std::move(o)), factory(std::move(f)) {}
 
 void ServerCore::Log(absl::string_view line) {
-  absl::MutexLock lock(&log_mu_);
+  std::lock_guard<std::mutex> lock(log_mu_);
   if (options.log) {
     options.log(line);
   } else {
@@ -75,9 +75,14 @@ EventLoop::EventLoop(ServerCore* core, size_t index, Poller poller)
   const ServerOptions& o = core_->options;
   conn_options_.read_size = o.read_size;
   conn_options_.max_queued_bytes = o.max_output_bytes;
-  conn_options_.max_idle_read_buffer = o.max_idle_read_buffer;
+  // A busy connection keeps its read buffer between reads; Sweep() frees those of quiet ones.
+  conn_options_.max_idle_read_buffer =
+      o.release_idle_buffers_after == absl::ZeroDuration() ? 0 : 2 * o.read_size;
   // Timers are checked a few times per timeout: a close comes at most a quarter late.
   absl::Duration shortest = std::min(o.idle_timeout, o.output_stall_timeout);
+  if (o.release_idle_buffers_after > absl::ZeroDuration()) {
+    shortest = std::min(shortest, 2 * o.release_idle_buffers_after);
+  }
   if (shortest != absl::InfiniteDuration()) {
     sweep_interval_ =
         std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1));
@@ -208,6 +213,7 @@ void EventLoop::Adopt(ConnectedSocket socket, const Framer* framer) {
   LoopStats::Add(stats_.open, 1);
   LoopStats::Add(stats_.accepted, 1);
   c->last_active_ = now_;
+  c->last_read_ = now_;
   c->handler_ = core_->factory();
   if (c->handler_ == nullptr) {
     CloseNow(c, CloseReason::kSocketError,
@@ -238,9 +244,9 @@ void EventLoop::Read(Connection* c) {
   size_t frames = 0;
   absl::StatusOr<FramedConnection::ReadState> state;
   for (int round = 0;; ++round) {
-    state = c->conn_.ReadAvailable([&](absl::string_view frame) {
-      ++frames;
-      if (!c->closing_) c->handler_->OnFrame(*c, frame);
+    state = c->conn_.ReadAvailableBatch([&](absl::Span<const absl::string_view> run) {
+      frames += run.size();
+      if (!c->closing_) c->handler_->OnFrames(*c, run);
     });
     // A frame over the max under too_long=skip is reported without failing the decoder, and the
     // stream goes on: log it and read on at once, since the frames after it may already be
@@ -259,6 +265,8 @@ void EventLoop::Read(Connection* c) {
   if (after != before) {
     LoopStats::Add(stats_.bytes_in, after - before);
     c->last_active_ = now_;
+    c->last_read_ = now_;
+    c->holds_buffers_ = true;
   }
   LoopStats::Add(stats_.frames_in, frames);
   if (!state.ok()) {
@@ -441,6 +449,11 @@ void EventLoop::Sweep() {
                    "idle for ", absl::FormatDuration(now_ - c->last_active_),
                    " (idle_timeout=", absl::FormatDuration(o.idle_timeout), ")")));
       continue;
+    }
+    if (c->holds_buffers_ && o.release_idle_buffers_after > absl::ZeroDuration() &&
+        now_ - c->last_read_ >= o.release_idle_buffers_after && c->conn_.queued_bytes() == 0) {
+      c->conn_.ReleaseIdleMemory();
+      c->holds_buffers_ = false;
     }
     if (c->paused_ && o.output_stall_timeout != absl::InfiniteDuration() &&
         now_ - c->paused_since_ >= o.output_stall_timeout) {

@@ -21,13 +21,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "framekit/server/connection.h"
 #include "server/internal/inbox.h"
@@ -77,7 +77,7 @@ class ServerCore {
   ServerStats Stats() const;
 
  private:
-  absl::Mutex log_mu_;
+  std::mutex log_mu_;  // not absl::Mutex: see inbox.h
 };
 
 class EventLoop {

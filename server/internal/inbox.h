@@ -12,12 +12,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "framekit/framing/framer.h"
 #include "framekit/transport/connected_socket.h"
@@ -47,21 +46,21 @@ class Inbox {
 
   // Each returns false, taking nothing, once the loop is gone (Close()).
   bool Post(uint64_t connection_id, std::function<void(Connection&)> work) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return false;
     batch_.tasks.push_back(Task{connection_id, std::move(work)});
     WakeLocked();
     return true;
   }
   bool Hand(ConnectedSocket socket, const Framer* framer) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return false;
     batch_.handed.push_back(Handed{std::move(socket), framer});
     WakeLocked();
     return true;
   }
   void RequestShutdown(absl::Time deadline) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return;
     if (!batch_.shutdown.has_value() || deadline < *batch_.shutdown) batch_.shutdown = deadline;
     WakeLocked();
@@ -70,7 +69,7 @@ class Inbox {
   // Loop thread only.
   bool pending() const { return pending_.load(std::memory_order_acquire); }
   void Take(Batch* out) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     pending_.store(false, std::memory_order_relaxed);
     std::swap(*out, batch_);
     batch_.tasks.clear();
@@ -79,22 +78,24 @@ class Inbox {
   }
   // The loop is exiting: refuse everything from now on. Returns what was left (sockets close).
   void Close(Batch* left) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
     poller_ = nullptr;
     std::swap(*left, batch_);
   }
 
  private:
-  void WakeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void WakeLocked() {  // mu_ held
     // The first message since the loop last looked wakes it; the rest ride along.
     if (!pending_.exchange(true, std::memory_order_acq_rel)) (void)poller_->Wake();
   }
 
-  absl::Mutex mu_;
-  Batch batch_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  Poller* poller_ ABSL_GUARDED_BY(mu_);
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locking, while Debian's
+  // prebuilt Abseil has its TSan annotations compiled out.
+  std::mutex mu_;
+  Batch batch_;            // guarded by mu_
+  bool closed_ = false;    // guarded by mu_
+  Poller* poller_;         // guarded by mu_
   std::atomic<bool> pending_{false};
 };
 

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <set>
@@ -19,7 +20,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "framekit/framing/framer_spec.h"
@@ -53,12 +53,12 @@ HandlerFactory EchoFactory() {
 // A server with its log lines captured.
 struct TestServer {
   std::unique_ptr<Server> server;
-  std::shared_ptr<absl::Mutex> mu = std::make_shared<absl::Mutex>();
+  std::shared_ptr<std::mutex> mu = std::make_shared<std::mutex>();
   std::shared_ptr<std::vector<std::string>> lines = std::make_shared<std::vector<std::string>>();
 
   std::string address(size_t i = 0) const { return server->local_addresses()[i].ToString(); }
   std::vector<std::string> Log() const {
-    absl::MutexLock lock(mu.get());
+    std::lock_guard<std::mutex> lock(*mu);
     return *lines;
   }
   // Waits until a log line contains `text`.
@@ -83,7 +83,7 @@ TestServer Start(ServerOptions options, HandlerFactory factory) {
   auto mu = t.mu;
   auto lines = t.lines;
   options.log = [mu, lines](absl::string_view line) {
-    absl::MutexLock lock(mu.get());
+    std::lock_guard<std::mutex> lock(*mu);
     lines->emplace_back(line);
   };
   absl::StatusOr<std::unique_ptr<Server>> server =
@@ -171,16 +171,16 @@ INSTANTIATE_TEST_SUITE_P(Framers, EveryFramerTest,
 
 TEST(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  absl::Mutex mu;
+  std::mutex mu;
   std::vector<int> per_loop(4);
   class Recorder : public Echo {
    public:
-    Recorder(absl::Mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
+    Recorder(std::mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
     void OnOpen(Connection& conn) override {
-      absl::MutexLock lock(mu_);
+      std::lock_guard<std::mutex> lock(*mu_);
       ++(*per_loop_)[conn.loop_index()];
     }
-    absl::Mutex* mu_;
+    std::mutex* mu_;
     std::vector<int>* per_loop_;
   };
   ServerOptions options;
@@ -193,7 +193,7 @@ TEST(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
     FK_ASSERT_OK(clients.back()->Send("hi", LongDeadline()));
     EXPECT_EQ(Next(*clients.back()), "hi");
   }
-  absl::MutexLock lock(&mu);
+  std::lock_guard<std::mutex> lock(mu);
   EXPECT_THAT(per_loop, ::testing::ElementsAre(2, 2, 2, 2));
 }
 
@@ -501,16 +501,16 @@ TEST(ServerTest, HandlerRepliesFromAnotherThread) {
 
 TEST(ServerTest, PostToAClosedConnectionIsDroppedAndToAStoppedServerFails) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  absl::Mutex mu;
+  std::mutex mu;
   std::vector<ConnectionHandle> handles;
   class Keep : public Echo {
    public:
-    Keep(absl::Mutex* mu, std::vector<ConnectionHandle>* h) : mu_(mu), h_(h) {}
+    Keep(std::mutex* mu, std::vector<ConnectionHandle>* h) : mu_(mu), h_(h) {}
     void OnOpen(Connection& conn) override {
-      absl::MutexLock lock(mu_);
+      std::lock_guard<std::mutex> lock(*mu_);
       h_->push_back(conn.handle());
     }
-    absl::Mutex* mu_;
+    std::mutex* mu_;
     std::vector<ConnectionHandle>* h_;
   };
   ServerOptions options;
@@ -523,7 +523,7 @@ TEST(ServerTest, PostToAClosedConnectionIsDroppedAndToAStoppedServerFails) {
   EXPECT_EQ(Next(*c), "<eof>");
   ConnectionHandle h;
   {
-    absl::MutexLock lock(&mu);
+    std::lock_guard<std::mutex> lock(mu);
     ASSERT_EQ(handles.size(), 1u);
     h = handles[0];
   }

@@ -545,6 +545,55 @@ TEST(FramedConnection, ReceiveThenReceiveBatchThenReadAvailableKeepOrder) {
   for (int i = 0; i < 300; ++i) EXPECT_EQ(got[i], absl::StrCat(i));
 }
 
+// The batch form hands the frames of a read over in runs (up to 64), after any decoded ahead.
+TEST(FramedConnection, ReadAvailableBatchDeliversRunsInOrder) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection a(std::move(p.a), p.a_peer, *framer);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 200; ++i) payloads.push_back(absl::StrCat("frame ", i));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  FK_ASSERT_OK(a.SendBatch(views, LongDeadline()));
+  absl::StatusOr<std::optional<absl::string_view>> first = b.Receive(LongDeadline());
+  ASSERT_TRUE(first.ok() && first->has_value());
+  std::vector<std::string> got = {std::string(**first)};
+  size_t runs = 0, largest = 0;
+  while (got.size() < payloads.size()) {
+    absl::StatusOr<FramedConnection::ReadState> st =
+        b.ReadAvailableBatch([&](absl::Span<const absl::string_view> run) {
+          ++runs;
+          largest = std::max(largest, run.size());
+          for (absl::string_view f : run) got.emplace_back(f);
+        });
+    ASSERT_TRUE(st.ok()) << st.status();
+  }
+  EXPECT_EQ(got, payloads);
+  EXPECT_GT(largest, 1u);
+  EXPECT_LE(largest, 64u);
+  EXPECT_LT(runs, payloads.size() / 2);
+}
+
+TEST(FramedConnection, ReleaseIdleMemoryFreesEmptyBuffersButKeepsAPartialFrame) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  FK_ASSERT_OK(WriteAll(p.a.get(), "2:hi,5:he", LongDeadline()));
+  std::vector<std::string> got;
+  absl::StatusOr<FramedConnection::ReadState> st =
+      b.ReadAvailable([&](absl::string_view f) { got.emplace_back(f); });
+  ASSERT_TRUE(st.ok()) << st.status();
+  ASSERT_EQ(got, std::vector<std::string>{"hi"});
+  b.ReleaseIdleMemory();
+  EXPECT_GT(b.decoder().buffer_capacity(), 0u) << "a partial frame is kept";
+  FK_ASSERT_OK(WriteAll(p.a.get(), "llo,", LongDeadline()));
+  st = b.ReadAvailable([&](absl::string_view f) { got.emplace_back(f); });
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got, (std::vector<std::string>{"hi", "hello"}));
+  b.ReleaseIdleMemory();
+  EXPECT_EQ(b.decoder().buffer_capacity(), 0u);
+}
+
 TEST(FramedConnection, ReceiveBatchReportsMidFrameCloseAsDataLossAfterEarlierFrames) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
   Pair p = MakeConnected(Kind::kSocketPair);

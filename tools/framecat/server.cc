@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "framekit/server/server.h"
 #include "framekit/tools/framecat/frame_printer.h"
 #include "framekit/transport/errors.h"
@@ -35,6 +35,13 @@ class EchoHandler : public ConnectionHandler {
       conn.Close();
     }
   }
+  // All the frames of a read go back with one encode pass.
+  void OnFrames(Connection& conn, absl::Span<const absl::string_view> frames) override {
+    if (absl::Status s = conn.SendBatch(frames); !s.ok()) {
+      LogLine(options_->log, absl::StrCat("closing ", conn.peer_string(), ": ", s.ToString()));
+      conn.Close();
+    }
+  }
 
  private:
   const ServeOptions* options_;
@@ -43,9 +50,9 @@ class EchoHandler : public ConnectionHandler {
 // Print mode: one lock for the output, so that lines from different loops never interleave.
 class PrintHandler : public ConnectionHandler {
  public:
-  PrintHandler(const ServeOptions* options, absl::Mutex* mu) : options_(options), mu_(mu) {}
+  PrintHandler(const ServeOptions* options, std::mutex* mu) : options_(options), mu_(mu) {}
   void OnFrame(Connection& conn, absl::string_view frame) override {
-    absl::MutexLock lock(mu_);
+    std::lock_guard<std::mutex> lock(*mu_);
     if (!PrintFrame(frame, options_->hex, options_->out) || std::fflush(options_->out) != 0) {
       LogLine(options_->log,
               absl::StrCat("closing ", conn.peer_string(), ": writing a frame to stdout: ",
@@ -56,7 +63,7 @@ class PrintHandler : public ConnectionHandler {
 
  private:
   const ServeOptions* options_;
-  absl::Mutex* mu_;
+  std::mutex* mu_;
 };
 
 }  // namespace
@@ -83,12 +90,10 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   // Room above the mark for the echoes of the read that crossed it (reads stop only after it).
   server_options.max_output_bytes = options.max_output_bytes + 2 * server_options.read_size;
   server_options.output_stall_timeout = options.drop_stalled_after;
-  // Thousands of mostly idle clients: between bursts a connection holds no read buffer.
-  server_options.max_idle_read_buffer = 0;
   std::FILE* log = options.log;
   server_options.log = [log](absl::string_view line) { LogLine(log, line); };
 
-  absl::Mutex print_mu;
+  std::mutex print_mu;  // not absl::Mutex: see server/internal/inbox.h
   const ServeOptions* opts = &options;
   HandlerFactory factory;
   if (options.echo) {
