@@ -44,6 +44,8 @@
 namespace framekit {
 namespace server_internal {
 class EventLoop;
+class EpollLoop;
+class UringLoop;
 class Inbox;
 }  // namespace server_internal
 
@@ -115,6 +117,8 @@ class Connection {
 
  private:
   friend class server_internal::EventLoop;
+  friend class server_internal::EpollLoop;
+  friend class server_internal::UringLoop;
   Connection(server_internal::EventLoop* loop, uint64_t id, ConnectedSocket socket,
              const Framer& framer, const FramedConnectionOptions& options);
 
@@ -131,6 +135,7 @@ class Connection {
   bool closed_ = false;               // unregistered; deleted at the end of the loop iteration
   bool opened_ = false;               // OnOpen ran
   bool logged_ = false;               // its close was logged (once per connection)
+  bool shutdown_reading_ = false;     // io_uring shutdown: still taking in what was sent
   bool dirty_ = false;                // queued output: flushed at the end of the callback
   CloseReason close_reason_ = CloseReason::kOpen;
   absl::Status close_status_;
@@ -138,6 +143,16 @@ class Connection {
   absl::Time last_read_;              // last byte read
   bool holds_buffers_ = false;        // may hold buffers: read since they were last released
   absl::Time paused_since_;           // when it went above the high watermark
+
+  // io_uring backend state (see uring_loop.cc).
+  int uring_ops_ = 0;                 // operations in the kernel; freed only at 0
+  bool recv_armed_ = false;           // a multishot recv is armed
+  bool recv_cancelling_ = false;      // ...and its cancellation submitted
+  bool send_busy_ = false;            // `inflight_` is being sent
+  bool held_input_ = false;           // frames (maybe) buffered while the output was full
+  bool eof_held_ = false;             // io_uring: end of stream received behind held frames
+  std::string inflight_;              // bytes handed to the kernel, kept until the send completes
+  size_t inflight_sent_ = 0;
 };
 
 }  // namespace framekit

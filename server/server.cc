@@ -38,6 +38,13 @@ absl::Status CheckOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("Server: read_size must be 1 .. 16 MiB, got ", o.read_size));
   }
+  if (o.io_uring_buffers < 1 || o.io_uring_buffers > 32768 ||
+      (o.io_uring_buffers & (o.io_uring_buffers - 1)) != 0 || o.io_uring_buffer_size < 1 ||
+      o.io_uring_buffer_size > (size_t{1} << 20)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Server: io_uring_buffers must be a power of two in 1 .. 32768 and io_uring_buffer_size "
+        "1 .. 1 MiB; got ", o.io_uring_buffers, " and ", o.io_uring_buffer_size));
+  }
   if (o.idle_timeout <= absl::ZeroDuration() || o.output_stall_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "Server: idle_timeout must be > 0 and output_stall_timeout >= 0 (Infinite: none)");
@@ -103,10 +110,28 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
     auto state = std::make_unique<ListenerState>(ListenerState{std::move(*listener), *framer});
     core->listeners.push_back(std::move(state));
   }
-  for (size_t i = 0; i < core->options.loops; ++i) {
-    absl::StatusOr<Poller> poller = Poller::Create();
-    if (!poller.ok()) return poller.status();
-    core->loops.push_back(std::make_unique<EventLoop>(core.get(), i, std::move(*poller)));
+  if (options.backend != ServerOptions::Backend::kEpoll) {
+    absl::Status why = server_internal::UringAvailable(core->options);
+    for (size_t i = 0; why.ok() && i < core->options.loops; ++i) {
+      std::unique_ptr<EventLoop> loop = server_internal::NewUringLoop(core.get(), i, &why);
+      if (loop != nullptr) core->loops.push_back(std::move(loop));
+    }
+    if (why.ok()) {
+      core->backend = ServerOptions::Backend::kIoUring;
+    } else if (options.backend == ServerOptions::Backend::kIoUring) {
+      return WithContext(why, "Server (backend io_uring)");
+    } else {
+      core->loops.clear();
+      core->Log(absl::StrCat("io_uring unavailable, using epoll: ", why.ToString()));
+    }
+  }
+  if (core->loops.empty()) {
+    for (size_t i = 0; i < core->options.loops; ++i) {
+      absl::Status error;
+      std::unique_ptr<EventLoop> loop = server_internal::NewEpollLoop(core.get(), i, &error);
+      if (loop == nullptr) return error;
+      core->loops.push_back(std::move(loop));
+    }
   }
   return std::unique_ptr<Server>(new Server(std::move(core)));
 }
@@ -120,6 +145,8 @@ std::vector<SocketAddress> Server::local_addresses() const {
 }
 
 size_t Server::loops() const { return core_->loops.size(); }
+
+ServerOptions::Backend Server::backend() const { return core_->backend; }
 
 absl::Status Server::Start() {
   if (!core_->threads.empty() || core_->shut_down) {

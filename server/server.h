@@ -83,6 +83,13 @@ struct ListenerOptions {
 };
 
 struct ServerOptions {
+  // How the loops do their I/O. kEpoll: readiness (epoll) and a recv/send per ready connection.
+  // kIoUring: one io_uring per loop (multishot accept and recv into provided buffers, one send per
+  // connection per iteration; see server/internal/uring_loop.cc); Create fails where it cannot be
+  // set up. kAuto: io_uring where it can be set up, else epoll, with one log line saying why.
+  enum class Backend { kEpoll, kIoUring, kAuto };
+  Backend backend = Backend::kEpoll;
+
   std::vector<ListenerOptions> listeners;
   // The framer of every listener that names none: a spec (MakeFramer), or a Framer (which wins).
   std::string framer_spec;
@@ -108,6 +115,12 @@ struct ServerOptions {
   // part of a frame) and its empty output buffer, so idle connections hold no buffers. Zero frees
   // the read buffer after every read that leaves it empty (least memory, a malloc per read).
   absl::Duration release_idle_buffers_after = absl::Seconds(1);
+  // io_uring: each loop's provided receive buffers (a power of two) and their size. A
+  // completion holds a buffer only until its bytes are copied into the connection's decoder.
+  size_t io_uring_buffers = 256;
+  size_t io_uring_buffer_size = 32 * 1024;
+  // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
+  bool testing_io_uring_unavailable = false;
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).
   absl::Duration accept_backoff = absl::Milliseconds(100);
   // One line per event worth an operator's attention: a connection closed for a bad frame, a
@@ -127,6 +140,7 @@ struct ServerStats {
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
   uint64_t paused = 0;  // times a connection went above the high watermark
+  uint64_t receive_buffers_exhausted = 0;  // io_uring: a loop's provided buffers ran out (ENOBUFS)
   // Closes by reason, indexed by CloseReason (kOpen unused).
   uint64_t closed[8] = {};
   uint64_t closed_by(CloseReason r) const { return closed[static_cast<int>(r)]; }
@@ -145,6 +159,8 @@ class Server {
   // The listeners' bound addresses, in the order of ServerOptions::listeners.
   std::vector<SocketAddress> local_addresses() const;
   size_t loops() const;
+  // The backend in use (kEpoll or kIoUring: kAuto has been resolved).
+  ServerOptions::Backend backend() const;
 
   // Starts the loops. FailedPrecondition if already started.
   absl::Status Start();

@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev           # @com_google_googletest
   libbenchmark-dev                    # @com_github_google_benchmark
   libboost-dev                        # Boost.Asio, the peer measured by the encoding benchmark
+  liburing-dev                        # the server's io_uring backend
   clang libclang-rt-14-dev            # libFuzzer builds (tools/fuzz.sh)
 )
 

@@ -323,30 +323,83 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailable(
   });
 }
 
-absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch(
-    absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames) {
+absl::Status FramedConnection::DeliverBuffered(
+    absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames, const bool* stop,
+    size_t max_run) {
   State& s = *state_;
   Decoder& d = *s.decoder;
-  // Delivers every buffered frame; the error that stopped it, if any.
-  auto deliver = [&]() -> absl::Status {
-    if (ready_next_ != ready_end_) {
-      on_frames(absl::MakeConstSpan(ready_next_, ready_end_));
-      ready_next_ = ready_end_;
+  if (stop != nullptr && *stop) return absl::OkStatus();
+  if (ready_next_ != ready_end_) {
+    on_frames(absl::MakeConstSpan(ready_next_, ready_end_));
+    ready_next_ = ready_end_;
+  }
+  if (!s.ready_error.ok()) return s.TakeReadyError();
+  if (stop != nullptr && *stop) return absl::OkStatus();
+  absl::string_view frames[kBatchFrames];
+  Decoder::Result r;
+  do {
+    const size_t got = d.NextBatch(absl::MakeSpan(frames, std::clamp<size_t>(max_run, 1, kBatchFrames)), &r);
+    if (got > 0) on_frames(absl::MakeConstSpan(frames, got));
+  } while (r == Decoder::kFrame && (stop == nullptr || !*stop));
+  if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
+    absl::string_view bytes, absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+    const bool* stop, size_t max_run) {
+  State& s = *state_;
+  // Frames decoded ahead point into the buffer that Feed may move: hand them out first.
+  if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
+  if (!bytes.empty()) {
+    if (ready_next_ != ready_end_ || (stop != nullptr && *stop)) {
+      // Not all taken: the new bytes queue behind what is buffered.
+      if (absl::Status e = Buffer(bytes); !e.ok()) return e;
+      return ReadState::kOpen;
     }
-    if (!s.ready_error.ok()) return s.TakeReadyError();
-    absl::string_view frames[kBatchFrames];
-    Decoder::Result r;
-    do {
-      const size_t got = d.NextBatch(absl::MakeSpan(frames), &r);
-      if (got > 0) on_frames(absl::MakeConstSpan(frames, got));
-    } while (r == Decoder::kFrame);
-    if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
-    return absl::OkStatus();
-  };
+    s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // only if empty (nothing moves)
+    if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
+    if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
+  }
+  s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // the views are dead now
+  return ReadState::kOpen;
+}
+
+absl::Status FramedConnection::Buffer(absl::string_view bytes) {
+  // Frames decoded ahead point into the buffer that Feed may move.
+  if (ready_next_ != ready_end_) {
+    return absl::FailedPreconditionError("Buffer: frames decoded ahead are not delivered yet");
+  }
+  return state_->decoder->Feed(bytes);
+}
+
+absl::StatusOr<FramedConnection::ReadState> FramedConnection::DeliverEndOfStream(
+    absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames) {
+  State& s = *state_;
+  if (absl::Status e = DeliverBuffered(on_frames); !e.ok()) return e;
+  if (absl::Status e = s.AtEof(); !e.ok()) return e;
+  return ReadState::kEndOfStream;
+}
+
+void FramedConnection::TakeQueued(std::string* out) {
+  State& s = *state_;
+  if (s.out_offset > 0) s.out.erase(0, s.out_offset);
+  s.out_offset = 0;
+  out->swap(s.out);
+  s.out.clear();
+}
+
+absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch(
+    absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames, const bool* stop) {
+  State& s = *state_;
+  Decoder& d = *s.decoder;
+  // Delivers every buffered frame (until *stop); the error that stopped it, if any.
+  auto deliver = [&]() -> absl::Status { return DeliverBuffered(on_frames, stop); };
 
   // Frames left behind by a skipped over-long frame (TooLongPolicy::kSkip) come out first; the
   // poller would not report the descriptor again for bytes already read.
   if (absl::Status e = deliver(); !e.ok()) return e;
+  if (stop != nullptr && *stop) return ReadState::kOpen;  // the rest later; no read meanwhile
   if (s.read_eof) {
     if (absl::Status e = s.AtEof(); !e.ok()) return e;
     return ReadState::kEndOfStream;

@@ -125,6 +125,8 @@ class FramedConnection {
   // ---- Event-loop style (non-blocking descriptor) ----
 
   enum class ReadState { kOpen, kEndOfStream };
+  // The batch callbacks' type: runs of complete frames, each view valid during the call.
+  using FramesFn = absl::FunctionRef<void(absl::Span<const absl::string_view>)>;
   // Reads what is available now (at most one read of `read_size`, never waiting) and calls
   // `on_frame` for each complete frame, in order; each view is valid only during its call.
   // kEndOfStream when the peer closed cleanly between frames (call no more).
@@ -132,8 +134,33 @@ class FramedConnection {
   // The batch form of ReadAvailable: `on_frames` gets the complete frames in runs of up to 64 (all
   // of one read's frames, in order, for small frames), so that a caller can answer them with one
   // QueueBatch. The views are valid only during the call.
+  // `stop`, if given, is checked after each run: once it is true no more frames are delivered
+  // (the rest stay buffered, and no read is made): a caller whose output is full stops taking
+  // frames mid-read, and hands out the rest later with Deliver({}).
   absl::StatusOr<ReadState> ReadAvailableBatch(
+      absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+      const bool* stop = nullptr);
+  // ---- Completion style (io_uring): the bytes arrive without a read of ours ----
+
+  // Feeds `bytes` (copied) to the decoder, then delivers complete frames as ReadAvailableBatch
+  // does. Empty `bytes` delivers what is buffered (after a skipped over-long frame). kOpen or the
+  // decoder's error.
+  // `stop` as for ReadAvailableBatch; `max_run` caps the frames of one run (1 gives the caller a
+  // say after every frame).
+  absl::StatusOr<ReadState> Deliver(
+      absl::string_view bytes, absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+      const bool* stop = nullptr, size_t max_run = 64);
+  // Feeds `bytes` (copied) to the decoder without delivering any frame: for bytes that arrive
+  // while the caller is not taking frames (a paused connection); Deliver({}) hands them out later.
+  absl::Status Buffer(absl::string_view bytes);
+  // The peer ended its stream: delivers what is buffered, then kEndOfStream on a frame boundary or
+  // the decoder's DataLoss.
+  absl::StatusOr<ReadState> DeliverEndOfStream(
       absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames);
+  // Moves every queued byte into `*out` (swapped with it, so each keeps its capacity; `*out` must
+  // be empty), for a send the caller submits and owns until it completes.
+  void TakeQueued(std::string* out);
+
   // Frees the read buffer if it holds no byte of a frame, and the output queue's memory if nothing
   // is queued: for a server whose connection has gone quiet (max_idle_read_buffer frees the read
   // buffer only as part of a read). Invalidates earlier frames.
@@ -161,6 +188,10 @@ class FramedConnection {
  private:
   struct State;
   absl::StatusOr<std::optional<absl::string_view>> ReceiveSlow(absl::Time deadline);
+  // Hands every frame decoded ahead for Receive(), then every complete buffered frame, to
+  // `on_frames`; the decoder's error that stopped it, if any.
+  absl::Status DeliverBuffered(absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+                               const bool* stop = nullptr, size_t max_run = 64);
   // Hands every frame decoded ahead for Receive() to `on_frame`; returns how many.
   size_t DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame);
 

@@ -1,4 +1,5 @@
-// framekit/server/internal/event_loop.cc -- see event_loop.h.
+// framekit/server/internal/event_loop.cc -- see event_loop.h. The backends' own parts are in
+// epoll_loop.cc and uring_loop.cc.
 #include "server/internal/event_loop.h"
 
 #include <sys/socket.h>
@@ -16,24 +17,13 @@ namespace framekit {
 namespace server_internal {
 namespace {
 
-// Poller tokens below this are listeners (index + 1); connections use their address.
-constexpr uint64_t kListenerTokens = 1 << 16;
-// Connections one listener readiness accepts before the loop serves its connections again.
-constexpr int kAcceptsPerWake = 64;
 // At shutdown, reads per connection to take in what clients had already sent.
 constexpr int kShutdownReads = 16;
-// Before closing a connection gracefully, input still unread is discarded (up to this much) so
-// that close() sends a FIN rather than a reset, which could destroy replies the peer has not read.
+// io_uring shutdown: a connection keeps being read until nothing arrived for this long (what the
+// client had sent comes in through completions, not a read of ours).
+constexpr absl::Duration kShutdownQuiet = absl::Milliseconds(20);
+// Input discarded before a graceful close, at most (see LingerBeforeClose).
 constexpr size_t kDiscardBeforeClose = 256 * 1024;
-
-void DiscardInput(int fd) {
-  char buf[16 * 1024];
-  for (size_t total = 0; total < kDiscardBeforeClose;) {
-    ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-    if (n <= 0) return;
-    total += static_cast<size_t>(n);
-  }
-}
 
 }  // namespace
 
@@ -62,16 +52,14 @@ ServerStats ServerCore::Stats() const {
     out.bytes_in += s.bytes_in.load(r);
     out.bytes_out += s.bytes_out.load(r);
     out.paused += s.paused.load(r);
+    out.receive_buffers_exhausted += s.receive_buffers_exhausted.load(r);
     for (int i = 0; i < 8; ++i) out.closed[i] += s.closed[i].load(r);
   }
   return out;
 }
 
-EventLoop::EventLoop(ServerCore* core, size_t index, Poller poller)
-    : core_(core),
-      index_(index),
-      poller_(std::move(poller)),
-      inbox_(std::make_shared<Inbox>(&poller_)) {
+EventLoop::EventLoop(ServerCore* core, size_t index)
+    : core_(core), index_(index), inbox_(std::make_shared<Inbox>()) {
   const ServerOptions& o = core_->options;
   conn_options_.read_size = o.read_size;
   conn_options_.max_queued_bytes = o.max_output_bytes;
@@ -84,8 +72,7 @@ EventLoop::EventLoop(ServerCore* core, size_t index, Poller poller)
     shortest = std::min(shortest, 2 * o.release_idle_buffers_after);
   }
   if (shortest != absl::InfiniteDuration()) {
-    sweep_interval_ =
-        std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1));
+    sweep_interval_ = std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1));
   }
 }
 
@@ -101,42 +88,49 @@ void EventLoop::MarkDirty(Connection* c) {
   }
 }
 
-void EventLoop::Run() {
-  now_ = absl::Now();
-  if (sweep_interval_ != absl::InfiniteDuration()) next_sweep_ = now_ + sweep_interval_;
-  if (index_ == 0) SyncListeners();
-  std::vector<Poller::Event> events;
-  for (;;) {
-    if (absl::Status s = poller_.Wait(NextTimeout(), &events); !s.ok()) {
-      core_->Log(absl::StrCat("event loop ", index_, ": ", s.ToString(), "; closing its connections"));
-      StartShutdown(absl::InfinitePast());
-    }
-    now_ = absl::Now();
-    for (const Poller::Event& e : events) {
-      if (e.token < kListenerTokens) {
-        if (!stopping_) Accept(core_->listeners[e.token - 1].get());
-        continue;
-      }
-      auto* c = static_cast<Connection*>(e.pointer());
-      if (!c->closed_) OnEvent(c, e);
-    }
-    if (inbox_->pending()) TakeInbox();
-    if (now_ >= next_sweep_ || stopping_) Sweep();
-    if (index_ == 0 && !stopping_) SyncListeners();
-    Reap();
-    if (stopping_ && connections_.empty()) break;
-  }
-  Inbox::Batch left;
-  inbox_->Close(&left);
-  for (Inbox::Handed& h : left.handed) {
-    (void)h;
-    core_->open.fetch_sub(1, std::memory_order_relaxed);
+void EventLoop::LingerBeforeClose(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  char buf[16 * 1024];
+  for (size_t total = 0; total < kDiscardBeforeClose;) {
+    ssize_t n = ::recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n <= 0) return;
+    total += static_cast<size_t>(n);
   }
 }
 
+void EventLoop::Run() {
+  now_ = absl::Now();
+  if (sweep_interval_ != absl::InfiniteDuration()) next_sweep_ = now_ + sweep_interval_;
+  if (absl::Status s = Setup(); !s.ok()) {
+    core_->Log(absl::StrCat("event loop ", index_, ": ", s.ToString(), "; it serves nothing"));
+    StartShutdown(absl::InfinitePast());
+  }
+  if (index_ == 0) SyncListeners();
+  for (;;) {
+    bool tick = false;
+    if (absl::Status s = WaitAndDispatch(NextTimeout(), &tick); !s.ok()) {
+      core_->Log(absl::StrCat("event loop ", index_, ": ", s.ToString(), "; closing its connections"));
+      StartShutdown(absl::InfinitePast());
+    }
+    if (!HasTimer() && now_ >= next_sweep_) tick = true;
+    if (inbox_->pending()) TakeInbox();
+    FlushDirty();
+    if (tick || stopping_) Sweep();
+    if (index_ == 0) SyncListeners();
+    Reap();
+    if (stopping_ && connections_.empty() && zombies_.empty() && Quiet()) break;
+  }
+  Inbox::Batch left;
+  inbox_->Close(&left);
+  core_->open.fetch_sub(left.handed.size(), std::memory_order_relaxed);
+}
+
 absl::Duration EventLoop::NextTimeout() const {
-  absl::Time wake = next_sweep_;
+  absl::Time wake = HasTimer() ? absl::InfiniteFuture() : next_sweep_;
   if (stopping_) wake = std::min(wake, shutdown_deadline_);
+  if (!zombies_.empty() || stopping_) {
+    wake = std::min(wake, now_ + absl::Milliseconds(10));  // draining the backend
+  }
   if (index_ == 0 && !stopping_) {
     for (const auto& l : core_->listeners) {
       if (!l->registered && l->paused_until != absl::InfinitePast()) {
@@ -153,50 +147,47 @@ void EventLoop::SyncListeners() {
     ListenerState& l = *core_->listeners[i];
     const bool want = !stopping_ && now_ >= l.paused_until;
     if (want == l.registered) continue;
-    absl::Status s = want ? poller_.Add(l.listener.fd(), Poller::kReadable, uint64_t{i + 1})
-                          : poller_.Remove(l.listener.fd());
-    if (s.ok()) {
-      l.registered = want;
-      if (want) l.paused_until = absl::InfinitePast();
-    } else {
-      core_->Log(absl::StrCat("listener ", l.listener.local_address().ToString(), ": ",
-                              s.ToString()));
-    }
+    SetListening(&l, i, want);
+    if (want && l.registered) l.paused_until = absl::InfinitePast();
   }
 }
 
-void EventLoop::Accept(ListenerState* l) {
-  const ServerOptions& o = core_->options;
-  for (int i = 0; i < kAcceptsPerWake; ++i) {
-    absl::StatusOr<ConnectedSocket> socket = framekit::Accept(l->listener, absl::InfinitePast());
-    if (!socket.ok()) {
-      if (absl::IsDeadlineExceeded(socket.status())) return;  // none pending
-      // Out of descriptors or memory: the pending connection keeps the listener readable, so the
-      // only way not to spin is to stop watching it for a while.
-      if (!l->error_logged) {
-        core_->Log(absl::StrCat("accept on ", l->listener.local_address().ToString(), ": ",
-                                socket.status().ToString(), "; pausing accepts for ",
-                                absl::FormatDuration(o.accept_backoff)));
-        l->error_logged = true;
+void EventLoop::Accepted(ListenerState* l, absl::StatusOr<ConnectedSocket> socket) {
+  if (!socket.ok()) {
+    // Out of descriptors or memory: the pending connection keeps the listener ready, so the
+    // only way not to spin is to stop accepting for a while.
+    if (!l->error_logged) {
+      core_->Log(absl::StrCat("accept on ", l->listener.local_address().ToString(), ": ",
+                              socket.status().ToString(), "; pausing accepts for ",
+                              absl::FormatDuration(core_->options.accept_backoff)));
+      l->error_logged = true;
+    }
+    l->paused_until = now_ + core_->options.accept_backoff;
+    if (l->registered) {
+      for (size_t i = 0; i < core_->listeners.size(); ++i) {
+        if (core_->listeners[i].get() == l) SetListening(l, i, false);
       }
-      l->paused_until = now_ + o.accept_backoff;
-      if (l->registered && poller_.Remove(l->listener.fd()).ok()) l->registered = false;
-      return;
     }
-    l->error_logged = false;
-    if (o.max_connections != 0 &&
-        core_->open.load(std::memory_order_relaxed) >= o.max_connections) {
-      LoopStats::Add(stats_.refused, 1);
-      continue;  // closed as `socket` goes out of scope
-    }
-    core_->open.fetch_add(1, std::memory_order_relaxed);
-    const size_t target = next_loop_;
-    next_loop_ = (next_loop_ + 1) % core_->loops.size();
-    if (target == index_) {
-      Adopt(std::move(*socket), l->framer.get());
-    } else if (!core_->loops[target]->inbox()->Hand(std::move(*socket), l->framer.get())) {
-      core_->open.fetch_sub(1, std::memory_order_relaxed);
-    }
+    return;
+  }
+  l->error_logged = false;
+  if (stopping_) return;  // closes the socket
+  Place(l, std::move(*socket));
+}
+
+void EventLoop::Place(ListenerState* l, ConnectedSocket socket) {
+  const ServerOptions& o = core_->options;
+  if (o.max_connections != 0 && core_->open.load(std::memory_order_relaxed) >= o.max_connections) {
+    LoopStats::Add(stats_.refused, 1);
+    return;  // closed as `socket` goes out of scope
+  }
+  core_->open.fetch_add(1, std::memory_order_relaxed);
+  const size_t target = next_loop_;
+  next_loop_ = (next_loop_ + 1) % core_->loops.size();
+  if (target == index_) {
+    Adopt(std::move(socket), l->framer.get());
+  } else if (!core_->loops[target]->inbox()->Hand(std::move(socket), l->framer.get())) {
+    core_->open.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 
@@ -220,43 +211,41 @@ void EventLoop::Adopt(ConnectedSocket socket, const Framer* framer) {
              absl::InternalError("the server's HandlerFactory returned no handler"));
     return;
   }
-  if (absl::Status s = poller_.Add(c->conn_.fd(), Poller::kReadable, c); !s.ok()) {
+  if (absl::Status s = Register(c); !s.ok()) {
     CloseNow(c, CloseReason::kSocketError, s);
     return;
   }
-  c->interest_ = Poller::kReadable;
   c->opened_ = true;
   c->handler_->OnOpen(*c);
   FlushDirty();
   if (!c->closed_) Update(c);
 }
 
-void EventLoop::OnEvent(Connection* c, const Poller::Event& e) {
-  if ((e.readable || e.hangup || e.error) && Reading(*c)) Read(c);
-  if (!c->closed_ && (e.writable || e.error) && c->conn_.queued_bytes() > 0) Flush(c);
-  FlushDirty();
-  if (!c->closed_) Update(c);
-}
-
-void EventLoop::Read(Connection* c) {
+void EventLoop::ReadWith(Connection* c, ReadStep step) {
   const Decoder& d = c->conn_.decoder();
   const uint64_t before = d.stream_offset() + d.buffered_bytes();
   size_t frames = 0;
+  // Set once the output passes the high watermark: the frames still buffered wait (held_input_)
+  // until the peer has drained it, so one read cannot push the output far past the mark.
+  bool full = false;
+  const size_t high = core_->options.output_high_watermark;
+  auto on_frames = [&](absl::Span<const absl::string_view> run) {
+    frames += run.size();
+    if (!c->closing_) c->handler_->OnFrames(*c, run);
+    full = Unsent(*c) > high;
+  };
   absl::StatusOr<FramedConnection::ReadState> state;
   for (int round = 0;; ++round) {
-    state = c->conn_.ReadAvailableBatch([&](absl::Span<const absl::string_view> run) {
-      frames += run.size();
-      if (!c->closing_) c->handler_->OnFrames(*c, run);
-    });
+    state = step(round, on_frames, &full);
     // A frame over the max under too_long=skip is reported without failing the decoder, and the
-    // stream goes on: log it and read on at once, since the frames after it may already be
+    // stream goes on: log it and go on at once, since the frames after it may already be
     // buffered (they would get no readiness event).
     const bool skipped = !state.ok() && !d.failed() &&
                          state.status().code() == absl::StatusCode::kResourceExhausted;
     if (!skipped) break;
     core_->Log(absl::StrCat("skipping a frame from ", c->peer_string(), ": ",
                             state.status().ToString()));
-    if (round == 3) {  // fairness: the rest waits for the next iteration
+    if (round == 3) {  // fairness: the rest waits for the next read
       state = FramedConnection::ReadState::kOpen;
       break;
     }
@@ -269,6 +258,7 @@ void EventLoop::Read(Connection* c) {
     c->holds_buffers_ = true;
   }
   LoopStats::Add(stats_.frames_in, frames);
+  if (full) c->held_input_ = true;  // perhaps none is left: the next delivery finds out
   if (!state.ok()) {
     const absl::Status& s = state.status();
     // The decoder refused the stream (a fatal error, or end of stream inside a frame); anything
@@ -283,17 +273,13 @@ void EventLoop::Read(Connection* c) {
   if (*state == FramedConnection::ReadState::kEndOfStream) {
     BeginClose(c, CloseReason::kPeerClosed, absl::OkStatus());
   }
+  MarkDirty(c);  // Update, and a flush of what the handler queued
 }
 
-void EventLoop::Flush(Connection* c) {
-  const size_t before = c->conn_.queued_bytes();
-  absl::Status s = c->conn_.FlushSome();
-  const size_t written = before - c->conn_.queued_bytes();
-  if (written > 0) {
-    LoopStats::Add(stats_.bytes_out, written);
-    c->last_active_ = now_;
-  }
-  if (!s.ok()) CloseNow(c, CloseReason::kSocketError, s);
+void EventLoop::Wrote(Connection* c, size_t bytes) {
+  if (bytes == 0) return;
+  LoopStats::Add(stats_.bytes_out, bytes);
+  c->last_active_ = now_;
 }
 
 void EventLoop::FlushDirty() {
@@ -310,37 +296,56 @@ void EventLoop::FlushDirty() {
 
 void EventLoop::Update(Connection* c) {
   const ServerOptions& o = core_->options;
-  size_t queued = c->conn_.queued_bytes();
-  if (!c->paused_ && queued > o.output_high_watermark) {
+  size_t unsent = Unsent(*c);
+  if (!c->paused_ && unsent > o.output_high_watermark) {
     c->paused_ = true;
     c->paused_since_ = now_;
     LoopStats::Add(stats_.paused, 1);
     if (c->opened_) c->handler_->OnWritabilityChanged(*c);
-  } else if (c->paused_ && queued <= o.output_low_watermark) {
+  } else if (c->paused_ && unsent <= o.output_low_watermark) {
     c->paused_ = false;
     if (c->opened_) c->handler_->OnWritabilityChanged(*c);
   }
   if (c->closed_) return;
-  queued = c->conn_.queued_bytes();
-  if (c->closing_ && queued == 0) {
+  if (c->held_input_ && Reading(*c)) {
+    // Frames received while the output was full, first (this may fill it again).
+    c->held_input_ = false;
+    // One frame at a time: what was held may be far more than the output has room for.
+    ReadWith(c, [c](int, FramedConnection::FramesFn on_frames, const bool* stop) {
+      return c->conn_.Deliver({}, on_frames, stop, /*max_run=*/1);
+    });
+    if (c->closed_) return;
+    if (!c->held_input_ && c->eof_held_) {  // every frame before it is delivered
+      c->eof_held_ = false;
+      ReadWith(c, [c](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
+        return round == 0 ? c->conn_.DeliverEndOfStream(on_frames)
+                          : c->conn_.Deliver({}, on_frames, stop);
+      });
+      if (c->closed_) return;
+    }
+    if (c->conn_.queued_bytes() > 0) Flush(c);
+    if (c->closed_) return;
+    if (!c->paused_ && Unsent(*c) > o.output_high_watermark) {
+      c->paused_ = true;
+      c->paused_since_ = now_;
+      LoopStats::Add(stats_.paused, 1);
+      if (c->opened_) c->handler_->OnWritabilityChanged(*c);
+      if (c->closed_) return;
+    }
+  }
+  unsent = Unsent(*c);
+  if (c->closing_ && unsent == 0) {
     CloseNow(c, c->close_reason_, c->close_status_);
     return;
   }
   if (c->paused_ && !c->closing_ && o.output_stall_timeout == absl::ZeroDuration()) {
     CloseNow(c, CloseReason::kOutputStalled,
              absl::ResourceExhaustedError(absl::StrCat(
-                 "not reading: ", queued, " bytes of output queued, over the high watermark of ",
+                 "not reading: ", unsent, " bytes of output queued, over the high watermark of ",
                  o.output_high_watermark, " bytes")));
     return;
   }
-  uint32_t want = Reading(*c) ? uint32_t{Poller::kReadable} : uint32_t{Poller::kIgnoreHalfClose};
-  if (queued > 0) want |= Poller::kWritable;
-  if (want == c->interest_) return;
-  if (absl::Status s = poller_.Modify(c->conn_.fd(), want, c); !s.ok()) {
-    CloseNow(c, CloseReason::kSocketError, s);
-    return;
-  }
-  c->interest_ = want;
+  if (absl::Status s = SyncIo(c); !s.ok()) CloseNow(c, CloseReason::kSocketError, s);
 }
 
 void EventLoop::LogClose(Connection& c, const absl::Status& status) {
@@ -355,7 +360,7 @@ void EventLoop::BeginClose(Connection* c, CloseReason reason, absl::Status statu
   c->close_reason_ = reason;
   LogClose(*c, status);
   c->close_status_ = std::move(status);
-  MarkDirty(c);  // Update closes it once the queue is written
+  MarkDirty(c);  // Update closes it once the output is written
 }
 
 void EventLoop::CloseNow(Connection* c, CloseReason reason, absl::Status status) {
@@ -368,11 +373,7 @@ void EventLoop::CloseNow(Connection* c, CloseReason reason, absl::Status status)
   }
   c->closing_ = true;
   c->closed_ = true;
-  if (c->interest_ != 0) (void)poller_.Remove(c->conn_.fd());
-  if (c->close_reason_ != CloseReason::kSocketError) {
-    (void)c->conn_.ShutdownWrite();
-    DiscardInput(c->conn_.fd());
-  }
+  Unregister(c);
   LoopStats::Add(stats_.closed[static_cast<int>(c->close_reason_)], 1);
   closed_.push_back(c);
 }
@@ -382,15 +383,23 @@ void EventLoop::Reap() {
   for (size_t i = 0; i < closed_.size(); ++i) {
     Connection* c = closed_[i];
     if (c->opened_) c->handler_->OnClose(*c, c->close_status_);
+    zombies_.push_back(c);
   }
-  for (Connection* c : closed_) {
+  closed_.clear();
+  if (zombies_.empty()) return;
+  dirty_.erase(std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->closed_; }),
+               dirty_.end());
+  size_t kept = 0;
+  for (Connection* c : zombies_) {
+    if (!Drained(*c)) {
+      zombies_[kept++] = c;  // the backend still has an operation on it
+      continue;
+    }
     connections_.erase(c->id_);
     LoopStats::Add(stats_.open, static_cast<uint64_t>(-1));
     core_->open.fetch_sub(1, std::memory_order_relaxed);
   }
-  closed_.clear();
-  dirty_.erase(std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->closed_; }),
-               dirty_.end());
+  zombies_.resize(kept);
 }
 
 void EventLoop::TakeInbox() {
@@ -401,7 +410,6 @@ void EventLoop::TakeInbox() {
     if (it == connections_.end() || it->second->closed_) continue;  // gone: the work is dropped
     t.work(*it->second);
   }
-  FlushDirty();
   if (batch_.shutdown.has_value()) StartShutdown(*batch_.shutdown);
   batch_.tasks.clear();
   batch_.handed.clear();
@@ -409,18 +417,30 @@ void EventLoop::TakeInbox() {
 }
 
 void EventLoop::StartShutdown(absl::Time deadline) {
+  // The deadline is the caller's wall-clock time; now_ may lag it by an iteration.
   shutdown_deadline_ = std::min(shutdown_deadline_, deadline);
   if (stopping_) return;
   stopping_ = true;
   if (index_ == 0) SyncListeners();  // stop accepting
-  // Take in and answer what clients had already sent, then close once each queue is written.
+  // Take in and answer what clients had already sent, then close once each output is written.
+  // (io_uring: what is already received arrives through completions before the close.)
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
-    for (int i = 0; i < kShutdownReads && Reading(*c) && !c->closed_; ++i) {
-      const uint64_t before = c->conn_.decoder().stream_offset() + c->conn_.decoder().buffered_bytes();
-      Read(c);
-      const uint64_t after = c->conn_.decoder().stream_offset() + c->conn_.decoder().buffered_bytes();
-      if (after == before) break;
+    if (c->closed_) continue;
+    if (core_->backend == ServerOptions::Backend::kEpoll) {
+      for (int i = 0; i < kShutdownReads && Reading(*c) && !c->closed_; ++i) {
+        const Decoder& d = c->conn_.decoder();
+        const uint64_t before = d.stream_offset() + d.buffered_bytes();
+        ReadWith(c, [c](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
+          return round == 0 ? c->conn_.ReadAvailableBatch(on_frames, stop)
+                            : c->conn_.Deliver({}, on_frames, stop);
+        });
+        if (d.stream_offset() + d.buffered_bytes() == before) break;
+      }
+    } else if (Reading(*c)) {
+      c->shutdown_reading_ = true;  // Sweep closes it once it has gone quiet
+      c->last_read_ = now_;
+      continue;
     }
     if (!c->closed_) BeginClose(c, CloseReason::kShutdown, absl::OkStatus());
   }
@@ -430,17 +450,21 @@ void EventLoop::StartShutdown(absl::Time deadline) {
 void EventLoop::Sweep() {
   const ServerOptions& o = core_->options;
   if (sweep_interval_ != absl::InfiniteDuration()) next_sweep_ = now_ + sweep_interval_;
-  const bool past_deadline = stopping_ && now_ >= shutdown_deadline_;
+  const bool past_deadline = stopping_ && absl::Now() >= shutdown_deadline_;
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
     if (c->closed_) continue;
     if (past_deadline) {
+      const size_t unsent = Unsent(*c);
       CloseNow(c, CloseReason::kShutdown,
-               c->conn_.queued_bytes() == 0
-                   ? absl::OkStatus()
-                   : absl::DeadlineExceededError(absl::StrCat(
-                         "shutdown deadline passed with ", c->conn_.queued_bytes(),
-                         " bytes unwritten")));
+               unsent == 0 ? absl::OkStatus()
+                           : absl::DeadlineExceededError(absl::StrCat(
+                                 "shutdown deadline passed with ", unsent, " bytes unwritten")));
+      continue;
+    }
+    if (c->shutdown_reading_ && (now_ - c->last_read_ >= kShutdownQuiet || !Reading(*c))) {
+      c->shutdown_reading_ = false;
+      BeginClose(c, CloseReason::kShutdown, absl::OkStatus());
       continue;
     }
     if (o.idle_timeout != absl::InfiniteDuration() && now_ - c->last_active_ >= o.idle_timeout) {
@@ -451,7 +475,7 @@ void EventLoop::Sweep() {
       continue;
     }
     if (c->holds_buffers_ && o.release_idle_buffers_after > absl::ZeroDuration() &&
-        now_ - c->last_read_ >= o.release_idle_buffers_after && c->conn_.queued_bytes() == 0) {
+        now_ - c->last_read_ >= o.release_idle_buffers_after && Unsent(*c) == 0) {
       c->conn_.ReleaseIdleMemory();
       c->holds_buffers_ = false;
     }
@@ -459,7 +483,7 @@ void EventLoop::Sweep() {
         now_ - c->paused_since_ >= o.output_stall_timeout) {
       CloseNow(c, CloseReason::kOutputStalled,
                absl::ResourceExhaustedError(absl::StrCat(
-                   "not reading: ", c->conn_.queued_bytes(),
+                   "not reading: ", Unsent(*c),
                    " bytes of output queued, over the high watermark of ",
                    o.output_high_watermark, " bytes for ",
                    absl::FormatDuration(now_ - c->paused_since_))));

@@ -1,16 +1,19 @@
 // framekit/server/internal/event_loop.h -- not a public API.
 //
-// EventLoop: one thread's share of a Server. It owns a Poller, its connections (each for life) and
-// an Inbox; loop 0 also owns the listeners and hands accepted connections round-robin to every loop
-// (itself included). One iteration:
+// EventLoop: one thread's share of a Server, whatever the I/O backend. It owns its connections
+// (each for life) and an Inbox; loop 0 also owns the listeners and hands accepted connections
+// round-robin to every loop (itself included). The backend (EpollLoop, UringLoop) does the I/O and
+// calls back into the loop; everything else -- frames to the handler, the watermarks, closing,
+// timeouts, the inbox -- is here, once for both. One iteration:
 //
-//   Wait ──► events: listener ──► Accept ──► Adopt here / Inbox::Hand to another loop
-//                    connection ──► Read (one read; frames to the handler) ──► Flush ──► Update
-//        ──► inbox: handed sockets, posted work, shutdown ──► timers (idle, stall, accept pause)
-//        ──► closed connections: OnClose, then freed
+//   WaitAndDispatch ──► accepted socket ──► Place: refuse (max) / Adopt here / Inbox::Hand
+//                  ──► bytes for a connection ──► ReadWith: frames to the handler; EOF, errors
+//                  ──► written ──► Update
+//   ──► inbox: handed sockets, posted work, shutdown ──► Sweep (idle, stall, buffers, deadline)
+//   ──► Reap: OnClose, then free (once the backend has no operation left on the connection)
 //
-// Update() is where the watermarks, the closing state and the poller interest are brought in line
-// with a connection's queue: every path that changes a queue ends there.
+// Update() is where the watermarks, the closing state and the backend's interest are brought in
+// line with a connection's output: every path that changes an output queue ends there.
 //
 // ServerCore is what the loops share: options, handler factory, listeners, the open-connection
 // count (touched at accept and close only) and the log.
@@ -20,20 +23,23 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "framekit/server/connection.h"
-#include "server/internal/inbox.h"
 #include "framekit/server/server.h"
+#include "framekit/transport/framed_connection.h"
 #include "framekit/transport/listener.h"
-#include "framekit/transport/poller.h"
+#include "server/internal/inbox.h"
 
 namespace framekit {
 namespace server_internal {
@@ -43,16 +49,16 @@ class EventLoop;
 struct ListenerState {
   Listener listener;
   std::shared_ptr<const Framer> framer;
-  bool registered = false;                       // with loop 0's poller
+  bool registered = false;                         // accepting through the backend
   absl::Time paused_until = absl::InfinitePast();  // accepting paused (out of descriptors)
-  bool error_logged = false;                     // once per episode
+  bool error_logged = false;                       // once per episode
 };
 
 // One loop's counters: written by that loop only (a relaxed load and store, no locked
 // instruction), read by ServerCore::Stats from any thread.
 struct LoopStats {
   std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0},
-      bytes_in{0}, bytes_out{0}, paused{0};
+      bytes_in{0}, bytes_out{0}, paused{0}, receive_buffers_exhausted{0};
   std::atomic<uint64_t> closed[8] = {};
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -70,6 +76,7 @@ class ServerCore {
   std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> threads;
   bool shut_down = false;  // Server's own thread only
+  ServerOptions::Backend backend = ServerOptions::Backend::kEpoll;  // the one in use
   // Connections open in the whole server: max_connections is checked against it at accept.
   std::atomic<size_t> open{0};
 
@@ -82,8 +89,8 @@ class ServerCore {
 
 class EventLoop {
  public:
-  EventLoop(ServerCore* core, size_t index, Poller poller);
-  ~EventLoop();
+  EventLoop(ServerCore* core, size_t index);
+  virtual ~EventLoop();
 
   // The thread body: returns after a shutdown request, once every connection is closed.
   void Run();
@@ -95,21 +102,69 @@ class EventLoop {
   // Loop thread only (Connection's methods).
   void MarkDirty(Connection* c);
   void CountFramesOut(size_t n) { LoopStats::Add(stats_.frames_out, n); }
+  // Bytes for the peer not yet written: the queue, and (io_uring) a send in flight.
+  virtual size_t Unsent(const Connection& c) const { return c.conn_.queued_bytes(); }
+
+ protected:
+  // ---- What a backend implements (all on the loop thread) ----
+  // Before the first wait: what the loop thread itself must set up.
+  virtual absl::Status Setup() = 0;
+  // Waits up to `timeout` for I/O (InfiniteDuration: until there is some), sets now_, and reports
+  // what happened through the calls below; *tick when the sweep timer fired.
+  virtual absl::Status WaitAndDispatch(absl::Duration timeout, bool* tick) = 0;
+  // Starts / stops accepting on listener `i` (loop 0); sets l->registered.
+  virtual void SetListening(ListenerState* l, size_t i, bool on) = 0;
+  // A new connection: start reading from it.
+  virtual absl::Status Register(Connection* c) = 0;
+  // Brings the connection's I/O in line with Reading() and Unsent() (after Update).
+  virtual absl::Status SyncIo(Connection* c) = 0;
+  // Writes, or starts writing, what is queued.
+  virtual void Flush(Connection* c) = 0;
+  // The connection is closing now: stop its I/O. It is freed once Drained().
+  virtual void Unregister(Connection* c) = 0;
+  virtual bool Drained(const Connection& c) const {
+    (void)c;
+    return true;
+  }
+  // No operation of the loop's own (not a connection's) is still in the kernel.
+  virtual bool Quiet() const { return true; }
+  // True while the backend waits on its own timer (no timeout needed for the sweep).
+  virtual bool HasTimer() const = 0;
+
+  // ---- What a backend calls ----
+  // An accepted connection (or the error that stopped accepting on `l`).
+  void Accepted(ListenerState* l, absl::StatusOr<ConnectedSocket> socket);
+  // One read's worth of frames: `step(round, on_frames, stop)` feeds the connection's decoder
+  // (round 0) or goes on after a skipped over-long frame (later rounds), delivering frames until
+  // *stop (the output is full), and returns what its FramedConnection call returned; handles
+  // frames, end of stream and errors.
+  using ReadStep = absl::FunctionRef<absl::StatusOr<FramedConnection::ReadState>(
+      int round, FramedConnection::FramesFn on_frames, const bool* stop)>;
+  void ReadWith(Connection* c, ReadStep step);
+  void Wrote(Connection* c, size_t bytes);
+  // Unregisters and closes now; OnClose and freeing follow at the end of the iteration.
+  void CloseNow(Connection* c, CloseReason reason, absl::Status status);
+  void FlushDirty();
+  void Update(Connection* c);
+  bool Reading(const Connection& c) const { return !c.closing_ && !c.paused_; }
+  // Half-closes and discards unread input, so that close() sends a FIN, not a reset that could
+  // destroy replies the peer has not read yet.
+  static void LingerBeforeClose(int fd);
+
+  ServerCore* const core_;
+  const size_t index_;
+  std::shared_ptr<Inbox> inbox_;
+  LoopStats stats_;
+  FramedConnectionOptions conn_options_;
+  absl::Time now_;
+  absl::Duration sweep_interval_ = absl::InfiniteDuration();
+  bool stopping_ = false;
 
  private:
-  void Accept(ListenerState* l);
+  void Place(ListenerState* l, ConnectedSocket socket);
   void Adopt(ConnectedSocket socket, const Framer* framer);
-  void OnEvent(Connection* c, const Poller::Event& e);
-  // One read: delivers its frames to the handler; handles end of stream and errors.
-  void Read(Connection* c);
-  void Flush(Connection* c);
-  // Watermarks, closing, interest: see the header comment.
-  void Update(Connection* c);
-  void FlushDirty();
-  // No more reading: closes once the queue is written. `status` is logged unless OK.
+  // No more reading: closes once the output is written. `status` is logged unless OK.
   void BeginClose(Connection* c, CloseReason reason, absl::Status status);
-  // Unregisters and closes the socket now; OnClose and freeing follow at the end of the iteration.
-  void CloseNow(Connection* c, CloseReason reason, absl::Status status);
   // Logs a close's status once per connection (not OK ones only).
   void LogClose(Connection& c, const absl::Status& status);
   void TakeInbox();
@@ -118,27 +173,25 @@ class EventLoop {
   void SyncListeners();
   void Reap();
   absl::Duration NextTimeout() const;
-  bool Reading(const Connection& c) const { return !c.closing_ && !c.paused_; }
-
-  ServerCore* const core_;
-  const size_t index_;
-  Poller poller_;
-  std::shared_ptr<Inbox> inbox_;
-  LoopStats stats_;
-  FramedConnectionOptions conn_options_;
 
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> dirty_;
-  std::vector<Connection*> closed_;
+  std::vector<Connection*> closed_;   // OnClose at the end of this iteration
+  std::vector<Connection*> zombies_;  // closed, waiting for the backend to drain them
   uint64_t next_serial_ = 0;
   size_t next_loop_ = 0;  // loop 0: round-robin target of the next accepted connection
-  absl::Time now_;
-  absl::Duration sweep_interval_ = absl::InfiniteDuration();
   absl::Time next_sweep_ = absl::InfiniteFuture();
-  bool stopping_ = false;
   absl::Time shutdown_deadline_ = absl::InfiniteFuture();
   Inbox::Batch batch_;
 };
+
+// The backends (epoll_loop.cc, uring_loop.cc).
+std::unique_ptr<EventLoop> NewEpollLoop(ServerCore* core, size_t index,
+                                        absl::Status* error);
+// The ring itself is created by the loop's thread; on failure, *error says why.
+std::unique_ptr<EventLoop> NewUringLoop(ServerCore* core, size_t index, absl::Status* error);
+// Why io_uring cannot serve here (kernel, io_uring_disabled, seccomp...), or OK.
+absl::Status UringAvailable(const ServerOptions& options);
 
 }  // namespace server_internal
 }  // namespace framekit

@@ -2,7 +2,7 @@
 //
 // An event loop's mailbox, the only way other threads reach a loop: connections handed over by the
 // acceptor, work posted to a connection (ConnectionHandle::Post), and the shutdown request. The
-// sender appends under the mutex and wakes the loop's Poller; the loop takes everything at once
+// sender appends under the mutex and wakes the loop (its backend's wake); the loop takes everything at once
 // when `pending()` says there is something, so an idle mailbox costs one relaxed load per
 // iteration. Shared with every ConnectionHandle, so it outlives the loop: once the loop exits it is
 // closed and refuses more.
@@ -20,7 +20,6 @@
 #include "absl/time/time.h"
 #include "framekit/framing/framer.h"
 #include "framekit/transport/connected_socket.h"
-#include "framekit/transport/poller.h"
 
 namespace framekit {
 class Connection;
@@ -42,7 +41,12 @@ class Inbox {
     std::optional<absl::Time> shutdown;
   };
 
-  explicit Inbox(Poller* poller) : poller_(poller) {}
+  Inbox() = default;
+  // How the owning loop is woken (from any thread); set by the backend, cleared before it goes.
+  void SetWake(std::function<void()> wake) {
+    std::lock_guard<std::mutex> lock(mu_);
+    wake_ = std::move(wake);
+  }
 
   // Each returns false, taking nothing, once the loop is gone (Close()).
   bool Post(uint64_t connection_id, std::function<void(Connection&)> work) {
@@ -80,14 +84,14 @@ class Inbox {
   void Close(Batch* left) {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
-    poller_ = nullptr;
+    wake_ = nullptr;
     std::swap(*left, batch_);
   }
 
  private:
   void WakeLocked() {  // mu_ held
     // The first message since the loop last looked wakes it; the rest ride along.
-    if (!pending_.exchange(true, std::memory_order_acq_rel)) (void)poller_->Wake();
+    if (!pending_.exchange(true, std::memory_order_acq_rel) && wake_) wake_();
   }
 
   // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locking, while Debian's
@@ -95,7 +99,7 @@ class Inbox {
   std::mutex mu_;
   Batch batch_;            // guarded by mu_
   bool closed_ = false;    // guarded by mu_
-  Poller* poller_;         // guarded by mu_
+  std::function<void()> wake_;  // guarded by mu_
   std::atomic<bool> pending_{false};
 };
 

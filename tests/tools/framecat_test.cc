@@ -461,10 +461,11 @@ TEST(FramecatTest, FramerConfigFile) {
 
 
 TEST(FramecatTest, UnixSocketEcho) {
-  std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
-  std::string path = absl::StrCat(dir, "/framecat-", ::getpid(), ".sock");
-  if (path.size() > 100) path = absl::StrCat("/tmp/framecat-", ::getpid(), ".sock");
-  ::unlink(path.c_str());
+  // A fresh directory: TEST_TMPDIR can be longer than a socket path may be, and in Bazel's
+  // sandbox every test has the same pid, so "/tmp/framecat-PID.sock" would collide between runs.
+  char dir[] = "/tmp/framecat_test_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string path = absl::StrCat(dir, "/echo.sock");
   std::unique_ptr<FramecatProcess> server =
       FramecatProcess::StartServer({absl::StrCat("--unix=", path), "--echo", "--framer=netstring"});
   ASSERT_NE(server, nullptr);
@@ -490,6 +491,7 @@ TEST(FramecatTest, UnixSocketEcho) {
   StopServer(server.get());
   struct stat st;
   EXPECT_NE(::stat(path.c_str(), &st), 0) << "the socket file should be removed at exit";
+  ::rmdir(dir);
 }
 
 TEST(FramecatTest, ConnectModePrintsTheEchoesOfStdinLines) {

@@ -65,6 +65,9 @@ ABSL_FLAG(int64_t, max_connections, 0,
           "Server: most connections served at once; a connection over it is closed at once. 0 "
           "for no limit.");
 ABSL_FLAG(int64_t, threads, 0, "Server: event loops (threads); 0 for one per core.");
+ABSL_FLAG(std::string, backend, "epoll",
+          "Server: how the event loops do I/O: epoll, io_uring, or auto (io_uring where it can be "
+          "set up, else epoll, saying why on stderr).");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::InfiniteDuration(),
           "Server: close a connection that sends and receives nothing this long (e.g. 30s); "
           "'inf' for never.");
@@ -136,6 +139,10 @@ int Main(int argc, char** argv) {
   if (threads < 0 || threads > 1024) return Usage("--threads must be 0 .. 1024");
   const absl::Duration idle_timeout = absl::GetFlag(FLAGS_idle_timeout);
   if (idle_timeout <= absl::ZeroDuration()) return Usage("--idle_timeout must be positive");
+  const std::string backend = absl::GetFlag(FLAGS_backend);
+  if (backend != "epoll" && backend != "io_uring" && backend != "auto") {
+    return Usage("--backend must be epoll, io_uring or auto");
+  }
   const absl::Duration drop_stalled_after = absl::GetFlag(FLAGS_drop_stalled_after);
   if (drop_stalled_after < absl::ZeroDuration()) {
     return Usage("--drop_stalled_after must not be negative");
@@ -160,6 +167,7 @@ int Main(int argc, char** argv) {
     options.echo = echo;
     options.hex = absl::GetFlag(FLAGS_hex);
     options.threads = static_cast<size_t>(threads);
+    options.backend = backend;
     options.max_output_bytes = static_cast<size_t>(max_output);
     options.drop_stalled_after = drop_stalled_after;
     options.max_connections = static_cast<size_t>(max_connections);

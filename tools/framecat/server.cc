@@ -79,6 +79,16 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   if (::pthread_sigmask(SIG_BLOCK, &mask, nullptr) != 0) return SocketError(errno, "sigmask");
 
   ServerOptions server_options;
+  if (options.backend == "epoll") {
+    server_options.backend = ServerOptions::Backend::kEpoll;
+  } else if (options.backend == "io_uring") {
+    server_options.backend = ServerOptions::Backend::kIoUring;
+  } else if (options.backend == "auto") {
+    server_options.backend = ServerOptions::Backend::kAuto;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backend must be epoll, io_uring or auto, got '", options.backend, "'"));
+  }
   server_options.listeners.push_back({address});
   server_options.framer = std::move(framer);
   server_options.loops = options.threads;
@@ -108,7 +118,10 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   if (absl::Status s = (*server)->Start(); !s.ok()) return s;
   LogLine(log, absl::StrCat("listening on ", (*server)->local_addresses()[0].ToString(), " (",
                             spec, ", ", options.echo ? "echo" : "print", ", ",
-                            (*server)->loops(), (*server)->loops() == 1 ? " thread)" : " threads)"));
+                            (*server)->loops(), (*server)->loops() == 1 ? " thread, " : " threads, ",
+                            (*server)->backend() == ServerOptions::Backend::kIoUring ? "io_uring"
+                                                                                      : "epoll",
+                            ")"));
 
   int signal = 0;
   while (::sigwait(&mask, &signal) != 0) {

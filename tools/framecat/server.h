@@ -41,6 +41,8 @@ struct ServeOptions {
   bool hex = false;
   // Event loops; 0: one per core.
   size_t threads = 0;
+  // "epoll", "io_uring" or "auto" (io_uring where it can be set up).
+  std::string backend = "epoll";
   // Bytes of echoes queued for one connection above which it is no longer read.
   size_t max_output_bytes = 4 << 20;
   // How long a connection may stay above max_output_bytes before it is dropped.

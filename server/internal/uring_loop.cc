@@ -1,0 +1,466 @@
+// framekit/server/internal/uring_loop.cc -- the io_uring backend of EventLoop (see event_loop.h),
+// on liburing. One ring per loop, created by the loop's own thread with SINGLE_ISSUER and
+// DEFER_TASKRUN (where the kernel has them): completions run only when the loop enters the
+// kernel, once per iteration, for every connection at once.
+//
+//   receive  one multishot recv per connection, armed while it is being read, into the loop's
+//            provided-buffer ring. Each completion's bytes are copied into the connection's
+//            decoder (FramedConnection::Deliver) and the buffer goes straight back to the ring.
+//            A ring that ran dry (ENOBUFS) ends the recv; it is re-armed at the end of the
+//            iteration, when every buffer has been returned. Pausing (watermarks, closing)
+//            cancels the recv.
+//   send     what a connection queued in an iteration goes out as one send of one contiguous
+//            buffer (the queue, taken whole); a partial send is resumed; while it is in flight,
+//            new frames queue behind it.
+//   accept   one multishot accept per listener (loop 0); out of descriptors pauses it as epoll
+//            does.
+//
+// Every operation carries its connection (or listener) and kind in user_data; a connection is
+// freed only once the kernel holds no operation of it (uring_ops_), so a late completion never
+// finds freed memory.
+#include <liburing.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/timerfd.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "framekit/transport/errors.h"
+#include "framekit/transport/socket_fd.h"
+#include "framekit/transport/tcp.h"
+#include "server/internal/event_loop.h"
+
+namespace framekit {
+namespace server_internal {
+namespace {
+
+enum Op : uint64_t { kRecv = 0, kSend = 1, kCancel = 2, kAccept = 3, kTimer = 4, kWake = 5 };
+constexpr uint64_t kOpMask = 7;
+constexpr int kBufferGroup = 0;
+constexpr unsigned kSqEntries = 512;
+constexpr unsigned kCqEntries = 4096;  // multishot recvs post many completions per iteration
+
+uint64_t Tag(const void* p, Op op) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) | op; }
+
+absl::Status UringError(int negative_errno, absl::string_view what) {
+  return SocketError(-negative_errno, absl::StrCat("io_uring ", what));
+}
+
+// accept(2) errors that concern only the queued connection (as transport/listener.cc skips them).
+bool OneConnectionOnly(int e) {
+  return e == ECONNABORTED || e == EPROTO || e == EPERM || e == ENETDOWN || e == ENETUNREACH ||
+         e == EHOSTDOWN || e == EHOSTUNREACH || e == ENONET || e == ENOPROTOOPT || e == EINTR;
+}
+
+}  // namespace
+
+class UringLoop : public EventLoop {
+ public:
+  UringLoop(ServerCore* core, size_t index) : EventLoop(core, index) {}
+
+  ~UringLoop() override {
+    inbox_->SetWake(nullptr);
+    if (ring_ok_) DestroyRing(&ring_, buffer_ring_, buffer_count_);
+  }
+
+  // On the creating thread: what needs no ring (the buffers, the eventfd). The ring itself is
+  // set up by the loop's own thread (Setup), which SINGLE_ISSUER makes its only submitter.
+  // (liburing 2.3 declares io_uring_enable_rings but does not export it, so a ring cannot be
+  // created disabled here and enabled there.)
+  absl::Status Init() {
+    const ServerOptions& o = core_->options;
+    buffer_count_ = o.io_uring_buffers;
+    buffer_size_ = o.io_uring_buffer_size;
+    buffers_.reset(new char[buffer_count_ * buffer_size_]);
+    wake_fd_ = SocketFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!wake_fd_.valid()) return SocketError(errno, "eventfd");
+    const int fd = wake_fd_.get();
+    inbox_->SetWake([fd] {
+      uint64_t one = 1;
+      (void)!::write(fd, &one, sizeof(one));
+    });
+    return absl::OkStatus();
+  }
+
+  // The ring with the features this loop uses, and its provided-buffer ring. Also Server::Create's
+  // probe of whether io_uring can serve here at all.
+  static absl::Status CreateRing(struct io_uring* ring, struct io_uring_buf_ring** buffer_ring,
+                                 size_t buffer_count) {
+    struct io_uring_params p = {};
+    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    p.cq_entries = kCqEntries;
+    int r = io_uring_queue_init_params(kSqEntries, ring, &p);
+    if (r == -EINVAL) {  // a kernel without SINGLE_ISSUER (6.0) / DEFER_TASKRUN (6.1)
+      p = {};
+      p.flags = IORING_SETUP_CQSIZE;
+      p.cq_entries = kCqEntries;
+      r = io_uring_queue_init_params(kSqEntries, ring, &p);
+    }
+    if (r < 0) return UringError(r, "setup");
+    const size_t bytes = buffer_count * sizeof(struct io_uring_buf);
+    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+    if (mem == MAP_FAILED) {
+      const int e = errno;
+      io_uring_queue_exit(ring);
+      return SocketError(e, "io_uring buffer ring (mmap)");
+    }
+    *buffer_ring = static_cast<struct io_uring_buf_ring*>(mem);
+    io_uring_buf_ring_init(*buffer_ring);
+    struct io_uring_buf_reg reg = {};
+    reg.ring_addr = reinterpret_cast<uintptr_t>(*buffer_ring);
+    reg.ring_entries = static_cast<uint32_t>(buffer_count);
+    reg.bgid = kBufferGroup;
+    r = io_uring_register_buf_ring(ring, &reg, 0);
+    if (r < 0) {
+      ::munmap(mem, bytes);
+      io_uring_queue_exit(ring);
+      return UringError(r, "register_buf_ring");
+    }
+    return absl::OkStatus();
+  }
+
+  static void DestroyRing(struct io_uring* ring, struct io_uring_buf_ring* buffer_ring,
+                          size_t buffer_count) {
+    io_uring_queue_exit(ring);  // cancels what is still armed
+    ::munmap(buffer_ring, buffer_count * sizeof(struct io_uring_buf));
+  }
+
+  size_t Unsent(const Connection& c) const override {
+    return c.conn_.queued_bytes() + (c.send_busy_ ? c.inflight_.size() - c.inflight_sent_ : 0);
+  }
+
+ protected:
+  absl::Status Setup() override {
+    if (absl::Status s = CreateRing(&ring_, &buffer_ring_, buffer_count_); !s.ok()) return s;
+    ring_ok_ = true;
+    mask_ = io_uring_buf_ring_mask(static_cast<uint32_t>(buffer_count_));
+    for (size_t i = 0; i < buffer_count_; ++i) {
+      io_uring_buf_ring_add(buffer_ring_, buffers_.get() + i * buffer_size_,
+                            static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(i),
+                            mask_, static_cast<int>(i));
+    }
+    io_uring_buf_ring_advance(buffer_ring_, static_cast<int>(buffer_count_));
+    ArmRead(wake_fd_.get(), &wake_value_, kWake);
+    if (sweep_interval_ != absl::InfiniteDuration()) {
+      SocketFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+      struct itimerspec spec = {};
+      spec.it_interval = absl::ToTimespec(sweep_interval_);
+      spec.it_value = spec.it_interval;
+      if (timer.valid() && ::timerfd_settime(timer.get(), 0, &spec, nullptr) == 0) {
+        timer_fd_ = std::move(timer);
+        ArmRead(timer_fd_.get(), &timer_value_, kTimer);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  bool HasTimer() const override { return timer_fd_.valid(); }
+
+  absl::Status WaitAndDispatch(absl::Duration timeout, bool* tick) override {
+    struct io_uring_cqe* cqe = nullptr;
+    int r;
+    if (timeout == absl::InfiniteDuration()) {
+      r = io_uring_submit_and_wait(&ring_, 1);
+    } else {
+      struct __kernel_timespec ts;
+      const int64_t ns = absl::ToInt64Nanoseconds(std::max(timeout, absl::ZeroDuration()));
+      ts.tv_sec = ns / 1000000000;
+      ts.tv_nsec = ns % 1000000000;
+      r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    }
+    now_ = absl::Now();
+    if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY) return UringError(r, "submit_and_wait");
+    unsigned head;
+    unsigned seen = 0;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      Complete(*cqe, tick);
+      ++seen;
+    }
+    io_uring_cq_advance(&ring_, seen);
+    return absl::OkStatus();
+  }
+
+  void SetListening(ListenerState* l, size_t i, bool on) override {
+    (void)i;
+    if (on) {
+      struct io_uring_sqe* sqe = Sqe();
+      io_uring_prep_multishot_accept(sqe, l->listener.fd(), nullptr, nullptr,
+                                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+      io_uring_sqe_set_data64(sqe, Tag(l, kAccept));
+      ++accept_ops_;
+    } else {
+      Cancel(Tag(l, kAccept));
+    }
+    l->registered = on;
+  }
+
+  absl::Status Register(Connection* c) override {
+    ArmRecv(c);
+    return absl::OkStatus();
+  }
+
+  absl::Status SyncIo(Connection* c) override {
+    if (Reading(*c) && !c->recv_armed_ && !c->eof_held_) {
+      ArmRecv(c);
+    } else if (!Reading(*c) && c->recv_armed_ && !c->recv_cancelling_) {
+      Cancel(Tag(c, kRecv));
+      c->recv_cancelling_ = true;
+    }
+    if (!c->send_busy_ && c->conn_.queued_bytes() > 0) StartSend(c);
+    return absl::OkStatus();
+  }
+
+  void Flush(Connection* c) override {
+    if (!c->send_busy_) StartSend(c);
+  }
+
+  void Unregister(Connection* c) override {
+    if (c->recv_armed_ && !c->recv_cancelling_) {
+      Cancel(Tag(c, kRecv));
+      c->recv_cancelling_ = true;
+    }
+    if (c->send_busy_) Cancel(Tag(c, kSend));
+    if (c->close_reason_ != CloseReason::kSocketError) LingerBeforeClose(c->conn_.fd());
+  }
+
+  bool Drained(const Connection& c) const override { return c.uring_ops_ == 0; }
+  bool Quiet() const override { return accept_ops_ == 0 && cancel_ops_ == 0; }
+
+ private:
+  struct io_uring_sqe* Sqe() {
+    struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) {  // the submission queue is full: hand it to the kernel, then retry
+      io_uring_submit(&ring_);
+      sqe = io_uring_get_sqe(&ring_);
+    }
+    return sqe;  // the queue was just emptied: never null
+  }
+
+  void ArmRead(int fd, uint64_t* value, Op op) {
+    struct io_uring_sqe* sqe = Sqe();
+    io_uring_prep_read(sqe, fd, value, sizeof(*value), 0);
+    io_uring_sqe_set_data64(sqe, Tag(value, op));
+  }
+
+  void ArmRecv(Connection* c) {
+    struct io_uring_sqe* sqe = Sqe();
+    io_uring_prep_recv_multishot(sqe, c->conn_.fd(), nullptr, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = kBufferGroup;
+    io_uring_sqe_set_data64(sqe, Tag(c, kRecv));
+    c->recv_armed_ = true;
+    c->recv_cancelling_ = false;
+    ++c->uring_ops_;
+  }
+
+  void Cancel(uint64_t target) {
+    struct io_uring_sqe* sqe = Sqe();
+    io_uring_prep_cancel64(sqe, target, 0);
+    io_uring_sqe_set_data64(sqe, Tag(nullptr, kCancel));
+    ++cancel_ops_;
+  }
+
+  void StartSend(Connection* c) {
+    if (c->conn_.queued_bytes() == 0 || c->closed_) return;
+    c->inflight_.clear();
+    c->conn_.TakeQueued(&c->inflight_);
+    c->inflight_sent_ = 0;
+    SubmitSend(c);
+  }
+
+  void SubmitSend(Connection* c) {
+    struct io_uring_sqe* sqe = Sqe();
+    io_uring_prep_send(sqe, c->conn_.fd(), c->inflight_.data() + c->inflight_sent_,
+                       c->inflight_.size() - c->inflight_sent_, MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, Tag(c, kSend));
+    c->send_busy_ = true;
+    ++c->uring_ops_;
+  }
+
+  void ReturnBuffer(const struct io_uring_cqe& cqe) {
+    if (!(cqe.flags & IORING_CQE_F_BUFFER)) return;
+    const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
+    io_uring_buf_ring_add(buffer_ring_, buffers_.get() + id * buffer_size_,
+                          static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(id),
+                          mask_, 0);
+    io_uring_buf_ring_advance(buffer_ring_, 1);
+  }
+
+  void Complete(const struct io_uring_cqe& cqe, bool* tick) {
+    const Op op = static_cast<Op>(cqe.user_data & kOpMask);
+    void* p = reinterpret_cast<void*>(static_cast<uintptr_t>(cqe.user_data & ~kOpMask));
+    switch (op) {
+      case kRecv:
+        OnRecv(static_cast<Connection*>(p), cqe);
+        return;
+      case kSend:
+        OnSend(static_cast<Connection*>(p), cqe);
+        return;
+      case kAccept:
+        OnAccept(static_cast<ListenerState*>(p), cqe);
+        return;
+      case kCancel:
+        --cancel_ops_;
+        return;
+      case kTimer:
+        *tick = true;
+        ArmRead(timer_fd_.get(), &timer_value_, kTimer);
+        return;
+      case kWake:
+        ArmRead(wake_fd_.get(), &wake_value_, kWake);  // the inbox is read after the wait
+        return;
+    }
+  }
+
+  void OnRecv(Connection* c, const struct io_uring_cqe& cqe) {
+    if (!(cqe.flags & IORING_CQE_F_MORE)) {  // the multishot recv ended
+      c->recv_armed_ = false;
+      c->recv_cancelling_ = false;
+      --c->uring_ops_;
+    }
+    const int res = cqe.res;
+    if (c->closed_ || c->closing_) {  // what comes after the close is not read
+      ReturnBuffer(cqe);
+      return;
+    }
+    if (res > 0) {
+      const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
+      const absl::string_view bytes(buffers_.get() + id * buffer_size_, static_cast<size_t>(res));
+      if (!Reading(*c) || c->held_input_) {
+        // Paused, its recv not cancelled yet, or frames already held: keep the bytes behind
+        // them, deliver no frame (so the output stays bounded) until Update resumes reading.
+        absl::Status s = c->conn_.Buffer(bytes);
+        c->held_input_ = true;
+        ReturnBuffer(cqe);
+        if (!s.ok()) CloseNow(c, CloseReason::kSocketError, s);
+        return;
+      }
+      ReadWith(c, [c, bytes](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
+        return c->conn_.Deliver(round == 0 ? bytes : absl::string_view(), on_frames, stop);
+      });
+      ReturnBuffer(cqe);  // copied into the decoder: the ring may have it back at once
+      // The watermarks now, not at the end of the iteration: the next completion in this batch
+      // may be for this connection too.
+      if (!c->closed_ && c->conn_.queued_bytes() > 0) Flush(c);
+      if (!c->closed_) Update(c);
+    } else if (res == 0) {
+      // Taken by Update, after any frames still held (the recv has ended: no re-arm).
+      c->eof_held_ = true;
+      c->held_input_ = true;
+    } else if (res == -ENOBUFS) {
+      // The ring ran dry: every buffer is back by the end of this iteration, when SyncIo re-arms.
+      LoopStats::Add(stats_.receive_buffers_exhausted, 1);
+    } else if (res != -ECANCELED) {
+      CloseNow(c, CloseReason::kSocketError, SocketError(-res, "recv", c->peer_string()));
+      return;
+    }
+    if (!c->closed_) MarkDirty(c);
+  }
+
+  void OnSend(Connection* c, const struct io_uring_cqe& cqe) {
+    --c->uring_ops_;
+    const int res = cqe.res;
+    if (res < 0) {
+      c->send_busy_ = false;
+      if (!c->closed_ && res != -ECANCELED) {
+        CloseNow(c, CloseReason::kSocketError, SocketError(-res, "send", c->peer_string()));
+      }
+      return;
+    }
+    Wrote(c, static_cast<size_t>(res));
+    c->inflight_sent_ += static_cast<size_t>(res);
+    if (c->inflight_sent_ < c->inflight_.size() && !c->closed_) {
+      SubmitSend(c);  // partial: the rest, in order, before anything queued since
+      return;
+    }
+    c->send_busy_ = false;
+    if (!c->closed_) MarkDirty(c);  // watermarks, the next send, a pending close
+  }
+
+  void OnAccept(ListenerState* l, const struct io_uring_cqe& cqe) {
+    const int res = cqe.res;
+    if (!(cqe.flags & IORING_CQE_F_MORE)) {
+      --accept_ops_;
+      // Ended by itself (not cancelled by us): SyncListeners re-arms it unless paused below.
+      if (res != -ECANCELED && l->registered) l->registered = false;
+    }
+    if (res >= 0) {
+      SocketFd fd(res);
+      absl::StatusOr<SocketAddress> peer = SocketAddress::PeerOf(fd.get());
+      if (!peer.ok()) return;  // the connection is already gone
+      if (peer->is_ip() && l->listener.options().no_delay) (void)SetTcpNoDelay(fd.get(), true);
+      Accepted(l, ConnectedSocket{std::move(fd), *peer});
+      return;
+    }
+    if (res == -ECANCELED || OneConnectionOnly(-res)) return;
+    Accepted(l, SocketError(-res, "accept", absl::StrCat("on ", l->listener.local_address().ToString())));
+  }
+
+  struct io_uring ring_ = {};
+  bool ring_ok_ = false;
+  struct io_uring_buf_ring* buffer_ring_ = nullptr;
+  size_t buffer_count_ = 0;
+  size_t buffer_size_ = 0;
+  int mask_ = 0;
+  std::unique_ptr<char[]> buffers_;
+  SocketFd wake_fd_;
+  SocketFd timer_fd_;
+  uint64_t wake_value_ = 0;
+  uint64_t timer_value_ = 0;
+  int accept_ops_ = 0;
+  int cancel_ops_ = 0;
+};
+
+absl::Status UringAvailable(const ServerOptions& options) {
+  if (options.testing_io_uring_unavailable) {
+    return absl::UnavailableError("io_uring made unavailable by testing_io_uring_unavailable");
+  }
+  struct utsname u;
+  if (::uname(&u) == 0) {
+    std::vector<absl::string_view> parts = absl::StrSplit(u.release, absl::MaxSplits('.', 2));
+    int major = 0, minor = 0;
+    if (parts.size() >= 2 && absl::SimpleAtoi(parts[0], &major) &&
+        absl::SimpleAtoi(parts[1].substr(0, parts[1].find_first_not_of("0123456789")), &minor) &&
+        (major < 6)) {
+      return absl::UnavailableError(absl::StrCat("kernel ", u.release,
+                                                 ": multishot recv needs Linux 6.0 or later"));
+    }
+  }
+  std::ifstream disabled("/proc/sys/kernel/io_uring_disabled");
+  int value = 0;
+  if (disabled >> value && value != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("io_uring is disabled here (kernel.io_uring_disabled = ", value, ")"));
+  }
+  // What the loops will do, once: a ring fails here under seccomp (EPERM), without memory for
+  // rings (ENOMEM, RLIMIT_MEMLOCK on older kernels) or without provided-buffer rings (5.19).
+  struct io_uring ring;
+  struct io_uring_buf_ring* buffer_ring = nullptr;
+  if (absl::Status s = UringLoop::CreateRing(&ring, &buffer_ring, options.io_uring_buffers);
+      !s.ok()) {
+    return s;
+  }
+  UringLoop::DestroyRing(&ring, buffer_ring, options.io_uring_buffers);
+  return absl::OkStatus();
+}
+
+std::unique_ptr<EventLoop> NewUringLoop(ServerCore* core, size_t index, absl::Status* error) {
+  auto loop = std::make_unique<UringLoop>(core, index);
+  *error = loop->Init();
+  if (!error->ok()) return nullptr;
+  return loop;
+}
+
+}  // namespace server_internal
+}  // namespace framekit
