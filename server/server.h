@@ -119,6 +119,11 @@ struct ServerOptions {
   // completion holds a buffer only until its bytes are copied into the connection's decoder.
   size_t io_uring_buffers = 256;
   size_t io_uring_buffer_size = 32 * 1024;
+  // io_uring features, on by default; off only to measure what each buys (benchmarks/server).
+  // multishot: one recv armed per connection for good, else a recv re-armed per completion.
+  // defer_taskrun: completions run only when the loop enters the kernel (IORING_SETUP_DEFER_TASKRUN).
+  bool io_uring_multishot_recv = true;
+  bool io_uring_defer_taskrun = true;
   // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
   bool testing_io_uring_unavailable = false;
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).

@@ -44,6 +44,7 @@ class ServerSpec:
     target: str = ""
     optional: tuple = ()
     required: tuple = ()
+    default: bool = True  # in the default run; others only by --servers (A/B rows)
 
 
 SERVERS = [
@@ -54,6 +55,22 @@ SERVERS = [
                ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
                 "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
                target="//tools/framecat"),
+    # The same server on its io_uring backend (kept out by `required` where framecat lacks it).
+    ServerSpec("framekit-uring", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat", required=("--backend=io_uring",)),
+    # A/B rows: the io_uring backend without one feature each (--servers=...; see RESULTS.md).
+    ServerSpec("uring-single-recv", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat",
+               required=("--backend=io_uring", "--io_uring_multishot_recv=false"), default=False),
+    ServerSpec("uring-coop-taskrun", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat",
+               required=("--backend=io_uring", "--io_uring_defer_taskrun=false"), default=False),
     ServerSpec("asio", "bazel",
                ["{bin}/benchmarks/server/asio/asio_echo_server", "--port=0", "--threads=2"],
                target="//benchmarks/server/asio:asio_echo_server"),
@@ -626,6 +643,7 @@ def raise_descriptor_limit():
 
 
 def main():
+    global SERVERS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=None,
                         help="repeat everything this many times (default 3, 1 with --quick)")
@@ -635,7 +653,19 @@ def main():
                         help="output directory (default %(default)s)")
     parser.add_argument("--gen-threads", type=int, default=1,
                         help="load generator threads (default %(default)s)")
+    parser.add_argument("--servers", default="",
+                        help="comma-separated server names (default: %s; also: %s)" % (
+                            ",".join(s.name for s in SERVERS if s.default),
+                            ",".join(s.name for s in SERVERS if not s.default)))
     args = parser.parse_args()
+    if args.servers:
+        wanted = args.servers.split(",")
+        unknown = [n for n in wanted if n not in [s.name for s in SERVERS]]
+        if unknown or BASELINE not in wanted:
+            parser.error("--servers: unknown %s, or %s missing" % (unknown, BASELINE))
+        SERVERS = [s for s in SERVERS if s.name in wanted]
+    else:
+        SERVERS = [s for s in SERVERS if s.default]
     runs = args.runs if args.runs is not None else 1 if args.quick else 3
     if runs < 1 or args.gen_threads < 1:
         parser.error("--runs and --gen-threads must be at least 1")

@@ -96,9 +96,10 @@ class UringLoop : public EventLoop {
   // The ring with the features this loop uses, and its provided-buffer ring. Also Server::Create's
   // probe of whether io_uring can serve here at all.
   static absl::Status CreateRing(struct io_uring* ring, struct io_uring_buf_ring** buffer_ring,
-                                 size_t buffer_count) {
+                                 size_t buffer_count, bool defer_taskrun) {
     struct io_uring_params p = {};
-    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER |
+              (defer_taskrun ? IORING_SETUP_DEFER_TASKRUN : IORING_SETUP_COOP_TASKRUN);
     p.cq_entries = kCqEntries;
     int r = io_uring_queue_init_params(kSqEntries, ring, &p);
     if (r == -EINVAL) {  // a kernel without SINGLE_ISSUER (6.0) / DEFER_TASKRUN (6.1)
@@ -142,7 +143,11 @@ class UringLoop : public EventLoop {
 
  protected:
   absl::Status Setup() override {
-    if (absl::Status s = CreateRing(&ring_, &buffer_ring_, buffer_count_); !s.ok()) return s;
+    if (absl::Status s = CreateRing(&ring_, &buffer_ring_, buffer_count_,
+                                    core_->options.io_uring_defer_taskrun);
+        !s.ok()) {
+      return s;
+    }
     ring_ok_ = true;
     mask_ = io_uring_buf_ring_mask(static_cast<uint32_t>(buffer_count_));
     for (size_t i = 0; i < buffer_count_; ++i) {
@@ -255,7 +260,11 @@ class UringLoop : public EventLoop {
 
   void ArmRecv(Connection* c) {
     struct io_uring_sqe* sqe = Sqe();
-    io_uring_prep_recv_multishot(sqe, c->conn_.fd(), nullptr, 0, 0);
+    if (core_->options.io_uring_multishot_recv) {
+      io_uring_prep_recv_multishot(sqe, c->conn_.fd(), nullptr, 0, 0);
+    } else {
+      io_uring_prep_recv(sqe, c->conn_.fd(), nullptr, 0, 0);  // re-armed by SyncIo per completion
+    }
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = kBufferGroup;
     io_uring_sqe_set_data64(sqe, Tag(c, kRecv));
@@ -447,7 +456,8 @@ absl::Status UringAvailable(const ServerOptions& options) {
   // rings (ENOMEM, RLIMIT_MEMLOCK on older kernels) or without provided-buffer rings (5.19).
   struct io_uring ring;
   struct io_uring_buf_ring* buffer_ring = nullptr;
-  if (absl::Status s = UringLoop::CreateRing(&ring, &buffer_ring, options.io_uring_buffers);
+  if (absl::Status s = UringLoop::CreateRing(&ring, &buffer_ring, options.io_uring_buffers,
+                                             options.io_uring_defer_taskrun);
       !s.ok()) {
     return s;
   }

@@ -68,6 +68,11 @@ ABSL_FLAG(int64_t, threads, 0, "Server: event loops (threads); 0 for one per cor
 ABSL_FLAG(std::string, backend, "epoll",
           "Server: how the event loops do I/O: epoll, io_uring, or auto (io_uring where it can be "
           "set up, else epoll, saying why on stderr).");
+ABSL_FLAG(bool, io_uring_multishot_recv, true,
+          "Server, io_uring: one multishot recv per connection (false: a recv per completion; "
+          "for measuring what multishot buys).");
+ABSL_FLAG(bool, io_uring_defer_taskrun, true,
+          "Server, io_uring: IORING_SETUP_DEFER_TASKRUN (false: COOP_TASKRUN; for measuring).");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::InfiniteDuration(),
           "Server: close a connection that sends and receives nothing this long (e.g. 30s); "
           "'inf' for never.");
@@ -168,6 +173,8 @@ int Main(int argc, char** argv) {
     options.hex = absl::GetFlag(FLAGS_hex);
     options.threads = static_cast<size_t>(threads);
     options.backend = backend;
+    options.io_uring_multishot_recv = absl::GetFlag(FLAGS_io_uring_multishot_recv);
+    options.io_uring_defer_taskrun = absl::GetFlag(FLAGS_io_uring_defer_taskrun);
     options.max_output_bytes = static_cast<size_t>(max_output);
     options.drop_stalled_after = drop_stalled_after;
     options.max_connections = static_cast<size_t>(max_connections);

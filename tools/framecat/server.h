@@ -43,6 +43,9 @@ struct ServeOptions {
   size_t threads = 0;
   // "epoll", "io_uring" or "auto" (io_uring where it can be set up).
   std::string backend = "epoll";
+  // io_uring features (for A/B measurements; both on by default).
+  bool io_uring_multishot_recv = true;
+  bool io_uring_defer_taskrun = true;
   // Bytes of echoes queued for one connection above which it is no longer read.
   size_t max_output_bytes = 4 << 20;
   // How long a connection may stay above max_output_bytes before it is dropped.
