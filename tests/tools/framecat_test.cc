@@ -403,10 +403,13 @@ TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   StopServer(server.get());
 }
 
-TEST(FramecatTest, OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers) {
+// On both server backends (epoll: accept4 fails; io_uring: the multishot accept ends with EMFILE).
+class OutOfDescriptorsTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(OutOfDescriptorsTest, PausesAcceptingWithoutSpinningAndRecovers) {
   std::unique_ptr<Framer> framer = Make("delimiter");
-  std::unique_ptr<FramecatProcess> server =
-      FramecatProcess::StartServer({"--listen=127.0.0.1:0", "--echo"}, /*max_fds=*/16);
+  std::unique_ptr<FramecatProcess> server = FramecatProcess::StartServer(
+      {"--listen=127.0.0.1:0", "--echo", absl::StrCat("--backend=", GetParam())}, /*max_fds=*/16);
   ASSERT_NE(server, nullptr);
 
   // More clients than the server has descriptors for: the kernel completes them all (backlog),
@@ -437,6 +440,8 @@ TEST(FramecatTest, OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers) {
 }
 
 // ---- Other modes ----
+
+INSTANTIATE_TEST_SUITE_P(Backends, OutOfDescriptorsTest, ::testing::Values("epoll", "io_uring"));
 
 TEST(FramecatTest, FramerConfigFile) {
   std::string dir = std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp";
@@ -591,7 +596,7 @@ TEST(FramecatTest, BadFlagsExitTwoAndHelpListsEveryFlag) {
   std::string text = help->Stdout() + help->Stderr();
   for (const char* flag : {"--framer ", "--framer_config", "--listen", "--connect ", "--unix",
                            "--serve", "--echo", "--hex", "--max_output_bytes", "--max_connections",
-                           "--threads", "--idle_timeout", "--drop_stalled_after",
+                           "--threads", "--idle_timeout", "--drop_stalled_after", "--backend",
                            "--connect_timeout"}) {
     EXPECT_THAT(text, HasSubstr(flag));
   }

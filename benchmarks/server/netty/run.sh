@@ -14,18 +14,12 @@
 #   -Dio.netty.leakDetection.level=disabled   Netty's resource leak detector off: its default
 #                                  level tracks 1 in 128 buffers, capturing a stack trace for each,
 #                                  a cost to no purpose in a benchmark
-# Jars as in build.sh (Debian's netty-all.jar has no classes).
 set -euo pipefail
 [[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [--port=P] [--threads=N]" >&2; exit 2; }
 out="$1"; shift
 command -v java >/dev/null || { echo "$0: java not found (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
 [[ -f "$out/framekit/benchmarks/server/EchoServer.class" ]] || { echo "$0: no EchoServer.class in $out (run build.sh $out)" >&2; exit 1; }
-cp="$out"
-for m in common buffer transport codec; do
-  jar="/usr/share/java/netty-$m.jar"
-  [[ -f "$jar" ]] || { echo "$0: $jar not found (apt-get install libnetty-java)" >&2; exit 1; }
-  cp="$cp:$jar"
-done
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/classpath.sh"
 exec java -Xms512m -Xmx512m -XX:MaxDirectMemorySize=1g -XX:+UseG1GC \
   -Dio.netty.leakDetection.level=disabled \
-  -cp "$cp" framekit.benchmarks.server.EchoServer "$@"
+  -cp "$out:$NETTY_CLASSPATH" framekit.benchmarks.server.EchoServer "$@"
