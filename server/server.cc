@@ -61,9 +61,10 @@ absl::StatusOr<std::shared_ptr<const Framer>> FramerOf(const std::shared_ptr<con
   return std::shared_ptr<const Framer>(std::move(*made));
 }
 
-absl::StatusOr<Listener> Bind(const ListenerOptions& l) {
+absl::StatusOr<Listener> Bind(const ListenerOptions& l, bool reuse_port) {
   ListenOptions options;
   options.backlog = l.backlog;
+  options.reuse_port = reuse_port;
   if (!IsUnixAddress(l.address)) {
     if (l.unix_mode >= 0) {
       return absl::InvalidArgumentError(
@@ -104,11 +105,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerOptions options,
       return absl::InvalidArgumentError(absl::StrCat(
           "listener ", l.address, ": no framer (set framer_spec or framer, for it or the server)"));
     }
-    absl::StatusOr<Listener> listener = Bind(l);
+    const bool per_loop = options.reuse_port && !IsUnixAddress(l.address);
+    absl::StatusOr<Listener> listener = Bind(l, per_loop);
     if (!listener.ok()) return listener.status();
-    core->addresses.push_back(listener->local_address());
+    const SocketAddress bound = listener->local_address();
+    core->addresses.push_back(bound);
     auto state = std::make_unique<ListenerState>(ListenerState{std::move(*listener), *framer});
+    state->keep_local = per_loop;
     core->listeners.push_back(std::move(state));
+    // SO_REUSEPORT: the other loops' sockets on the port the first one got.
+    for (size_t i = 1; per_loop && i < options.loops; ++i) {
+      ListenOptions listen_options;
+      listen_options.backlog = l.backlog;
+      listen_options.reuse_port = true;
+      absl::StatusOr<Listener> more = ListenAt(bound, listen_options);
+      if (!more.ok()) return more.status();
+      auto extra = std::make_unique<ListenerState>(ListenerState{std::move(*more), *framer});
+      extra->loop = i;
+      extra->keep_local = true;
+      core->listeners.push_back(std::move(extra));
+    }
   }
   if (options.backend != ServerOptions::Backend::kEpoll) {
     absl::Status why = server_internal::UringAvailable(core->options);
@@ -155,6 +171,11 @@ absl::Status Server::Start() {
   for (auto& loop : core_->loops) {
     EventLoop* l = loop.get();
     core_->threads.emplace_back([l] { l->Run(); });
+  }
+  // Every loop set up (an io_uring loop creates its ring on its own thread), or none serves.
+  if (absl::Status s = core_->AwaitSetup(core_->loops.size()); !s.ok()) {
+    Shutdown(absl::InfinitePast());
+    return s;
   }
   return absl::OkStatus();
 }

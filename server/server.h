@@ -97,6 +97,11 @@ struct ServerOptions {
 
   // Event loops (threads); 0: one per core.
   size_t loops = 0;
+  // How TCP connections reach the loops. false (the default): loop 0 accepts and hands them out
+  // round-robin, an exact spread whatever the number of clients. true: a listener per loop on the
+  // same port (SO_REUSEPORT), each loop accepting its own, spread by the kernel's hash, with no
+  // hand-off. Unix listeners are always handed out from loop 0. RESULTS.md measures both.
+  bool reuse_port = false;
   // Connections open at once; 0: no limit. Over it a new connection is closed at once.
   size_t max_connections = 0;
   // Closes a connection that neither sent nor was sent a byte for this long.
@@ -167,7 +172,9 @@ class Server {
   // The backend in use (kEpoll or kIoUring: kAuto has been resolved).
   ServerOptions::Backend backend() const;
 
-  // Starts the loops. FailedPrecondition if already started.
+  // Starts the loops and returns once each has set itself up; if one cannot (an io_uring ring
+  // refused, out of descriptors), shuts the others down and returns why. FailedPrecondition if
+  // already started.
   absl::Status Start();
   // Stops accepting, answers what clients already sent, writes everything owed and closes every
   // connection, waiting until `deadline` at the most; then joins the loops. Idempotent.

@@ -87,6 +87,12 @@ absl::StatusOr<Listener> ListenAt(const SocketAddress& address, const ListenOpti
       return SocketError(errno, "listen (SO_REUSEADDR)", where);
     }
   }
+  if (address.is_ip() && options.reuse_port) {
+    int one = 1;
+    if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) {
+      return SocketError(errno, "listen (SO_REUSEPORT)", where);
+    }
+  }
   if (::bind(fd.get(), address.get(), address.size()) != 0) {
     return SocketError(errno, "listen (bind)", where);
   }

@@ -36,6 +36,10 @@ struct ListenOptions {
   // SO_REUSEADDR (IP only): lets a restarted server bind its port while old connections are still in
   // TIME_WAIT. It does not allow two live listeners on one port.
   bool reuse_address = true;
+  // SO_REUSEPORT (IP only): several sockets, each bound to the same address with this set, share
+  // the port, and the kernel spreads new connections over them by a hash of the addresses (one
+  // listener per event loop).
+  bool reuse_port = false;
   // TCP_NODELAY on accepted TCP connections: send small writes at once instead of waiting (Nagle)
   // to coalesce them. Right for message framing, where each write is a whole message.
   bool no_delay = true;

@@ -39,6 +39,19 @@ void ServerCore::Log(absl::string_view line) {
   }
 }
 
+void ServerCore::ReportSetup(const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(setup_mu_);
+  if (setup_status_.ok()) setup_status_ = status;
+  ++setup_reports_;
+  setup_cv_.notify_all();
+}
+
+absl::Status ServerCore::AwaitSetup(size_t loops) {
+  std::unique_lock<std::mutex> lock(setup_mu_);
+  setup_cv_.wait(lock, [&] { return setup_reports_ == loops; });
+  return setup_status_;
+}
+
 ServerStats ServerCore::Stats() const {
   ServerStats out;
   constexpr auto r = std::memory_order_relaxed;
@@ -102,10 +115,14 @@ void EventLoop::Run() {
   now_ = absl::Now();
   if (sweep_interval_ != absl::InfiniteDuration()) next_sweep_ = now_ + sweep_interval_;
   if (absl::Status s = Setup(); !s.ok()) {
-    core_->Log(absl::StrCat("event loop ", index_, ": ", s.ToString(), "; it serves nothing"));
+    core_->ReportSetup(WithContext(s, absl::StrCat("event loop ", index_)));
     StartShutdown(absl::InfinitePast());
+  } else {
+    core_->ReportSetup(absl::OkStatus());
+    // No loop accepts before every loop can serve what it is handed.
+    if (!core_->AwaitSetup(core_->loops.size()).ok()) StartShutdown(absl::InfinitePast());
   }
-  if (index_ == 0) SyncListeners();
+  SyncListeners();
   for (;;) {
     bool tick = false;
     if (absl::Status s = WaitAndDispatch(NextTimeout(), &tick); !s.ok()) {
@@ -116,7 +133,7 @@ void EventLoop::Run() {
     if (inbox_->pending()) TakeInbox();
     FlushDirty();
     if (tick || stopping_) Sweep();
-    if (index_ == 0) SyncListeners();
+    SyncListeners();
     Reap();
     if (stopping_ && connections_.empty() && zombies_.empty() && Quiet()) break;
   }
@@ -131,9 +148,9 @@ absl::Duration EventLoop::NextTimeout() const {
   if (!zombies_.empty() || stopping_) {
     wake = std::min(wake, now_ + absl::Milliseconds(10));  // draining the backend
   }
-  if (index_ == 0 && !stopping_) {
+  if (!stopping_) {
     for (const auto& l : core_->listeners) {
-      if (!l->registered && l->paused_until != absl::InfinitePast()) {
+      if (l->loop == index_ && !l->registered && l->paused_until != absl::InfinitePast()) {
         wake = std::min(wake, l->paused_until);
       }
     }
@@ -145,6 +162,7 @@ absl::Duration EventLoop::NextTimeout() const {
 void EventLoop::SyncListeners() {
   for (size_t i = 0; i < core_->listeners.size(); ++i) {
     ListenerState& l = *core_->listeners[i];
+    if (l.loop != index_) continue;
     const bool want = !stopping_ && now_ >= l.paused_until;
     if (want == l.registered) continue;
     SetListening(&l, i, want);
@@ -182,6 +200,10 @@ void EventLoop::Place(ListenerState* l, ConnectedSocket socket) {
     return;  // closed as `socket` goes out of scope
   }
   core_->open.fetch_add(1, std::memory_order_relaxed);
+  if (l->keep_local) {
+    Adopt(std::move(socket), l->framer.get());
+    return;
+  }
   const size_t target = next_loop_;
   next_loop_ = (next_loop_ + 1) % core_->loops.size();
   if (target == index_) {
@@ -421,7 +443,7 @@ void EventLoop::StartShutdown(absl::Time deadline) {
   shutdown_deadline_ = std::min(shutdown_deadline_, deadline);
   if (stopping_) return;
   stopping_ = true;
-  if (index_ == 0) SyncListeners();  // stop accepting
+  SyncListeners();  // stop accepting
   // Take in and answer what clients had already sent, then close once each output is written.
   // (io_uring: what is already received arrives through completions before the close.)
   for (auto& entry : connections_) {

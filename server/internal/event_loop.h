@@ -21,6 +21,7 @@
 #define FRAMEKIT_SERVER_INTERNAL_EVENT_LOOP_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -49,6 +50,8 @@ class EventLoop;
 struct ListenerState {
   Listener listener;
   std::shared_ptr<const Framer> framer;
+  size_t loop = 0;           // the loop that accepts on it
+  bool keep_local = false;   // one of a SO_REUSEPORT set: its connections stay on that loop
   bool registered = false;                         // accepting through the backend
   absl::Time paused_until = absl::InfinitePast();  // accepting paused (out of descriptors)
   bool error_logged = false;                       // once per episode
@@ -71,8 +74,8 @@ class ServerCore {
 
   const ServerOptions options;
   const HandlerFactory factory;
-  std::vector<std::unique_ptr<ListenerState>> listeners;  // loop 0's; closed at shutdown
-  std::vector<SocketAddress> addresses;                     // what they were bound to
+  std::vector<std::unique_ptr<ListenerState>> listeners;  // each loop's own; closed at shutdown
+  std::vector<SocketAddress> addresses;  // what ServerOptions::listeners were bound to
   std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> threads;
   bool shut_down = false;  // Server's own thread only
@@ -83,8 +86,18 @@ class ServerCore {
   void Log(absl::string_view line);
   ServerStats Stats() const;
 
+  // Each loop reports once whether its thread's setup (an io_uring ring) succeeded; Start() waits
+  // for every report, so that a loop that cannot serve fails Start instead of dropping the
+  // connections handed to it later.
+  void ReportSetup(const absl::Status& status);
+  absl::Status AwaitSetup(size_t loops);
+
  private:
   std::mutex log_mu_;  // not absl::Mutex: see inbox.h
+  std::mutex setup_mu_;
+  std::condition_variable setup_cv_;
+  size_t setup_reports_ = 0;
+  absl::Status setup_status_;
 };
 
 class EventLoop {

@@ -233,6 +233,43 @@ TEST_P(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   EXPECT_THAT(per_loop, ::testing::ElementsAre(2, 2, 2, 2));
 }
 
+// SO_REUSEPORT: a listener per loop on one port; the kernel spreads the connections (by a hash,
+// so not evenly), each loop accepts its own, and every one is served.
+TEST_P(ServerTest, ReusePortListenerPerLoopServesEveryConnectionOnEveryLoop) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  std::mutex mu;
+  std::vector<int> per_loop(4);
+  class Recorder : public Echo {
+   public:
+    Recorder(std::mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
+    void OnOpen(Connection& conn) override {
+      std::lock_guard<std::mutex> lock(*mu_);
+      ++(*per_loop_)[conn.loop_index()];
+    }
+    std::mutex* mu_;
+    std::vector<int>* per_loop_;
+  };
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 4;
+  options.reuse_port = true;
+  TestServer t = Start(options, [&] { return std::make_unique<Recorder>(&mu, &per_loop); });
+  ASSERT_EQ(t.server->local_addresses().size(), 1u);
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int i = 0; i < 64; ++i) {
+    clients.push_back(Dial(t.address(), *framer));
+    FK_ASSERT_OK(clients.back()->Send(absl::StrCat("hi ", i), LongDeadline()));
+  }
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(Next(*clients[i]), absl::StrCat("hi ", i));
+  std::lock_guard<std::mutex> lock(mu);
+  int total = 0;
+  for (int n : per_loop) {
+    EXPECT_GT(n, 0) << "a loop got no connection (chance about 4e-8 if spread at random)";
+    total += n;
+  }
+  EXPECT_EQ(total, 64);
+}
+
 // Hundreds of clients, thousands of frames each way, every byte checked, from one thread.
 TEST_P(ServerTest, HundredsOfClientsThousandsOfFramesAllEchoed) {
   std::unique_ptr<Framer> framer = Make("length:width=varint");

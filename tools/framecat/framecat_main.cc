@@ -68,6 +68,9 @@ ABSL_FLAG(int64_t, threads, 0, "Server: event loops (threads); 0 for one per cor
 ABSL_FLAG(std::string, backend, "epoll",
           "Server: how the event loops do I/O: epoll, io_uring, or auto (io_uring where it can be "
           "set up, else epoll, saying why on stderr).");
+ABSL_FLAG(bool, reuse_port, false,
+          "Server: a listener per thread on the same port (SO_REUSEPORT, the kernel spreads "
+          "connections) instead of one thread handing them out round-robin.");
 ABSL_FLAG(bool, io_uring_multishot_recv, true,
           "Server, io_uring: one multishot recv per connection (false: a recv per completion; "
           "for measuring what multishot buys).");
@@ -173,6 +176,7 @@ int Main(int argc, char** argv) {
     options.hex = absl::GetFlag(FLAGS_hex);
     options.threads = static_cast<size_t>(threads);
     options.backend = backend;
+    options.reuse_port = absl::GetFlag(FLAGS_reuse_port);
     options.io_uring_multishot_recv = absl::GetFlag(FLAGS_io_uring_multishot_recv);
     options.io_uring_defer_taskrun = absl::GetFlag(FLAGS_io_uring_defer_taskrun);
     options.max_output_bytes = static_cast<size_t>(max_output);

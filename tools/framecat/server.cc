@@ -89,6 +89,7 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
     return absl::InvalidArgumentError(
         absl::StrCat("--backend must be epoll, io_uring or auto, got '", options.backend, "'"));
   }
+  server_options.reuse_port = options.reuse_port;
   server_options.io_uring_multishot_recv = options.io_uring_multishot_recv;
   server_options.io_uring_defer_taskrun = options.io_uring_defer_taskrun;
   server_options.listeners.push_back({address});

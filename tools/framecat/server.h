@@ -43,6 +43,8 @@ struct ServeOptions {
   size_t threads = 0;
   // "epoll", "io_uring" or "auto" (io_uring where it can be set up).
   std::string backend = "epoll";
+  // A listener per loop (SO_REUSEPORT) instead of loop 0 handing connections out.
+  bool reuse_port = false;
   // io_uring features (for A/B measurements; both on by default).
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
