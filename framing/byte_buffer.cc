@@ -4,7 +4,41 @@
 
 namespace framekit {
 
+size_t ByteBuffer::Unborrow() {
+  if (!borrowed_) return 0;
+  const size_t pending = size();
+  const size_t phase = PhaseOf(begin_);
+  const char* src = base_ + begin_;
+  borrowed_ = false;
+  base_ = storage_.get();
+  capacity_ = owned_capacity_;
+  if (pending == 0) {
+    if (phase <= capacity_) {
+      begin_ = end_ = phase;
+      skew_ = 0;
+    } else {  // no storage: as TrimIfEmpty leaves it, the phase kept in skew_
+      begin_ = end_ = 0;
+      skew_ = phase;
+    }
+    return 0;
+  }
+  if (phase + pending > capacity_) {
+    size_t new_capacity = std::max<size_t>(capacity_ * 2, 4096);
+    while (new_capacity < phase + pending) new_capacity *= 2;
+    storage_.reset(static_cast<char*>(::operator new[](new_capacity, std::align_val_t{kAlign})));
+    base_ = storage_.get();
+    capacity_ = new_capacity;
+  }
+  framing_internal::CopyLarge(base_ + phase, src, pending);
+  Place(phase, phase, pending);
+  return pending;
+}
+
 void ByteBuffer::MakeRoom(size_t n) {
+  if (borrowed_) {
+    Unborrow();  // the pending bytes (if any) now in owned storage
+    if (capacity_ - end_ >= n) return;
+  }
   const size_t pending = size();
   moved_ += pending;
   // Keep each byte's offset congruent to its stream offset (Placement, in the header), so that the
@@ -16,7 +50,7 @@ void ByteBuffer::MakeRoom(size_t n) {
   // 64 KiB reads) is not copied twice. Capacity thus stays within ~16x (largest frame + read).
   if (pending + n <= capacity_ && pending <= capacity_ / 8) {
     const size_t shift = ShiftFor(phase, pending, n, capacity_);
-    std::memmove(storage_.get() + shift, storage_.get() + begin_, pending);
+    std::memmove(base_ + shift, base_ + begin_, pending);
     Place(shift, phase, pending);
     return;
   }
@@ -29,9 +63,10 @@ void ByteBuffer::MakeRoom(size_t n) {
       static_cast<char*>(::operator new[](new_capacity, std::align_val_t{kAlign})));
   // CopyLarge: where placement had to be given up, the two may disagree modulo 64.
   if (pending > 0) {
-    framing_internal::CopyLarge(grown.get() + shift, storage_.get() + begin_, pending);
+    framing_internal::CopyLarge(grown.get() + shift, base_ + begin_, pending);
   }
   storage_ = std::move(grown);
+  base_ = storage_.get();
   capacity_ = new_capacity;
   Place(shift, phase, pending);
 }

@@ -51,6 +51,9 @@ class ByteBuffer {
   ByteBuffer(ByteBuffer&& other) noexcept { *this = std::move(other); }
   ByteBuffer& operator=(ByteBuffer&& other) noexcept {
     storage_ = std::move(other.storage_);
+    base_ = std::exchange(other.base_, nullptr);
+    borrowed_ = std::exchange(other.borrowed_, false);
+    owned_capacity_ = std::exchange(other.owned_capacity_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
     begin_ = std::exchange(other.begin_, 0);
     end_ = std::exchange(other.end_, 0);
@@ -60,7 +63,7 @@ class ByteBuffer {
     return *this;
   }
 
-  const char* data() const { return storage_.get() + begin_; }
+  const char* data() const { return base_ + begin_; }
   size_t size() const { return end_ - begin_; }
   bool empty() const { return begin_ == end_; }
   size_t capacity() const { return capacity_; }
@@ -74,8 +77,8 @@ class ByteBuffer {
   // Returns a pointer to at least `n` writable bytes after the pending ones. Invalidates every
   // pointer and view into the buffer.
   char* Prepare(size_t n) {
-    if (capacity_ - end_ < n) MakeRoom(n);
-    return storage_.get() + end_;
+    if (capacity_ - end_ < n) MakeRoom(n);  // always while borrowing (no free bytes then)
+    return base_ + end_;
   }
   // Marks `n` bytes written at Prepare()'s pointer as pending. `n` <= the size passed to Prepare.
   void Commit(size_t n) { end_ += n; }
@@ -105,6 +108,23 @@ class ByteBuffer {
     Reset();
   }
 
+  // Borrowing: the pending bytes become `bytes`, read in place, not copied (an empty buffer only;
+  // the caller keeps `bytes` alive and unchanged until Unborrow). Views handed out point into
+  // `bytes`. Consuming every byte, or any Prepare/Append, ends the borrowing by itself; Unborrow
+  // ends it at once, copying the bytes still pending (a partial frame) into the buffer's own
+  // storage, and returns how many it copied.
+  void Borrow(absl::string_view bytes) {
+    const size_t phase = PhaseOf(end_);  // of the stream offset the borrowed bytes start at
+    owned_capacity_ = capacity_;
+    borrowed_ = true;
+    base_ = const_cast<char*>(bytes.data());  // never written through while borrowed
+    begin_ = 0;
+    end_ = capacity_ = bytes.size();
+    skew_ = phase;  // PhaseOf(0) == phase
+  }
+  size_t Unborrow();
+  bool borrowed() const { return borrowed_; }
+
   // Frees the allocation if no byte is pending and it is larger than `max_kept` bytes; the next
   // Prepare allocates what it asks for. Placement carries over (the next byte still goes to its
   // stream offset's phase). Returns whether it freed. Invalidates every pointer and view.
@@ -112,6 +132,7 @@ class ByteBuffer {
     if (!empty() || capacity_ <= max_kept) return false;
     const size_t phase = PhaseOf(end_);
     storage_.reset();
+    base_ = nullptr;
     capacity_ = 0;
     begin_ = end_ = 0;
     skew_ = phase;  // PhaseOf(0) == phase: MakeRoom places the next byte there.
@@ -135,8 +156,13 @@ class ByteBuffer {
 
   // Where the byte at storage offset `pos` belongs: its stream offset modulo kAlign.
   size_t PhaseOf(size_t pos) const { return (pos + skew_) % kAlign; }
-  // Empties the buffer, the next byte placed at its stream offset's phase (skew_ back to 0).
+  // Empties the buffer, the next byte placed at its stream offset's phase (skew_ back to 0);
+  // borrowed bytes all consumed, back to the buffer's own storage.
   void Reset() {
+    if (borrowed_) {
+      Unborrow();
+      return;
+    }
     begin_ = end_ = PhaseOf(end_);
     skew_ = 0;
   }
@@ -146,6 +172,9 @@ class ByteBuffer {
     void operator()(char* p) const { ::operator delete[](p, std::align_val_t{kAlign}); }
   };
   std::unique_ptr<char[], AlignedDelete> storage_;
+  char* base_ = nullptr;  // storage_.get(), or the borrowed bytes
+  bool borrowed_ = false;
+  size_t owned_capacity_ = 0;  // storage_'s capacity while borrowing (capacity_ is the borrowed size)
   size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;

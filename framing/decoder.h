@@ -73,6 +73,15 @@ class Decoder {
   }
   void CommitWrite(size_t n) { buffer_.Commit(n); }
 
+  // Zero-copy input from memory the caller owns (an io_uring provided buffer): frames are decoded
+  // from `bytes` in place and are views into it. Only while nothing is buffered
+  // (buffered_bytes() == 0). The caller keeps `bytes` alive and unchanged until EndBorrow(),
+  // which copies into the decoder's own buffer whatever is still pending (the start of a frame
+  // that continues in the next input) and returns how many bytes that was. Feed/PrepareWrite end
+  // the borrowing too; so does taking every byte.
+  void BorrowInput(absl::string_view bytes) { buffer_.Borrow(bytes); }
+  size_t EndBorrow() { return buffer_.Unborrow(); }
+
   // How many bytes the next read should ask for, for a reader whose usual read is `read_size` (> 0)
   // bytes. Call it once Next()/NextBatch() has returned kNeedMore. Returns `read_size` unless the
   // frame at the front of the buffer is partly buffered and its size F is known (from its header,

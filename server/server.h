@@ -151,6 +151,9 @@ struct ServerStats {
   uint64_t bytes_out = 0;
   uint64_t paused = 0;  // times a connection went above the high watermark
   uint64_t receive_buffers_exhausted = 0;  // io_uring: a loop's provided buffers ran out (ENOBUFS)
+  // io_uring: of bytes_in, those copied into a decoder (a frame straddling two receive buffers, or
+  // input held while paused); the rest were decoded in place, in the receive buffer.
+  uint64_t receive_bytes_copied = 0;
   // Closes by reason, indexed by CloseReason (kOpen unused).
   uint64_t closed[8] = {};
   uint64_t closed_by(CloseReason r) const { return closed[static_cast<int>(r)]; }

@@ -139,6 +139,10 @@ struct FramedConnection::State {
   std::unique_ptr<char[]> scratch;
   size_t scratch_capacity = 0;
 
+  // Deliver(): bytes decoded in place / copied into the decoder.
+  uint64_t delivered_in_place = 0;
+  uint64_t copied_in = 0;
+
   // Event-loop output queue: bytes [out_offset, out.size()) are unwritten.
   std::string out;
   size_t out_offset = 0;
@@ -357,9 +361,21 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
       if (absl::Status e = Buffer(bytes); !e.ok()) return e;
       return ReadState::kOpen;
     }
-    s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // only if empty (nothing moves)
-    if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
-    if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
+    if (s.decoder->buffered_bytes() == 0) {
+      // Nothing pending: decode in place; only what a frame straddling into the next input left
+      // over is copied, once every whole frame has been delivered from `bytes` itself.
+      s.decoder->BorrowInput(bytes);
+      absl::Status e = DeliverBuffered(on_frames, stop, max_run);
+      const size_t copied = s.decoder->EndBorrow();
+      s.delivered_in_place += bytes.size() - copied;
+      s.copied_in += copied;
+      if (!e.ok()) return e;
+    } else {
+      s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // only if empty (nothing moves)
+      if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
+      s.copied_in += bytes.size();
+      if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
+    }
   }
   s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // the views are dead now
   return ReadState::kOpen;
@@ -490,6 +506,9 @@ void FramedConnection::ReleaseIdleMemory() {
     s.out_offset = 0;
   }
 }
+
+uint64_t FramedConnection::delivered_in_place_bytes() const { return state_->delivered_in_place; }
+uint64_t FramedConnection::copied_in_bytes() const { return state_->copied_in; }
 
 size_t FramedConnection::queued_bytes() const { return state_->out.size() - state_->out_offset; }
 

@@ -142,9 +142,11 @@ class FramedConnection {
       const bool* stop = nullptr);
   // ---- Completion style (io_uring): the bytes arrive without a read of ours ----
 
-  // Feeds `bytes` (copied) to the decoder, then delivers complete frames as ReadAvailableBatch
-  // does. Empty `bytes` delivers what is buffered (after a skipped over-long frame). kOpen or the
-  // decoder's error.
+  // Hands `bytes` to the decoder, then delivers complete frames as ReadAvailableBatch does. When
+  // nothing is buffered the frames are decoded from `bytes` in place (no copy) and only the start
+  // of a frame that continues in the next input is copied; otherwise `bytes` is copied behind what
+  // is buffered. `bytes` need live only during the call. Empty `bytes` delivers what is buffered
+  // (after a skipped over-long frame). kOpen or the decoder's error.
   // `stop` as for ReadAvailableBatch; `max_run` caps the frames of one run (1 gives the caller a
   // say after every frame).
   absl::StatusOr<ReadState> Deliver(
@@ -157,6 +159,10 @@ class FramedConnection {
   // the decoder's DataLoss.
   absl::StatusOr<ReadState> DeliverEndOfStream(
       absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames);
+  // Deliver()'s bytes so far: decoded in place, and copied into the decoder (frames straddling
+  // two inputs, and input arriving behind buffered bytes).
+  uint64_t delivered_in_place_bytes() const;
+  uint64_t copied_in_bytes() const;
   // Moves every queued byte into `*out` (swapped with it, so each keeps its capacity; `*out` must
   // be empty), for a send the caller submits and owns until it completes.
   void TakeQueued(std::string* out);

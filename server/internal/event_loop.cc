@@ -66,6 +66,7 @@ ServerStats ServerCore::Stats() const {
     out.bytes_out += s.bytes_out.load(r);
     out.paused += s.paused.load(r);
     out.receive_buffers_exhausted += s.receive_buffers_exhausted.load(r);
+    out.receive_bytes_copied += s.bytes_in_copied.load(r);
     for (int i = 0; i < 8; ++i) out.closed[i] += s.closed[i].load(r);
   }
   return out;

@@ -4,8 +4,10 @@
 // kernel, once per iteration, for every connection at once.
 //
 //   receive  one multishot recv per connection, armed while it is being read, into the loop's
-//            provided-buffer ring. Each completion's bytes are copied into the connection's
-//            decoder (FramedConnection::Deliver) and the buffer goes straight back to the ring.
+//            provided-buffer ring. Each completion's frames are decoded in place, in the buffer
+//            (FramedConnection::Deliver): only the start of a frame that continues in the next
+//            buffer is copied into the connection's decoder (ServerStats::receive_bytes_copied);
+//            then the buffer goes straight back to the ring.
 //            A ring that ran dry (ENOBUFS) ends the recv; it is re-armed at the end of the
 //            iteration, when every buffer has been returned. Pausing (watermarks, closing)
 //            cancels the recv.
@@ -350,15 +352,18 @@ class UringLoop : public EventLoop {
         // Paused, its recv not cancelled yet, or frames already held: keep the bytes behind
         // them, deliver no frame (so the output stays bounded) until Update resumes reading.
         absl::Status s = c->conn_.Buffer(bytes);
+        LoopStats::Add(stats_.bytes_in_copied, bytes.size());
         c->held_input_ = true;
         ReturnBuffer(cqe);
         if (!s.ok()) CloseNow(c, CloseReason::kSocketError, s);
         return;
       }
+      const uint64_t copied = c->conn_.copied_in_bytes();
       ReadWith(c, [c, bytes](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
         return c->conn_.Deliver(round == 0 ? bytes : absl::string_view(), on_frames, stop);
       });
-      ReturnBuffer(cqe);  // copied into the decoder: the ring may have it back at once
+      LoopStats::Add(stats_.bytes_in_copied, c->conn_.copied_in_bytes() - copied);
+      ReturnBuffer(cqe);  // its frames are delivered, the rest copied: the ring may have it back
       // The watermarks now, not at the end of the iteration: the next completion in this batch
       // may be for this connection too.
       if (!c->closed_ && c->conn_.queued_bytes() > 0) Flush(c);

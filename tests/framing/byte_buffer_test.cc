@@ -229,4 +229,54 @@ TEST(ByteBufferTest, LargeFramesInLargeReads) {
 }
 
 }  // namespace
+// Borrowing: pending bytes read in place; taking them all ends it, a partial remainder is copied
+// into owned storage by Unborrow, and appending ends it (copying first) without losing a byte.
+TEST(ByteBuffer, BorrowedBytesAreReadInPlaceAndTheRemainderCopiedOnUnborrow) {
+  ByteBuffer b;
+  b.Append("xy");
+  b.Consume(2);
+  const std::string input = "hello, world";
+  b.Borrow(input);
+  EXPECT_TRUE(b.borrowed());
+  EXPECT_EQ(b.data(), input.data()) << "not copied";
+  EXPECT_EQ(b.view(), input);
+  b.Consume(7);
+  EXPECT_EQ(b.data(), input.data() + 7);
+  EXPECT_EQ(b.Unborrow(), 5u);  // "world" copied
+  EXPECT_FALSE(b.borrowed());
+  EXPECT_NE(b.data(), input.data() + 7);
+  EXPECT_EQ(b.view(), "world");
+  b.Append("!");
+  EXPECT_EQ(b.view(), "world!");
+}
+
+TEST(ByteBuffer, ConsumingEveryBorrowedByteEndsTheBorrowingWithoutACopy) {
+  ByteBuffer b;
+  const std::string input = "abc";
+  b.Borrow(input);
+  b.Consume(3);
+  EXPECT_FALSE(b.borrowed());
+  EXPECT_TRUE(b.empty());
+  EXPECT_EQ(b.Unborrow(), 0u);
+  char* p = b.Prepare(10);  // owned storage again, never the borrowed bytes
+  EXPECT_TRUE(p < input.data() || p >= input.data() + input.size());
+  std::memcpy(p, "0123456789", 10);
+  b.Commit(10);
+  EXPECT_EQ(b.view(), "0123456789");
+  EXPECT_EQ(input, "abc") << "the borrowed bytes were written";
+}
+
+TEST(ByteBuffer, PrepareWhileBorrowedCopiesThePendingBytesFirst) {
+  ByteBuffer b;
+  const std::string input(100, 'b');
+  b.Borrow(input);
+  b.Consume(40);
+  char* p = b.Prepare(4096);
+  std::memset(p, 'n', 4096);
+  b.Commit(4096);
+  EXPECT_FALSE(b.borrowed());
+  EXPECT_EQ(b.view(), std::string(60, 'b') + std::string(4096, 'n'));
+  EXPECT_EQ(input, std::string(100, 'b'));
+}
+
 }  // namespace framekit

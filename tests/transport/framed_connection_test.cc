@@ -594,6 +594,41 @@ TEST(FramedConnection, ReleaseIdleMemoryFreesEmptyBuffersButKeepsAPartialFrame) 
   EXPECT_EQ(b.decoder().buffer_capacity(), 0u);
 }
 
+// Completion-style input: whole frames come out as views into the caller's bytes; only a frame
+// that straddles into the next input is copied.
+TEST(FramedConnection, DeliverDecodesInPlaceAndCopiesOnlyTheStraddlingFrame) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  const std::string first = "2:hi,5:hello,3:ab";  // the last frame continues below
+  std::vector<std::string> got;
+  std::vector<const char*> where;
+  auto collect = [&](absl::Span<const absl::string_view> run) {
+    for (absl::string_view f : run) {
+      got.emplace_back(f);
+      where.push_back(f.data());
+    }
+  };
+  absl::StatusOr<FramedConnection::ReadState> st = b.Deliver(first, collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  ASSERT_EQ(got, (std::vector<std::string>{"hi", "hello"}));
+  EXPECT_EQ(where[0], first.data() + 2) << "decoded in place";
+  EXPECT_EQ(where[1], first.data() + 7);
+  EXPECT_EQ(b.copied_in_bytes(), 4u) << "only '3:ab' is copied";
+  EXPECT_EQ(b.delivered_in_place_bytes(), first.size() - 4);
+  st = b.Deliver("c,1:z,", collect);  // behind a buffered partial frame: copied
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got, (std::vector<std::string>{"hi", "hello", "abc", "z"}));
+  EXPECT_EQ(b.copied_in_bytes(), 4u + 6u);
+  st = b.Deliver("0:,", collect);  // empty again: in place
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got.back(), "");
+  EXPECT_EQ(b.copied_in_bytes(), 10u);
+  st = b.DeliverEndOfStream(collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(*st, FramedConnection::ReadState::kEndOfStream);
+}
+
 TEST(FramedConnection, ReceiveBatchReportsMidFrameCloseAsDataLossAfterEarlierFrames) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("netstring");
   Pair p = MakeConnected(Kind::kSocketPair);

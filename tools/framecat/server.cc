@@ -132,7 +132,9 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   const ServerStats stats = (*server)->stats();
   LogLine(log, absl::StrCat(signal == SIGINT ? "SIGINT" : "SIGTERM", ": stopping (",
                             stats.connections_open, " connection",
-                            stats.connections_open == 1 ? "" : "s", " open)"));
+                            stats.connections_open == 1 ? "" : "s", " open; ", stats.accepted,
+                            " accepted, ", stats.frames_in, " frames in, ", stats.bytes_in,
+                            " bytes in, ", stats.receive_bytes_copied, " of them copied)"));
   (*server)->Shutdown(absl::Now() + absl::Seconds(1));
   return absl::OkStatus();
 }
