@@ -1,12 +1,15 @@
 // framekit/server/server.h
 //
 // Server serves framed connections on one or more listeners (TCP v4/v6, Unix paths, abstract
-// names) with N event loops, one thread and one epoll Poller each. A connection is accepted, then
-// belongs to one loop for its whole life: its reads, its handler's callbacks and its writes all run
-// there, so nothing on the per-frame path is shared between loops.
+// names) with N event loops, one thread each, on epoll or io_uring (ServerOptions::backend). A
+// connection is accepted, then belongs to one loop for its whole life: its reads, its handler's
+// callbacks and its writes all run there, so nothing on the per-frame path is shared between loops.
 //
-//   listener ──accept (loop 0)──► round-robin hand-off ──► loop k: Poller ──► ReadAvailable
-//        ──► Decoder ──► handler.OnFrame ──► Connection::Send ──► queue ──► FlushSome ──► socket
+//   listener ──accept (loop 0)──► round-robin hand-off ──► loop k ──► bytes (epoll: a read;
+//   io_uring: a provided buffer, decoded in place) ──► Decoder ──► handler.OnFrames ──►
+//   Connection::Send ──► queue ──► one write per connection per iteration ──► socket
+//
+// (With reuse_port, each loop accepts on its own SO_REUSEPORT listener instead of the hand-off.)
 //
 // Where each limit is enforced (all in server/internal/event_loop.cc):
 //   max_connections      at accept: over it the connection is accepted and closed at once,
@@ -21,8 +24,9 @@
 //   idle buffers         a connection quiet for release_idle_buffers_after gives its buffers back.
 //
 // Memory per connection is bounded by max_output_bytes + the framer's max frame (+ one read);
-// with an echo-style handler the queue stays under output_high_watermark + read_size, since a
-// paused connection is not read.
+// with an echo-style handler the queue stays under output_high_watermark + one read (epoll:
+// read_size; io_uring: io_uring_buffer_size), since frames stop being delivered once it passes the
+// mark and a paused connection is not read.
 //
 // Lifecycle: Create() binds the listeners (errors surface there; local_addresses() tells the ports
 // picked for port 0), Start() runs the loops, Shutdown(deadline) stops accepting, reads and answers
