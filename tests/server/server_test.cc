@@ -52,6 +52,34 @@ HandlerFactory EchoFactory() {
   return [] { return std::make_unique<Echo>(); };
 }
 
+// Echo servers that count the connections each loop opened.
+class LoopCounts {
+ public:
+  explicit LoopCounts(size_t loops) : counts_(loops) {}
+  HandlerFactory Factory() {
+    return [this] { return std::make_unique<Counting>(this); };
+  }
+  std::vector<int> Get() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return counts_;
+  }
+
+ private:
+  class Counting : public Echo {
+   public:
+    explicit Counting(LoopCounts* owner) : owner_(owner) {}
+    void OnOpen(Connection& conn) override {
+      std::lock_guard<std::mutex> lock(owner_->mu_);
+      ++owner_->counts_[conn.loop_index()];
+    }
+
+   private:
+    LoopCounts* owner_;
+  };
+  std::mutex mu_;
+  std::vector<int> counts_;
+};
+
 // A server with its log lines captured.
 struct TestServer {
   std::unique_ptr<Server> server;
@@ -207,53 +235,30 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_P(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  std::mutex mu;
-  std::vector<int> per_loop(4);
-  class Recorder : public Echo {
-   public:
-    Recorder(std::mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
-    void OnOpen(Connection& conn) override {
-      std::lock_guard<std::mutex> lock(*mu_);
-      ++(*per_loop_)[conn.loop_index()];
-    }
-    std::mutex* mu_;
-    std::vector<int>* per_loop_;
-  };
+  LoopCounts counts(4);
   ServerOptions options;
   options.framer_spec = "length:width=4";
   options.loops = 4;
-  TestServer t = Start(options, [&] { return std::make_unique<Recorder>(&mu, &per_loop); });
+  TestServer t = Start(options, counts.Factory());
   std::vector<std::unique_ptr<FramedConnection>> clients;
   for (int i = 0; i < 8; ++i) {
     clients.push_back(Dial(t.address(), *framer));
     FK_ASSERT_OK(clients.back()->Send("hi", LongDeadline()));
     EXPECT_EQ(Next(*clients.back()), "hi");
   }
-  std::lock_guard<std::mutex> lock(mu);
-  EXPECT_THAT(per_loop, ::testing::ElementsAre(2, 2, 2, 2));
+  EXPECT_THAT(counts.Get(), ::testing::ElementsAre(2, 2, 2, 2));
 }
 
 // SO_REUSEPORT: a listener per loop on one port; the kernel spreads the connections (by a hash,
 // so not evenly), each loop accepts its own, and every one is served.
 TEST_P(ServerTest, ReusePortListenerPerLoopServesEveryConnectionOnEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
-  std::mutex mu;
-  std::vector<int> per_loop(4);
-  class Recorder : public Echo {
-   public:
-    Recorder(std::mutex* mu, std::vector<int>* per_loop) : mu_(mu), per_loop_(per_loop) {}
-    void OnOpen(Connection& conn) override {
-      std::lock_guard<std::mutex> lock(*mu_);
-      ++(*per_loop_)[conn.loop_index()];
-    }
-    std::mutex* mu_;
-    std::vector<int>* per_loop_;
-  };
+  LoopCounts counts(4);
   ServerOptions options;
   options.framer_spec = "length:width=4";
   options.loops = 4;
   options.reuse_port = true;
-  TestServer t = Start(options, [&] { return std::make_unique<Recorder>(&mu, &per_loop); });
+  TestServer t = Start(options, counts.Factory());
   ASSERT_EQ(t.server->local_addresses().size(), 1u);
   std::vector<std::unique_ptr<FramedConnection>> clients;
   for (int i = 0; i < 64; ++i) {
@@ -261,9 +266,8 @@ TEST_P(ServerTest, ReusePortListenerPerLoopServesEveryConnectionOnEveryLoop) {
     FK_ASSERT_OK(clients.back()->Send(absl::StrCat("hi ", i), LongDeadline()));
   }
   for (int i = 0; i < 64; ++i) EXPECT_EQ(Next(*clients[i]), absl::StrCat("hi ", i));
-  std::lock_guard<std::mutex> lock(mu);
   int total = 0;
-  for (int n : per_loop) {
+  for (int n : counts.Get()) {
     EXPECT_GT(n, 0) << "a loop got no connection (chance about 4e-8 if spread at random)";
     total += n;
   }
