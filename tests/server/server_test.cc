@@ -529,22 +529,37 @@ TEST_P(ServerTest, ShutdownAnswersFramesAlreadySentThenCloses) {
 
 TEST_P(ServerTest, ShutdownDeadlineClosesConnectionsThatOweBytesToANonReader) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
+  // Whether the hog's output is above the watermark right now.
+  std::atomic<bool> unwritable{false};
+  class Watch : public Echo {
+   public:
+    explicit Watch(std::atomic<bool>* unwritable) : unwritable_(unwritable) {}
+    void OnWritabilityChanged(Connection& conn) override { *unwritable_ = !conn.writable(); }
+    std::atomic<bool>* unwritable_;
+  };
   ServerOptions options;
   options.framer_spec = "length:width=4";
-  TestServer t = Start(options, EchoFactory());
+  TestServer t = Start(options, [&] { return std::make_unique<Watch>(&unwritable); });
   std::unique_ptr<FramedConnection> hog = Dial(t.address(), *framer);
   int small = 4096;  // so that the echoes back up in the server, not in the hog's kernel buffer
   ASSERT_EQ(::setsockopt(hog->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
   std::vector<std::string> payloads(256, std::string(64 * 1024, 'z'));
   std::vector<absl::string_view> views(payloads.begin(), payloads.end());
-  std::thread sender([&] { (void)hog->SendBatch(views, absl::Now() + absl::Seconds(5)); });
-  // Stuck: the server has stopped reading the hog (its output does not drain), for 200 ms.
-  uint64_t last = ~uint64_t{0};
+  std::thread sender([&] { (void)hog->SendBatch(views, absl::Now() + absl::Seconds(30)); });
+  // Stuck: the hog's output is above the watermark and, for three samples 200 ms apart, the
+  // server has neither read from the hog nor written to it (its kernel buffers toward the hog are
+  // full). (On a slow machine -- ThreadSanitizer -- a shorter quiet spell can be a stall of the
+  // loop, after which the output drains.)
+  uint64_t last_in = ~uint64_t{0}, last_out = ~uint64_t{0};
+  int quiet = 0;
   for (absl::Time end = LongDeadline(); absl::Now() < end; absl::SleepFor(absl::Milliseconds(200))) {
     const ServerStats stats = t.server->stats();
-    if (stats.paused > 0 && stats.bytes_in == last) break;
-    last = stats.bytes_in;
+    quiet = (unwritable && stats.bytes_in == last_in && stats.bytes_out == last_out) ? quiet + 1 : 0;
+    if (quiet == 3) break;
+    last_in = stats.bytes_in;
+    last_out = stats.bytes_out;
   }
+  ASSERT_EQ(quiet, 3) << "the hog never got stuck";
   const absl::Time start = absl::Now();
   t.server->Shutdown(absl::Now() + absl::Milliseconds(300));
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
