@@ -12,6 +12,9 @@ Writes OUT/results.md (also printed), OUT/results.json (raw data) and OUT/logs/ 
 logs). Exits 1 when any measurement failed (a wrong echo, a server that died...), else 0.
 
   python3 benchmarks/server/run.py [--runs=3] [--quick] [--out=DIR] [--gen-threads=1]
+
+One run (the default) takes about 4 minutes with the four default servers; --runs=3 gives the
+spread that RESULTS.md reports.
 """
 
 import argparse
@@ -650,7 +653,7 @@ def main():
     global SERVERS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=None,
-                        help="repeat everything this many times (default 3, 1 with --quick)")
+                        help="repeat everything this many times (default 1; 3 for the spread)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: %gs warmup and %gs per cell" % QUICK_TIMING)
     parser.add_argument("--out", default="/tmp/framekit_server_bench",
@@ -670,7 +673,7 @@ def main():
         SERVERS = [s for s in SERVERS if s.name in wanted]
     else:
         SERVERS = [s for s in SERVERS if s.default]
-    runs = args.runs if args.runs is not None else 1 if args.quick else 3
+    runs = args.runs if args.runs is not None else 1
     if runs < 1 or args.gen_threads < 1:
         parser.error("--runs and --gen-threads must be at least 1")
     timing = QUICK_TIMING if args.quick else FULL_TIMING
