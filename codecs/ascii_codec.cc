@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "framekit/codecs/codec_support.h"
-#include "framekit/framing/spec_values.h"
+#include "framekit/spec/spec_values.h"
 
 namespace framekit {
 namespace {

@@ -14,9 +14,10 @@
 // literal ',' as \x2C, '=' as \x3D, a space as \x20); booleans are true/false (also yes/no, 1/0).
 // No spaces; no empty items; each key at most once.
 //
-// The registry checks what every kind needs checked, so factories never see it: the name exists,
-// each key is one the kind declared and appears once. Errors are InvalidArgument naming the
-// offender and listing what is valid:
+// The registry (spec/spec_registry.h, shared with framers) checks what every kind needs checked, so
+// factories never see it: the name exists, each key is one the kind declared and appears once, a
+// factory's OK result is not null. Errors are InvalidArgument naming the offender and listing what
+// is valid:
 //   "unknown codec 'bin'; valid codecs: ascii, binary, groupvarint, varint"
 //   "binary: unknown key 'wdth'; valid keys: width, signed"
 //   "binary: bad value for 'width' ('3'): expected one of: 2, 4, 8"
@@ -40,70 +41,48 @@
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "framekit/codecs/codec.h"
-#include "framekit/framing/spec_settings.h"
+#include "framekit/spec/spec_registry.h"
+#include "framekit/spec/spec_settings.h"
 
 namespace framekit {
 
-// One `key=value` a kind accepts.
-struct CodecKeyInfo {
-  std::string name;
-  std::string help;  // Meaning, default and bounds, for error messages and --help.
-};
+// One `key=value` a kind accepts (name, help).
+using CodecKeyInfo = SpecKeyInfo;
 
 // The settings of one codec spec: the codec name and its key/value pairs in the order given. The
 // typed getters (GetBool, GetByte, GetUnsigned, GetChoice, ...) and their errors, "NAME: bad value
-// for 'KEY' ('VALUE'): ...", are SpecSettings' (framing/spec_settings.h), shared with framers.
+// for 'KEY' ('VALUE'): ...", are SpecSettings' (spec/spec_settings.h), shared with framers.
 class CodecSettings : public SpecSettings {
  public:
   CodecSettings(std::string name, std::vector<std::pair<std::string, std::string>> values)
       : SpecSettings(std::move(name), std::move(values)) {}
-
-  const std::string& name() const { return spec_name(); }
+  explicit CodecSettings(SpecSettings settings) : SpecSettings(std::move(settings)) {}
 };
 
-using CodecFactory =
-    std::function<absl::StatusOr<std::unique_ptr<Codec>>(const CodecSettings& settings)>;
+// A codec kind: name, summary, keys and factory (spec/spec_registry.h).
+using CodecKind = SpecKind<Codec, CodecSettings>;
+using CodecFactory = CodecKind::Factory;
 
-struct CodecKind {
-  std::string name;     // [a-z0-9_]+, unique within a registry.
-  std::string summary;  // One line.
-  std::vector<CodecKeyInfo> keys;
-  CodecFactory factory;
-};
-
-// A set of codec kinds. Thread-safe. Most code uses the global one through the free functions
-// below; a separate registry (initially empty) suits tests and plugins that want isolation.
-class CodecRegistry {
+// A set of codec kinds: the registry framers use too (spec/spec_registry.h), with codec words in
+// its errors. Thread-safe. Most code uses the global one through the free functions below; a
+// separate registry (initially empty) suits tests and plugins that want isolation.
+class CodecRegistry : public SpecRegistry<Codec, CodecSettings> {
  public:
-  CodecRegistry() = default;
-  CodecRegistry(const CodecRegistry&) = delete;
-  CodecRegistry& operator=(const CodecRegistry&) = delete;
+  CodecRegistry() : SpecRegistry(kCodecGrammar) {}
 
   // The process-wide registry, holding the built-in kinds from its first use on.
   static CodecRegistry& Global();
 
-  // Adds a kind. AlreadyExists if the name is taken; InvalidArgument for a bad or duplicate name
-  // (of the kind or of one of its keys) or a missing factory.
-  absl::Status Register(CodecKind kind);
+  using SpecRegistry::Register;
   absl::Status Register(std::string name, std::string summary, std::vector<CodecKeyInfo> keys,
                         CodecFactory factory);
 
-  // The registered kinds, sorted by name.
-  std::vector<CodecKind> Kinds() const;
-
-  // Builds a codec: checks the name and keys, then calls the kind's factory (without the lock).
-  absl::StatusOr<std::unique_ptr<Codec>> Make(const CodecSettings& settings) const;
+  using SpecRegistry::Make;
   absl::StatusOr<std::unique_ptr<Codec>> Make(absl::string_view spec) const;
-
- private:
-  mutable absl::Mutex mu_;
-  std::map<std::string, CodecKind, std::less<>> kinds_ ABSL_GUARDED_BY(mu_);
 };
 
 // Registers binary, ascii, varint and groupvarint into `registry` (the global registry does this
@@ -113,6 +92,10 @@ absl::Status RegisterBuiltinCodecs(CodecRegistry& registry);
 // Parses a spec string into settings (syntax only; Make checks names, keys and values).
 absl::StatusOr<CodecSettings> ParseCodecSpec(absl::string_view spec);
 
+// Parses the text of a config file (spec/spec_parser.h): `name = varint` and one `KEY = VALUE`
+// per line.
+absl::StatusOr<CodecSettings> ParseCodecConfig(absl::string_view text);
+
 // The global registry's operations.
 absl::Status RegisterCodecKind(CodecKind kind);
 absl::Status RegisterCodecKind(std::string name, std::string summary,
@@ -120,6 +103,9 @@ absl::Status RegisterCodecKind(std::string name, std::string summary,
 std::vector<CodecKind> RegisteredCodecKinds();
 absl::StatusOr<std::unique_ptr<Codec>> MakeCodec(absl::string_view spec);
 absl::StatusOr<std::unique_ptr<Codec>> MakeCodec(const CodecSettings& settings);
+// Builds a codec from the config file at `path`. NotFound if it cannot be read; any other error
+// keeps its code and starts with the path.
+absl::StatusOr<std::unique_ptr<Codec>> MakeCodecFromConfigFile(const std::string& path);
 
 }  // namespace framekit
 

@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
-#include "framekit/framing/spec_values.h"
+#include "framekit/spec/spec_values.h"
 
 namespace framekit {
 namespace {

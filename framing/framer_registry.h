@@ -6,9 +6,11 @@
 // are registered through this same interface, on first use of the registry; a user registers
 // theirs once at start-up, before building framers from specs that name it.
 //
-// The registry checks what every kind needs checked, so factories never see it: the kind exists,
-// each key is one the kind declared, and only `repeatable` keys appear twice. Factories read values
-// through FramerSettings' strict typed getters, whose errors name the kind, the key and the value.
+// The registry (spec/spec_registry.h, shared with codecs) checks what every kind needs checked, so
+// factories never see it: the kind exists, key names are valid and declared once, each key given is
+// one the kind declared, only `repeatable` keys appear twice, and a factory's OK result is not null.
+// Factories read values through FramerSettings' strict typed getters, whose errors name the kind,
+// the key and the value.
 //
 // Example:
 //   FramerKind tlv;
@@ -37,42 +39,34 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/spec_settings.h"
+#include "framekit/spec/spec_registry.h"
+#include "framekit/spec/spec_settings.h"
 
 namespace framekit {
 
-// One `key=value` a kind accepts.
-struct FramerKeyInfo {
-  std::string name;
-  std::string help;         // Meaning, default and bounds, for error messages and --help.
-  bool repeatable = false;  // e.g. delimiter's `delim`.
-};
+// One `key=value` a kind accepts (name, help, repeatable).
+using FramerKeyInfo = SpecKeyInfo;
 
 // The settings of one framer spec: the kind and its key/value pairs in the order given. The typed
 // getters (GetSize, GetUnsigned, GetByte, GetBytesList, GetChoice, ...) and their errors, "KIND: bad
-// value for 'KEY' ('VALUE'): ...", are SpecSettings' (spec_settings.h), shared with codecs.
+// value for 'KEY' ('VALUE'): ...", are SpecSettings' (spec/spec_settings.h), shared with codecs.
 class FramerSettings : public SpecSettings {
  public:
   FramerSettings(std::string kind, std::vector<std::pair<std::string, std::string>> values)
       : SpecSettings(std::move(kind), std::move(values)) {}
+  explicit FramerSettings(SpecSettings settings) : SpecSettings(std::move(settings)) {}
 
-  const std::string& kind() const { return spec_name(); }
+  const std::string& kind() const { return name(); }
   // The standard too_long=fail|skip key.
   absl::StatusOr<TooLongPolicy> GetTooLongPolicy() const;
 };
 
-using FramerFactory =
-    std::function<absl::StatusOr<std::unique_ptr<Framer>>(const FramerSettings& settings)>;
-
-struct FramerKind {
-  std::string name;     // [a-z0-9_]+, unique.
-  std::string summary;  // One line.
-  std::vector<FramerKeyInfo> keys;
-  FramerFactory factory;
-};
+// A framer kind: name, summary, keys and factory (spec/spec_registry.h).
+using FramerKind = SpecKind<Framer, FramerSettings>;
+using FramerFactory = FramerKind::Factory;
 
 // Adds a kind. AlreadyExists if the name is taken (built-ins included); InvalidArgument for a bad
-// name or a missing factory. Thread-safe.
+// name or key name, a key declared twice or a missing factory. Thread-safe.
 absl::Status RegisterFramerKind(FramerKind kind);
 
 // The registered kinds, sorted by name (built-ins included).

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "framekit/framing/copy_small.h"
 #include "framekit/framing/framing_errors.h"
-#include "framekit/framing/spec_values.h"
+#include "framekit/spec/spec_values.h"
 
 namespace framekit {
 namespace {

@@ -1,7 +1,9 @@
 #include "framekit/codecs/codec_registry.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -186,6 +188,26 @@ TEST(CodecRegistry, SyntaxErrors) {
   ExpectSpecRefused("binary:width=4,,signed=true", {"'' is not KEY=VALUE"});
   ExpectSpecRefused("binary:width= 4", {"spaces are not allowed"});
   ExpectSpecRefused(" binary", {"spaces are not allowed"});
+}
+
+// Codecs load from a config file as framers do (spec/spec_parser.h): `name = ...` names the codec.
+TEST(CodecRegistry, MakeCodecFromConfigFile) {
+  const std::string path = ::testing::TempDir() + "/codec_registry_test.conf";
+  std::ofstream(path) << "# zigzag varints\nname = varint\nzigzag = true\n";
+  absl::StatusOr<std::unique_ptr<Codec>> codec = MakeCodecFromConfigFile(path);
+  ASSERT_TRUE(codec.ok()) << codec.status();
+  EXPECT_EQ((*codec)->Spec(), "varint:zigzag=true");
+
+  std::ofstream(path) << "name = varint\nzigzag = maybe\n";
+  absl::Status bad_value = MakeCodecFromConfigFile(path).status();
+  EXPECT_EQ(bad_value.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(bad_value.message(), path + ": varint: bad value for 'zigzag'"))
+      << bad_value;
+  std::ofstream(path) << "name = bin\n";
+  EXPECT_TRUE(absl::StrContains(MakeCodecFromConfigFile(path).status().message(),
+                                "unknown codec 'bin'; valid codecs:"));
+  std::remove(path.c_str());
+  EXPECT_EQ(MakeCodecFromConfigFile(path).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(CodecRegistry, ParseCodecSpecKeepsOrderAndRawValues) {

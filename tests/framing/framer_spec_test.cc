@@ -7,6 +7,7 @@
 #include <fstream>
 #include <ostream>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -395,6 +396,41 @@ TEST(FramerRegistry, UserKindsRegisterByName) {
   bool listed = false;
   for (const FramerKind& k : RegisteredFramerKinds()) listed |= k.name == "shout";
   EXPECT_TRUE(listed);
+}
+
+// The checks codecs always had, now framers' too (one registry): key names and a null product.
+TEST(FramerRegistry, RefusesBadKeysAndANullFramer) {
+  FramerKind twice;
+  twice.name = "twice";
+  twice.keys = {{"max", "a"}, {"max", "b"}};
+  twice.factory = [](const FramerSettings&) { return MakeFramer("delimiter"); };
+  absl::Status declared_twice = RegisterFramerKind(twice);
+  EXPECT_EQ(declared_twice.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(declared_twice.message(), "key 'max' declared twice"))
+      << declared_twice;
+
+  FramerKind bad_key = twice;
+  bad_key.keys = {{"Max", "a"}};
+  EXPECT_EQ(RegisterFramerKind(bad_key).code(), absl::StatusCode::kInvalidArgument);
+
+  FramerKind null_kind;
+  null_kind.name = "nullframer";
+  null_kind.factory = [](const FramerSettings&) -> absl::StatusOr<std::unique_ptr<Framer>> {
+    return std::unique_ptr<Framer>();
+  };
+  ASSERT_TRUE(RegisterFramerKind(null_kind).ok());
+  absl::StatusOr<std::unique_ptr<Framer>> null_framer = MakeFramer("nullframer");
+  EXPECT_EQ(null_framer.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(null_framer.status().message(), "framer kind 'nullframer': factory returned null");
+}
+
+// Framer settings are SpecSettings under their kind's name, and a distinct type.
+TEST(SpecSettingsTest, FramerSettingsShareTheGettersAndErrors) {
+  static_assert(std::is_base_of<SpecSettings, FramerSettings>::value, "");
+  const FramerSettings f("length", {{"width", "3"}});
+  EXPECT_EQ(f.kind(), "length");
+  EXPECT_EQ(f.GetUnsigned("width", 4, 1, 2).status().message(),
+            "length: bad value for 'width' ('3'): expected an integer in [1, 2]");
 }
 
 }  // namespace

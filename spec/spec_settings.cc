@@ -1,8 +1,8 @@
-#include "framekit/framing/spec_settings.h"
+#include "framekit/spec/spec_settings.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "framekit/framing/spec_values.h"
+#include "framekit/spec/spec_values.h"
 
 namespace framekit {
 

@@ -1,4 +1,4 @@
-// framekit/framing/spec_values.h
+// framekit/spec/spec_values.h
 //
 // Parsing and printing of the values that appear in framer specs and config files, strictly:
 // a value either parses completely or is refused with InvalidArgument naming it.
@@ -10,8 +10,8 @@
 //             (\x2C, \x3D, \x20; \x23 for '#' in config files). FormatEscapedBytes is the inverse
 //             and escapes everything outside [!-~] and those four.
 //   booleans  true/false, yes/no, 1/0.
-#ifndef FRAMEKIT_FRAMING_SPEC_VALUES_H_
-#define FRAMEKIT_FRAMING_SPEC_VALUES_H_
+#ifndef FRAMEKIT_SPEC_SPEC_VALUES_H_
+#define FRAMEKIT_SPEC_SPEC_VALUES_H_
 
 #include <cstdint>
 #include <string>
@@ -37,4 +37,4 @@ std::string FormatEscapedBytes(absl::string_view bytes);
 
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_SPEC_VALUES_H_
+#endif  // FRAMEKIT_SPEC_SPEC_VALUES_H_

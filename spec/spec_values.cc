@@ -1,4 +1,4 @@
-#include "framekit/framing/spec_values.h"
+#include "framekit/spec/spec_values.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -1,16 +1,14 @@
-// Tests for framekit/framing/spec_settings.h: each getter returns the default when its key is
+// Tests for framekit/spec/spec_settings.h: each getter returns the default when its key is
 // absent, the strictly parsed value when it is well formed, and otherwise InvalidArgument naming
 // the spec, the key, the value and what was expected. FramerSettings and CodecSettings inherit
 // exactly this behaviour (their registries' tests cover the factories that use it).
-#include "framekit/framing/spec_settings.h"
+#include "framekit/spec/spec_settings.h"
 
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "framekit/framing/framer_registry.h"
 
 namespace framekit {
 namespace {
@@ -72,15 +70,6 @@ TEST(SpecSettingsTest, MalformedValuesNameSpecKeyValueAndExpectation) {
   EXPECT_EQ(s.BadValue("n", "too wide for the field").message(),
             "kind: bad value for 'n' ('10'): too wide for the field");
   EXPECT_EQ(s.BadValue("absent", "required").message(), "kind: bad value for 'absent': required");
-}
-
-// Framer settings are SpecSettings under their kind's name, and a distinct type.
-TEST(SpecSettingsTest, FramerSettingsShareTheGettersAndErrors) {
-  static_assert(std::is_base_of<SpecSettings, FramerSettings>::value, "");
-  const FramerSettings f("length", {{"width", "3"}});
-  EXPECT_EQ(f.kind(), "length");
-  EXPECT_EQ(f.GetUnsigned("width", 4, 1, 2).status().message(),
-            "length: bad value for 'width' ('3'): expected an integer in [1, 2]");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// framekit/framing/spec_settings.h
+// framekit/spec/spec_settings.h
 //
 // SpecSettings is the parsed form of one spec, `NAME[:KEY=VALUE,...]`, as framers and codecs take
 // it: the name and its key/value pairs in the order given, values raw as written. The typed getters
@@ -6,17 +6,18 @@
 // default when the key is absent, or InvalidArgument "NAME: bad value for 'KEY' ('VALUE'): WHY"
 // when it is present but malformed -- the name, the key, the value and what was expected.
 //
-// FramerSettings (framer_registry.h) and CodecSettings (codecs/codec_registry.h) derive from it, so
-// a factory of either kind reads its values the same way and with the same errors; they stay
-// distinct types, so a codec's settings cannot be handed to a framer factory.
+// FramerSettings (framing/framer_registry.h) and CodecSettings (codecs/codec_registry.h) derive
+// from it, so a factory of either kind reads its values the same way and with the same errors;
+// they stay distinct types, so a codec's settings cannot be handed to a framer factory.
+// spec_parser.h turns spec strings and config files into settings; spec_registry.h holds kinds.
 //
 // Example:
 //   SpecSettings s("length", {{"width", "4"}, {"max", "1MiB"}});
 //   absl::StatusOr<uint64_t> width = s.GetUnsigned("width", 4, 1, 8);   // 4
 //   absl::StatusOr<uint64_t> max = s.GetSize("max", 1 << 20);           // 1048576
 //   absl::StatusOr<bool> b = s.GetBool("signed", false);                 // false: absent
-#ifndef FRAMEKIT_FRAMING_SPEC_SETTINGS_H_
-#define FRAMEKIT_FRAMING_SPEC_SETTINGS_H_
+#ifndef FRAMEKIT_SPEC_SPEC_SETTINGS_H_
+#define FRAMEKIT_SPEC_SPEC_SETTINGS_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -35,6 +36,8 @@ class SpecSettings {
   SpecSettings(std::string name, std::vector<std::pair<std::string, std::string>> values)
       : name_(std::move(name)), values_(std::move(values)) {}
 
+  // The framer kind or codec name the spec starts with (errors begin with it).
+  const std::string& name() const { return name_; }
   const std::vector<std::pair<std::string, std::string>>& values() const { return values_; }
   bool Has(absl::string_view key) const { return Find(key) != nullptr; }
 
@@ -60,10 +63,6 @@ class SpecSettings {
   // An InvalidArgument error about `key`, for factories' own checks.
   absl::Status BadValue(absl::string_view key, absl::string_view why) const;
 
- protected:
-  // The framer kind or codec name the spec starts with (errors begin with it).
-  const std::string& spec_name() const { return name_; }
-
  private:
   const std::string* Find(absl::string_view key) const;
 
@@ -73,4 +72,4 @@ class SpecSettings {
 
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_SPEC_SETTINGS_H_
+#endif  // FRAMEKIT_SPEC_SPEC_SETTINGS_H_
