@@ -6,6 +6,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "framekit/codecs/codec_support.h"
+#include "framekit/coding/varint.h"
 
 namespace framekit {
 namespace {
@@ -30,12 +31,8 @@ absl::Status EncodeLoop(absl::Span<const T> values, std::string* out) {
       out->resize(old);
       return EncodeRangeError(kName, i, v, kZigZag, 64);
     }
-    uint64_t u = kZigZag ? ZigZag(static_cast<uint64_t>(v)) : static_cast<uint64_t>(v);
-    while (u >= 0x80) {
-      *p++ = static_cast<unsigned char>(u | 0x80);
-      u >>= 7;
-    }
-    *p++ = static_cast<unsigned char>(u);
+    const uint64_t u = kZigZag ? ZigZag(static_cast<uint64_t>(v)) : static_cast<uint64_t>(v);
+    p += EncodeVarint64(u, reinterpret_cast<char*>(p));
   }
   out->resize(old + static_cast<size_t>(p - begin));
   return absl::OkStatus();
@@ -88,51 +85,36 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
         o += 8;
         continue;
       }
-      if (stops != 0) {
-        // A varint of 1-8 bytes, decoded without a per-byte branch: keep the bytes up to its
-        // last, then gather their 7-bit groups. Errors fall through to the exact path below.
-        const int last = __builtin_ctzll(stops) >> 3;  // Index of its last byte, 0-7.
-        const uint64_t x = word & (stops ^ (stops - 1));
-        const uint64_t u = (x & 0x7F) | ((x >> 1) & (uint64_t{0x7F} << 7)) |
-                           ((x >> 2) & (uint64_t{0x7F} << 14)) |
-                           ((x >> 3) & (uint64_t{0x7F} << 21)) |
-                           ((x >> 4) & (uint64_t{0x7F} << 28)) |
-                           ((x >> 5) & (uint64_t{0x7F} << 35)) |
-                           ((x >> 6) & (uint64_t{0x7F} << 42)) |
-                           ((x >> 7) & (uint64_t{0x7F} << 49));
+      uint64_t u;
+      size_t n;
+      if (DecodeVarint64InWord(word, &u, &n)) {
+        // Errors (over-long, out of range) fall through to the exact path below.
         const T v = value_of(u);
-        const bool overlong = last != 0 && p[last] == 0;
+        const bool overlong = n > 1 && p[n - 1] == 0;
         if (ABSL_PREDICT_TRUE(!overlong && (!kMayNotFit || check.Fits(v)))) {
           *o++ = v;
-          p += last + 1;
+          p += n;
           continue;
         }
       }
     }
-    uint64_t b = *p;
-    uint64_t u = b;
-    size_t n = 1;
-    if (b >= 0x80) {
-      u &= 0x7F;
-      const size_t avail = static_cast<size_t>(end - p);
-      for (;; ++n) {
-        if (ABSL_PREDICT_FALSE(n == avail)) {
-          return malformed(p, absl::StrCat("truncated varint: the input ends after ", n,
-                                           " bytes with the continuation bit set"));
-        }
-        b = p[n];
-        if (ABSL_PREDICT_FALSE(n == 9 && b > 1)) {
-          return malformed(p, b & 0x80 ? "varint longer than 10 bytes"
-                                       : "varint overflows 64 bits (10th byte over 01)");
-        }
-        u |= (b & 0x7F) << (7 * n);
-        if (b < 0x80) break;
-      }
-      ++n;
-      if (ABSL_PREDICT_FALSE(b == 0)) {
-        return malformed(p, absl::StrCat("overlong (non-canonical) varint: ", n,
-                                         " bytes ending in 00; the value needs fewer"));
-      }
+    uint64_t u;
+    size_t n;
+    const size_t avail = static_cast<size_t>(end - p);
+    switch (DecodeVarint64(absl::string_view(reinterpret_cast<const char*>(p), avail), &u, &n)) {
+      case VarintStatus::kOk:
+        break;
+      case VarintStatus::kNeedMore:
+        return malformed(p, absl::StrCat("truncated varint: the input ends after ", avail,
+                                         " bytes with the continuation bit set"));
+      case VarintStatus::kOverflow:
+        return malformed(p, p[kMaxVarint64Size - 1] & 0x80
+                                ? "varint longer than 10 bytes"
+                                : "varint overflows 64 bits (10th byte over 01)");
+    }
+    if (ABSL_PREDICT_FALSE(n > 1 && p[n - 1] == 0)) {
+      return malformed(p, absl::StrCat("overlong (non-canonical) varint: ", n,
+                                       " bytes ending in 00; the value needs fewer"));
     }
     const T v = value_of(u);
     if (kMayNotFit && ABSL_PREDICT_FALSE(!check.Fits(v))) return range_error(p, u);

@@ -98,7 +98,7 @@
 #include "framekit/framing/copy_small.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/varint.h"
+#include "framekit/coding/varint.h"
 
 namespace framekit {
 

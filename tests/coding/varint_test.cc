@@ -1,4 +1,4 @@
-#include "framekit/framing/varint.h"
+#include "framekit/coding/varint.h"
 
 #include <cstdint>
 #include <string>

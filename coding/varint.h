@@ -1,4 +1,4 @@
-// framekit/framing/varint.h
+// framekit/coding/varint.h
 //
 // LEB128 varints (protobuf's base-128 varint): 7 bits per byte, least significant group first, the
 // high bit of each byte set when another byte follows. A uint64_t takes 1 to 10 bytes.
@@ -14,6 +14,10 @@
 //     every stream protobuf itself would read. A caller that must insist on the shortest form
 //     compares the decoded length with Varint64Size(value).
 //
+// This file is the one implementation of the rule. The length framer's varint header (lenient, as
+// above) and the `varint` codec (which also refuses over-long forms: it checks the last byte of a
+// multi-byte varint is not 00) both use it.
+//
 // DecodeVarint64 is stateless and restartable: on kNeedMore, call it again on the same bytes plus
 // whatever arrived since. It never looks at more than 10 bytes, so rescanning costs O(1), and there
 // is no per-byte state to desynchronise when a varint is split across reads (netty #17549).
@@ -28,8 +32,8 @@
 //     case VarintStatus::kNeedMore: ...;  // every byte so far had its continuation bit set
 //     case VarintStatus::kOverflow: ...;  // malformed: over 64 bits or over 10 bytes
 //   }
-#ifndef FRAMEKIT_FRAMING_VARINT_H_
-#define FRAMEKIT_FRAMING_VARINT_H_
+#ifndef FRAMEKIT_CODING_VARINT_H_
+#define FRAMEKIT_CODING_VARINT_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -88,6 +92,25 @@ inline VarintStatus DecodeVarint64(absl::string_view in, uint64_t* value, size_t
   return VarintStatus::kNeedMore;
 }
 
+// A fast path for decoding many varints: `word` holds the next 8 bytes (little-endian load). If a
+// varint ends within them, stores its value and length (1 to 8) and returns true, without a
+// branch per byte; returns false when all 8 bytes continue (call DecodeVarint64 then). The form
+// is not checked: a caller that refuses over-long encodings checks the last byte itself.
+inline bool DecodeVarint64InWord(uint64_t word, uint64_t* value, size_t* length) {
+  // Bit 7 of each byte that ends a varint (high bit clear).
+  const uint64_t stops = ~word & 0x8080808080808080u;
+  if (stops == 0) return false;
+  const int last = __builtin_ctzll(stops) >> 3;  // Index of its last byte, 0-7.
+  // Keep the bytes up to its last, then gather their 7-bit groups.
+  const uint64_t x = word & (stops ^ (stops - 1));
+  *value = (x & 0x7F) | ((x >> 1) & (uint64_t{0x7F} << 7)) | ((x >> 2) & (uint64_t{0x7F} << 14)) |
+           ((x >> 3) & (uint64_t{0x7F} << 21)) | ((x >> 4) & (uint64_t{0x7F} << 28)) |
+           ((x >> 5) & (uint64_t{0x7F} << 35)) | ((x >> 6) & (uint64_t{0x7F} << 42)) |
+           ((x >> 7) & (uint64_t{0x7F} << 49));
+  *length = static_cast<size_t>(last) + 1;
+  return true;
+}
+
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_VARINT_H_
+#endif  // FRAMEKIT_CODING_VARINT_H_
