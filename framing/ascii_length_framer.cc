@@ -5,7 +5,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/spec/spec_values.h"
 
@@ -83,13 +83,13 @@ absl::StatusOr<size_t> AsciiLengthFramer::EncodeBatchInto(
     if (size < 100 && digits >= 2) {
       // Lengths under 100 (small frames, where this shows): zeros, then the last two digits from
       // the pair table, no division.
-      framing_internal::CopySmall(p, kZeros, digits);
+      framing_internal::CopyBytes(p, kZeros, digits);
       std::memcpy(p + digits - 2, kDigitPairs + 2 * size, 2);
     } else {
       FormatFixedWidth(size, width, p);
     }
     p += digits;
-    framing_internal::CopySmall(p, payload.data(), payload.size());
+    framing_internal::CopyBytes(p, payload.data(), payload.size());
     p += payload.size();
   }
   return total;

@@ -51,10 +51,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "framekit/framing/copy_small.h"
-#include "framekit/framing/ascii_digits.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
 namespace framekit {
 
@@ -164,112 +163,9 @@ class AsciiLengthFramer final : public Framer {
   uint64_t limit_[kMaxDecimalDigits];  // See AsciiLengthDecoder::limit_.
 };
 
-// ---- Hot paths, inline: a caller holding the concrete (final) type pays no virtual dispatch ----
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
-  if (ABSL_PREDICT_FALSE(failed_)) return kError;
-  ClearError();
-  if (state_ == State::kHead) {
-    // Fast path: a whole header, none of it seen before, that parses cleanly within max. Below 20
-    // digits the value cannot overflow, so one check at the end suffices. Anything else (a header
-    // split across feeds, an error to pin to its byte, 20 digits, kSkip) takes the exact path.
-    const char* const p = buffer_.data();
-    uint64_t v = 0;
-    size_t i = 0;
-    constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
-    if (ABSL_PREDICT_TRUE(scan_ == 0 && buffer_.size() >= 8 && digits_ <= 8 && !skipping_)) {
-      // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go. A header
-      // equal to the last one parsed (a stream of one frame size) takes its value without the
-      // parse: the next frame's address then waits neither for this header's load nor for its
-      // multiplies (the comparison is a predicted branch). Measured (BM_DecodeReady,
-      // BM_DecodeReadyMixed, A/B): one-size streams decode ~2x faster at 16 B and 4 KiB, and a
-      // 4 KiB stream fresh from a read goes from 0.89-0.90x to 0.91-0.92x memcpy; sizes that
-      // change at random between two values mispredict the branch on half the frames, 16 B ones
-      // then decoding ~20% slower than with no cache (4 KiB ones ~20% faster). (A cache kept
-      // only after two repeats was slower both ways; netstring's variable-width header gained
-      // nothing from one.)
-      const uint64_t word = LoadDigitWord(p, layout_);
-      if (word == last_word_) {
-        v = last_value_;
-        i = digits_;
-      } else if (ParseDigitWord(word, &v)) {
-        i = digits_;
-        last_word_ = word;
-        last_value_ = v;
-      }
-    } else if (scan_ == 0 && buffer_.size() >= digits_ && digits_ <= kNoOverflowDigits &&
-               !skipping_) {
-      for (; i < digits_; ++i) {
-        const uint32_t d = DigitValue(p[i]);
-        if (ABSL_PREDICT_FALSE(d > 9)) break;
-        v = v * 10 + d;
-      }
-    }
-    if (ABSL_PREDICT_FALSE(i != digits_ || v > max_)) return ParseHeadExactly(frame);
-    if (ABSL_PREDICT_TRUE(buffer_.size() - digits_ >= v)) {
-      // The whole frame is here: deliver without storing the header state.
-      const size_t size = static_cast<size_t>(v);
-      *frame = absl::string_view(p + digits_, size);
-      Consume(digits_ + size);
-      return kFrame;
-    }
-    value_ = v;
-    scan_ = digits_;
-    state_ = State::kData;
-  }
-  if (ABSL_PREDICT_TRUE(state_ == State::kData)) {
-    if (buffer_.size() - digits_ < value_) return kNeedMore;  // size() >= digits_ here.
-    const size_t size = static_cast<size_t>(value_);
-    *frame = absl::string_view(buffer_.data() + digits_, size);
-    Consume(digits_ + size);
-    state_ = State::kHead;
-    scan_ = 0;
-    value_ = 0;
-    return kFrame;
-  }
-  return Discard(frame);
-}
-
-inline absl::Status AsciiLengthFramer::EncodeEnvelope(absl::string_view payload,
-                                                      FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
-    return PayloadTooLarge(payload.size());
-  }
-  FormatFixedWidth(payload.size(), options_.digits, envelope->mutable_header());
-  envelope->set_header_size(static_cast<size_t>(options_.digits));
-  envelope->set_trailer(absl::string_view());
-  return absl::OkStatus();
-}
-
-inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
-    return PayloadTooLarge(payload.size());
-  }
-  if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  const size_t digits = static_cast<size_t>(options_.digits);
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t old_size = out->size();
-  out->append(digits + payload.size(), '\0');
-  char* p = &(*out)[0] + old_size;
-  FormatFixedWidth(payload.size(), options_.digits, p);
-  framing_internal::CopySmall(p + digits, payload.data(), payload.size());
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status AsciiLengthFramer::Encode(
-    absl::string_view payload, ByteBuffer* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) return PayloadTooLarge(payload.size());
-  const size_t digits = static_cast<size_t>(options_.digits);
-  char* p = out->Prepare(digits + payload.size());
-  FormatFixedWidth(payload.size(), options_.digits, p);
-  framing_internal::CopySmall(p + digits, payload.data(), payload.size());
-  out->Commit(digits + payload.size());
-  return absl::OkStatus();
-}
-
 }  // namespace framekit
+
+// The inline hot paths (internal).
+#include "framekit/framing/internal/ascii_length_inl.h"  // IWYU pragma: export
 
 #endif  // FRAMEKIT_FRAMING_ASCII_LENGTH_FRAMER_H_

@@ -40,7 +40,7 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 
 namespace framekit {
 

@@ -7,7 +7,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/spec/spec_values.h"
 
@@ -300,7 +300,7 @@ absl::StatusOr<size_t> DelimiterFramer::EncodeBatchInto(
   if (delimiter == 1) {  // The usual "\n" or "\0": one byte store.
     const char d = written_[0];
     for (const absl::string_view payload : payloads) {
-      framing_internal::CopySmall(p, payload.data(), payload.size());
+      framing_internal::CopyBytes(p, payload.data(), payload.size());
       p += payload.size();
       *p++ = d;
     }
@@ -308,9 +308,9 @@ absl::StatusOr<size_t> DelimiterFramer::EncodeBatchInto(
   }
   const char* const d = written_.data();
   for (const absl::string_view payload : payloads) {
-    framing_internal::CopySmall(p, payload.data(), payload.size());
+    framing_internal::CopyBytes(p, payload.data(), payload.size());
     p += payload.size();
-    framing_internal::CopySmall(p, d, delimiter);
+    framing_internal::CopyBytes(p, d, delimiter);
     p += delimiter;
   }
   return total;

@@ -6,7 +6,7 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/spec/spec_values.h"
 
@@ -73,7 +73,7 @@ absl::Status FixedLengthFramer::EncodePadded(absl::string_view payload, std::str
   // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.
   const size_t old_size = out->size();
   out->append(frame_size_, padding_[0]);
-  framing_internal::CopySmall(&(*out)[0] + old_size, payload.data(), payload.size());
+  framing_internal::CopyBytes(&(*out)[0] + old_size, payload.data(), payload.size());
   return absl::OkStatus();
 }
 
@@ -96,9 +96,9 @@ absl::StatusOr<size_t> FixedLengthFramer::EncodeBatchInto(
   const char* const pad = padding_.data();  // frame_size pad bytes: any payload's padding.
   char* p = get_buffer(total);
   for (const absl::string_view payload : payloads) {
-    framing_internal::CopySmall(p, payload.data(), payload.size());
+    framing_internal::CopyBytes(p, payload.data(), payload.size());
     if (payload.size() != frame_size) {
-      framing_internal::CopySmall(p + payload.size(), pad, frame_size - payload.size());
+      framing_internal::CopyBytes(p + payload.size(), pad, frame_size - payload.size());
     }
     p += frame_size;
   }

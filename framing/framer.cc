@@ -1,12 +1,12 @@
 #include "framekit/framing/framer.h"
 
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 
 namespace framekit {
 
-using framing_internal::CopySmall;
+using framing_internal::CopyBytes;
 
 absl::Status Framer::Encode(absl::string_view payload, std::string* out) const {
   FrameEnvelope envelope;
@@ -26,10 +26,10 @@ absl::Status Framer::Encode(absl::string_view payload, ByteBuffer* out) const {
   const absl::string_view trailer = envelope.trailer();
   const size_t size = header.size() + payload.size() + trailer.size();
   char* p = out->Prepare(size);
-  framing_internal::CopySmall(p, header.data(), header.size());
+  framing_internal::CopyBytes(p, header.data(), header.size());
   p += header.size();
-  framing_internal::CopySmall(p, payload.data(), payload.size());
-  framing_internal::CopySmall(p + payload.size(), trailer.data(), trailer.size());
+  framing_internal::CopyBytes(p, payload.data(), payload.size());
+  framing_internal::CopyBytes(p + payload.size(), trailer.data(), trailer.size());
   out->Commit(size);
   return absl::OkStatus();
 }
@@ -113,11 +113,11 @@ absl::StatusOr<size_t> Framer::EncodeBatchInto(absl::Span<const absl::string_vie
       return absl::InternalError(absl::StrCat(
           kind(), ": EncodeEnvelope gave a different frame size for the same payload"));
     }
-    CopySmall(p, envelope.header().data(), envelope.header().size());
+    CopyBytes(p, envelope.header().data(), envelope.header().size());
     p += envelope.header().size();
-    CopySmall(p, payload.data(), payload.size());
+    CopyBytes(p, payload.data(), payload.size());
     p += payload.size();
-    CopySmall(p, envelope.trailer().data(), envelope.trailer().size());
+    CopyBytes(p, envelope.trailer().data(), envelope.trailer().size());
     p += envelope.trailer().size();
   }
   if (p != begin + total) {

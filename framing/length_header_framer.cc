@@ -5,7 +5,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/spec/spec_values.h"
 
@@ -231,7 +231,7 @@ void LengthHeaderFramer::WriteFrames(absl::Span<const absl::string_view> payload
   if (offset == 0) {  // The usual layout, without the offset bytes' branches.
     for (const absl::string_view payload : payloads) {
       p += length_header_internal::StoreField<kCodec>(payload.size() - adjustment, p);
-      framing_internal::CopySmall(p, payload.data(), payload.size());
+      framing_internal::CopyBytes(p, payload.data(), payload.size());
       p += payload.size();
     }
     return;
@@ -240,7 +240,7 @@ void LengthHeaderFramer::WriteFrames(absl::Span<const absl::string_view> payload
     framing_internal::ZeroSmall(p, offset);
     p += offset;
     p += length_header_internal::StoreField<kCodec>(payload.size() - adjustment, p);
-    framing_internal::CopySmall(p, payload.data(), payload.size());
+    framing_internal::CopyBytes(p, payload.data(), payload.size());
     p += payload.size();
   }
 }

@@ -88,17 +88,15 @@
 #include <string>
 
 #include "absl/base/attributes.h"
-#include "absl/base/internal/endian.h"
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
-#include "framekit/framing/copy_small.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/coding/varint.h"
+#include "framekit/framing/internal/length_header_internal.h"
 
 namespace framekit {
 
@@ -133,88 +131,6 @@ struct LengthHeaderOptions {
   // What the decoder does with a frame over max. Default kFail (fatal).
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
 };
-
-namespace length_header_internal {
-
-// How the length field is read and written; one value per width/order, so the hot paths switch
-// once instead of testing width and order.
-enum class FieldCodec : uint8_t { kU8, kBe16, kLe16, kBe32, kLe32, kBe64, kLe64, kVarint };
-
-// Everything Create() derives from the options, shared by the framer and its decoders (copied, so
-// a decoder may outlive its framer).
-struct Layout {
-  FieldCodec codec = FieldCodec::kBe32;
-  size_t offset = 0;       // Bytes before the field.
-  size_t header_size = 4;  // offset + width; for varint offset + 1 (the smallest header).
-  bool strip_all = true;   // Strip the whole header (its size varies for varint).
-  size_t strip = 0;        // When !strip_all: bytes stripped (<= header_size).
-  int64_t adjustment = 0;
-  uint64_t min_payload = 0;  // max(adjustment, 0): a smaller payload's field would be negative.
-  uint64_t max_payload = 0;  // The effective max.
-  // Valid field values are [min_field, min_field + field_span]; one unsigned compare checks both
-  // ends. payload = field + adjustment, computed modulo 2^64, is exact inside that range.
-  uint64_t min_field = 0;
-  uint64_t field_span = 0;
-  bool skip_too_long = false;
-};
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint64_t LoadField(FieldCodec codec, const char* p) {
-  // The common network-order 4-byte field skips the jump table.
-  if (ABSL_PREDICT_TRUE(codec == FieldCodec::kBe32)) return absl::big_endian::Load32(p);
-  switch (codec) {
-    case FieldCodec::kU8:
-      return static_cast<uint8_t>(*p);
-    case FieldCodec::kBe16:
-      return absl::big_endian::Load16(p);
-    case FieldCodec::kLe16:
-      return absl::little_endian::Load16(p);
-    case FieldCodec::kBe32:
-      return absl::big_endian::Load32(p);
-    case FieldCodec::kLe32:
-      return absl::little_endian::Load32(p);
-    case FieldCodec::kBe64:
-      return absl::big_endian::Load64(p);
-    case FieldCodec::kLe64:
-      return absl::little_endian::Load64(p);
-    case FieldCodec::kVarint:
-      break;  // Variable size: parsed by the decoder's slow path.
-  }
-  return 0;
-}
-
-// Writes `field` (which fits) at `f` in the codec's layout; returns the bytes written (for a varint,
-// 1 to 10). A template so that a batch loop can pick the codec once, outside the loop.
-template <FieldCodec kCodec>
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t StoreField(uint64_t field, char* f) {
-  switch (kCodec) {
-    case FieldCodec::kU8:
-      *f = static_cast<char>(static_cast<uint8_t>(field));
-      return 1;
-    case FieldCodec::kBe16:
-      absl::big_endian::Store16(f, static_cast<uint16_t>(field));
-      return 2;
-    case FieldCodec::kLe16:
-      absl::little_endian::Store16(f, static_cast<uint16_t>(field));
-      return 2;
-    case FieldCodec::kBe32:
-      absl::big_endian::Store32(f, static_cast<uint32_t>(field));
-      return 4;
-    case FieldCodec::kLe32:
-      absl::little_endian::Store32(f, static_cast<uint32_t>(field));
-      return 4;
-    case FieldCodec::kBe64:
-      absl::big_endian::Store64(f, field);
-      return 8;
-    case FieldCodec::kLe64:
-      absl::little_endian::Store64(f, field);
-      return 8;
-    case FieldCodec::kVarint:
-      return EncodeVarint64(field, f);
-  }
-  return 0;
-}
-
-}  // namespace length_header_internal
 
 // Decodes a LengthHeaderFramer's frames. States, as tokio's LengthDelimitedCodec:
 //   kHead     waiting for a complete header at the front of the buffer;
@@ -326,136 +242,9 @@ class LengthHeaderFramer final : public Framer {
   length_header_internal::Layout layout_;
 };
 
-// ---- Inline hot paths. ----
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(absl::string_view* frame) {
-  using length_header_internal::FieldCodec;
-  // Fast path: a fixed-width or short varint header at the front and no error pending (kHead with
-  // no fatal error implies status_ is OK: a skipped frame's report always leaves kDiscard first).
-  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed_)) {
-    const size_t available = buffer_.size();
-    const char* p = buffer_.data();
-    size_t header_size;
-    uint64_t field;
-    if (ABSL_PREDICT_TRUE(layout_.codec != FieldCodec::kVarint)) {
-      header_size = layout_.header_size;
-      if (ABSL_PREDICT_FALSE(available < header_size)) return kNeedMore;
-      field = length_header_internal::LoadField(layout_.codec, p + layout_.offset);
-    } else {
-      // One- and two-byte varints (lengths below 16 KiB) inline; longer varints, and headers at
-      // the very end of the buffer, take NextSlow's incremental parse.
-      const size_t off = layout_.offset;
-      if (ABSL_PREDICT_FALSE(available < off + 2)) return NextSlow(frame);
-      const uint8_t b0 = static_cast<uint8_t>(p[off]);
-      const uint8_t b1 = static_cast<uint8_t>(p[off + 1]);
-      if (b0 < 0x80) {
-        field = b0;
-        header_size = off + 1;
-      } else if (b1 < 0x80) {
-        field = (b0 & 0x7Fu) | (static_cast<uint64_t>(b1) << 7);
-        header_size = off + 2;
-      } else {
-        return NextSlow(frame);
-      }
-    }
-    if (ABSL_PREDICT_FALSE(field - layout_.min_field > layout_.field_span)) {
-      return RejectField(field, header_size);
-    }
-    // In range, so payload <= max <= SIZE_MAX - 32: no overflow.
-    const uint64_t payload = field + static_cast<uint64_t>(layout_.adjustment);
-    const size_t total = header_size + static_cast<size_t>(payload);
-    const size_t strip = layout_.strip_all ? header_size : layout_.strip;
-    if (ABSL_PREDICT_TRUE(available >= total)) {
-      *frame = absl::string_view(p + strip, total - strip);
-      Consume(total);
-      return kFrame;
-    }
-    pending_ = payload;
-    frame_size_ = total;
-    frame_strip_ = strip;
-    state_ = State::kData;
-    return kNeedMore;
-  }
-  return NextSlow(frame);
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size,
-                                                                           char* out) const {
-  using length_header_internal::FieldCodec;
-  using length_header_internal::StoreField;
-  // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
-  const uint64_t field = payload_size - static_cast<uint64_t>(layout_.adjustment);
-  // The common network-order 4-byte field with nothing before it skips the jump table (as
-  // LoadField does).
-  if (ABSL_PREDICT_TRUE(layout_.codec == FieldCodec::kBe32 && layout_.offset == 0)) {
-    return StoreField<FieldCodec::kBe32>(field, out);
-  }
-  // Likewise a one-byte varint (a payload under 128 bytes) with nothing before it.
-  if (layout_.codec == FieldCodec::kVarint && layout_.offset == 0 && field < 0x80) {
-    *out = static_cast<char>(field);
-    return 1;
-  }
-  const size_t offset = layout_.offset;
-  framing_internal::ZeroSmall(out, offset);  // offset <= 16
-  char* f = out + offset;
-  switch (layout_.codec) {
-    case FieldCodec::kU8:
-      return offset + StoreField<FieldCodec::kU8>(field, f);
-    case FieldCodec::kBe16:
-      return offset + StoreField<FieldCodec::kBe16>(field, f);
-    case FieldCodec::kLe16:
-      return offset + StoreField<FieldCodec::kLe16>(field, f);
-    case FieldCodec::kBe32:
-      return offset + StoreField<FieldCodec::kBe32>(field, f);
-    case FieldCodec::kLe32:
-      return offset + StoreField<FieldCodec::kLe32>(field, f);
-    case FieldCodec::kBe64:
-      return offset + StoreField<FieldCodec::kBe64>(field, f);
-    case FieldCodec::kLe64:
-      return offset + StoreField<FieldCodec::kLe64>(field, f);
-    case FieldCodec::kVarint:
-      return offset + StoreField<FieldCodec::kVarint>(field, f);
-  }
-  return offset;
-}
-
-inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload,
-                                                       FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(!Encodable(payload.size()))) return EncodeError(payload.size());
-  envelope->set_header_size(WriteHeader(payload.size(), envelope->mutable_header()));
-  envelope->set_trailer(absl::string_view());
-  return absl::OkStatus();
-}
-
-inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t header_size = HeaderSize(size);
-  const size_t old_size = out->size();
-  out->append(header_size + size, '\0');
-  char* p = &(*out)[0] + old_size;
-  WriteHeader(size, p);
-  framing_internal::CopySmall(p + header_size, payload.data(), size);
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(
-    absl::string_view payload, ByteBuffer* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  const size_t header_size = HeaderSize(size);
-  char* p = out->Prepare(header_size + size);
-  WriteHeader(size, p);
-  framing_internal::CopySmall(p + header_size, payload.data(), size);
-  out->Commit(header_size + size);
-  return absl::OkStatus();
-}
-
 }  // namespace framekit
+
+// The inline hot paths (internal).
+#include "framekit/framing/internal/length_header_inl.h"  // IWYU pragma: export
 
 #endif  // FRAMEKIT_FRAMING_LENGTH_HEADER_FRAMER_H_

@@ -5,7 +5,7 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
 #include "framekit/spec/spec_values.h"
 
@@ -87,7 +87,7 @@ absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
       p += digits;
     }
     *p++ = ':';
-    framing_internal::CopySmall(p, payload.data(), size);
+    framing_internal::CopyBytes(p, payload.data(), size);
     p += size;
     *p++ = ',';
   }

@@ -11,7 +11,7 @@
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/transport/errors.h"
 #include "framekit/transport/iovec_cursor.h"
 #include "framekit/transport/stream_io.h"
@@ -19,7 +19,7 @@
 namespace framekit {
 namespace {
 
-using framing_internal::CopySmall;
+using framing_internal::CopyBytes;
 
 constexpr size_t kMaxReadSize = size_t{16} << 20;
 
@@ -238,7 +238,7 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
     }
     s.iov.push_back(Iov(payload.data(), payload.size()));
     region = at;
-    CopySmall(s.scratch.get() + at, trailer.data(), trailer.size());
+    CopyBytes(s.scratch.get() + at, trailer.data(), trailer.size());
     used = at + trailer.size();
     ++i;
   }

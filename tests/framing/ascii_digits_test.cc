@@ -1,6 +1,6 @@
 // ParseUpTo8Digits (framing/ascii_digits.h) against a byte-at-a-time reference: every width, every
 // non-digit byte at every position, random pairs of bad bytes, bytes past the width ignored.
-#include "framekit/framing/ascii_digits.h"
+#include "framekit/framing/internal/ascii_digits.h"
 
 #include <cstdint>
 #include <string>

@@ -17,9 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "framekit/framing/ascii_digits.h"
+#include "framekit/framing/internal/ascii_digits.h"
 #include "framekit/framing/byte_buffer.h"
-#include "framekit/framing/copy_small.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
 #include "framekit/framing/framer.h"
@@ -534,13 +534,13 @@ TEST(EncodeBatchDefault, EnvelopeThatChangesBetweenPassesIsInternalErrorNeverAnO
 
 // ---- Helpers under the fast paths ----
 
-TEST(CopySmall, EveryLengthUpTo40CopiesExactlyThoseBytes) {
+TEST(CopyBytes, EveryLengthUpTo40CopiesExactlyThoseBytes) {
   char src[48];
   for (int i = 0; i < 48; ++i) src[i] = static_cast<char>(i + 1);
   for (size_t n = 0; n <= 40; ++n) {
     char dst[48];
     std::memset(dst, 0, sizeof(dst));
-    framing_internal::CopySmall(dst + 3, src, n);
+    framing_internal::CopyBytes(dst + 3, src, n);
     for (size_t i = 0; i < sizeof(dst); ++i) {
       const char want = (i >= 3 && i < 3 + n) ? src[i - 3] : 0;
       ASSERT_EQ(dst[i], want) << "n=" << n << " i=" << i;

@@ -1,4 +1,4 @@
-// framekit/framing/ascii_digits.h
+// framekit/framing/internal/ascii_digits.h
 //
 // Strict, incremental ASCII decimal parsing and formatting for lengths on the wire, shared by the
 // "ascii" (ascii_length_framer.h) and "netstring" (netstring_framer.h) framers.
@@ -21,8 +21,8 @@
 //   size_t n = FormatDecimal(1024, text);                // "1024", n == 4
 //   int digits = CountDecimalDigits(1024);               // 4: FormatFixedWidth(1024, digits, out)
 //                                                        // writes what FormatDecimal does
-#ifndef FRAMEKIT_FRAMING_ASCII_DIGITS_H_
-#define FRAMEKIT_FRAMING_ASCII_DIGITS_H_
+#ifndef FRAMEKIT_FRAMING_INTERNAL_ASCII_DIGITS_H_
+#define FRAMEKIT_FRAMING_INTERNAL_ASCII_DIGITS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -186,4 +186,4 @@ inline std::string DescribeByte(char c) {
 
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_ASCII_DIGITS_H_
+#endif  // FRAMEKIT_FRAMING_INTERNAL_ASCII_DIGITS_H_

@@ -1,0 +1,152 @@
+// framekit/framing/internal/length_header_inl.h
+//
+// Internal to framekit: the inline hot paths of length_header_framer.h, which includes this file at its
+// end so that a caller holding the concrete (final) types pays no call. Not a public API.
+#ifndef FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_
+#define FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "framekit/framing/internal/copy.h"
+#include "framekit/framing/length_header_framer.h"
+
+namespace framekit {
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(absl::string_view* frame) {
+  using length_header_internal::FieldCodec;
+  // Fast path: a fixed-width or short varint header at the front and no error pending (kHead with
+  // no fatal error implies status_ is OK: a skipped frame's report always leaves kDiscard first).
+  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed_)) {
+    const size_t available = buffer_.size();
+    const char* p = buffer_.data();
+    size_t header_size;
+    uint64_t field;
+    if (ABSL_PREDICT_TRUE(layout_.codec != FieldCodec::kVarint)) {
+      header_size = layout_.header_size;
+      if (ABSL_PREDICT_FALSE(available < header_size)) return kNeedMore;
+      field = length_header_internal::LoadField(layout_.codec, p + layout_.offset);
+    } else {
+      // One- and two-byte varints (lengths below 16 KiB) inline; longer varints, and headers at
+      // the very end of the buffer, take NextSlow's incremental parse.
+      const size_t off = layout_.offset;
+      if (ABSL_PREDICT_FALSE(available < off + 2)) return NextSlow(frame);
+      const uint8_t b0 = static_cast<uint8_t>(p[off]);
+      const uint8_t b1 = static_cast<uint8_t>(p[off + 1]);
+      if (b0 < 0x80) {
+        field = b0;
+        header_size = off + 1;
+      } else if (b1 < 0x80) {
+        field = (b0 & 0x7Fu) | (static_cast<uint64_t>(b1) << 7);
+        header_size = off + 2;
+      } else {
+        return NextSlow(frame);
+      }
+    }
+    if (ABSL_PREDICT_FALSE(field - layout_.min_field > layout_.field_span)) {
+      return RejectField(field, header_size);
+    }
+    // In range, so payload <= max <= SIZE_MAX - 32: no overflow.
+    const uint64_t payload = field + static_cast<uint64_t>(layout_.adjustment);
+    const size_t total = header_size + static_cast<size_t>(payload);
+    const size_t strip = layout_.strip_all ? header_size : layout_.strip;
+    if (ABSL_PREDICT_TRUE(available >= total)) {
+      *frame = absl::string_view(p + strip, total - strip);
+      Consume(total);
+      return kFrame;
+    }
+    pending_ = payload;
+    frame_size_ = total;
+    frame_strip_ = strip;
+    state_ = State::kData;
+    return kNeedMore;
+  }
+  return NextSlow(frame);
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint64_t payload_size,
+                                                                           char* out) const {
+  using length_header_internal::FieldCodec;
+  using length_header_internal::StoreField;
+  // Encodable() guarantees the field fits the width: StoreField's narrowing never truncates.
+  const uint64_t field = payload_size - static_cast<uint64_t>(layout_.adjustment);
+  // The common network-order 4-byte field with nothing before it skips the jump table (as
+  // LoadField does).
+  if (ABSL_PREDICT_TRUE(layout_.codec == FieldCodec::kBe32 && layout_.offset == 0)) {
+    return StoreField<FieldCodec::kBe32>(field, out);
+  }
+  // Likewise a one-byte varint (a payload under 128 bytes) with nothing before it.
+  if (layout_.codec == FieldCodec::kVarint && layout_.offset == 0 && field < 0x80) {
+    *out = static_cast<char>(field);
+    return 1;
+  }
+  const size_t offset = layout_.offset;
+  framing_internal::ZeroSmall(out, offset);  // offset <= 16
+  char* f = out + offset;
+  switch (layout_.codec) {
+    case FieldCodec::kU8:
+      return offset + StoreField<FieldCodec::kU8>(field, f);
+    case FieldCodec::kBe16:
+      return offset + StoreField<FieldCodec::kBe16>(field, f);
+    case FieldCodec::kLe16:
+      return offset + StoreField<FieldCodec::kLe16>(field, f);
+    case FieldCodec::kBe32:
+      return offset + StoreField<FieldCodec::kBe32>(field, f);
+    case FieldCodec::kLe32:
+      return offset + StoreField<FieldCodec::kLe32>(field, f);
+    case FieldCodec::kBe64:
+      return offset + StoreField<FieldCodec::kBe64>(field, f);
+    case FieldCodec::kLe64:
+      return offset + StoreField<FieldCodec::kLe64>(field, f);
+    case FieldCodec::kVarint:
+      return offset + StoreField<FieldCodec::kVarint>(field, f);
+  }
+  return offset;
+}
+
+inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload,
+                                                       FrameEnvelope* envelope) const {
+  if (ABSL_PREDICT_FALSE(!Encodable(payload.size()))) return EncodeError(payload.size());
+  envelope->set_header_size(WriteHeader(payload.size(), envelope->mutable_header()));
+  envelope->set_trailer(absl::string_view());
+  return absl::OkStatus();
+}
+
+inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
+  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
+    AppendLargeFrame(payload, out);
+    return absl::OkStatus();
+  }
+  // A small frame: one growth of `out` (geometric, as any append), then written in place.
+  const size_t header_size = HeaderSize(size);
+  const size_t old_size = out->size();
+  out->append(header_size + size, '\0');
+  char* p = &(*out)[0] + old_size;
+  WriteHeader(size, p);
+  framing_internal::CopyBytes(p + header_size, payload.data(), size);
+  return absl::OkStatus();
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(
+    absl::string_view payload, ByteBuffer* out) const {
+  const size_t size = payload.size();
+  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
+  const size_t header_size = HeaderSize(size);
+  char* p = out->Prepare(header_size + size);
+  WriteHeader(size, p);
+  framing_internal::CopyBytes(p + header_size, payload.data(), size);
+  out->Commit(header_size + size);
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
+
+#endif  // FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_
