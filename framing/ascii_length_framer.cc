@@ -50,7 +50,7 @@ std::string AsciiLengthFramer::Spec() const {
 }
 
 std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
-  return std::make_unique<AsciiLengthDecoder>(*this);
+  return std::make_unique<AsciiLengthDecoder>(MakeDecoder());
 }
 
 void AsciiLengthFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
@@ -119,8 +119,8 @@ AsciiLengthDecoder::AsciiLengthDecoder(const AsciiLengthFramer& framer)
 
 Decoder::Result AsciiLengthDecoder::ParseHeadExactly(absl::string_view* frame) {
   if (skipping_) return ContinueSkippedHead(frame);
-  const char* const p = buffer_.data();
-  const size_t end = std::min(buffer_.size(), digits_);
+  const char* const p = buffer().data();
+  const size_t end = std::min(buffer().size(), digits_);
   for (; scan_ < end; ++scan_) {
     if (AppendDigit(p[scan_], limit_[scan_], &value_) != DigitStatus::kOk) {
       return RefuseHeadByte(frame);
@@ -134,8 +134,8 @@ Decoder::Result AsciiLengthDecoder::ParseHeadExactly(absl::string_view* frame) {
 // The header byte at scan_ failed its check: say why, at its offset.
 Decoder::Result AsciiLengthDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
   const size_t i = scan_;
-  const char c = buffer_.data()[i];
-  const uint64_t offset = consumed_ + i;
+  const char c = buffer().data()[i];
+  const uint64_t offset = stream_offset() + i;
   if (!IsAsciiDigit(c)) {
     return Fail(MalformedFrameError(
         kKind, offset,
@@ -164,8 +164,8 @@ Decoder::Result AsciiLengthDecoder::RefuseHeadByte(absl::string_view* /*frame*/)
 // kSkip: the rest of an over-max frame's header still has to be read (to know how much to skip)
 // and validated (a non-digit still means the stream is not what we think it is).
 Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame) {
-  const char* const p = buffer_.data();
-  const size_t end = std::min(buffer_.size(), digits_);
+  const char* const p = buffer().data();
+  const size_t end = std::min(buffer().size(), digits_);
   for (; scan_ < end; ++scan_) {
     const char c = p[scan_];
     const int remaining = static_cast<int>(digits_ - 1 - scan_);
@@ -174,16 +174,16 @@ Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame
         break;
       case DigitStatus::kNotDigit:
         return Fail(MalformedFrameError(
-            kKind, consumed_ + scan_,
+            kKind, stream_offset() + scan_,
             absl::StrCat("byte ", DescribeByte(c), " in a ", digits_,
                          "-digit length header; only '0'-'9' are allowed (no sign, no space)")));
       case DigitStatus::kOverLimit:
         return Fail(
-            MalformedFrameError(kKind, consumed_ + scan_, "length does not fit in 64 bits"));
+            MalformedFrameError(kKind, stream_offset() + scan_, "length does not fit in 64 bits"));
     }
   }
   if (scan_ < digits_) return kNeedMore;
-  skipped_frame_start_ = consumed_;
+  skipped_frame_start_ = stream_offset();
   Consume(digits_);
   discard_left_ = value_;
   skipping_ = false;
@@ -196,7 +196,7 @@ Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame
 // Drops what has arrived of a skipped payload; buffers none of it. Then goes on with the next
 // frame, so the skipped bytes are never read as a header.
 Decoder::Result AsciiLengthDecoder::Discard(absl::string_view* frame) {
-  const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), discard_left_));
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer().size(), discard_left_));
   Consume(n);
   discard_left_ -= n;
   if (discard_left_ > 0) return kNeedMore;
@@ -205,8 +205,8 @@ Decoder::Result AsciiLengthDecoder::Discard(absl::string_view* frame) {
 }
 
 absl::Status AsciiLengthDecoder::Finish() {
-  if (failed_) return status_;
-  const size_t n = buffer_.size();
+  if (failed()) return status();
+  const size_t n = buffer().size();
   switch (state_) {
     case State::kHead:
       if (n == 0) return absl::OkStatus();
@@ -217,7 +217,7 @@ absl::Status AsciiLengthDecoder::Finish() {
                             absl::StrCat("payload needs ", value_, " bytes, has ", n - digits_));
     case State::kDiscard:
       return TruncatedError(
-          kKind, consumed_ + n - skipped_frame_start_,
+          kKind, stream_offset() + n - skipped_frame_start_,
           absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes"));
   }
   return absl::OkStatus();

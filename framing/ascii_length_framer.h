@@ -31,7 +31,7 @@
 //   absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> framer = AsciiLengthFramer::Create({});
 //   std::string wire;
 //   absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "00005hello"
-//   AsciiLengthDecoder decoder(**framer);  // The concrete type: Next() is not a virtual call.
+//   AsciiLengthDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call.
 //   s = decoder.Feed(wire);
 //   absl::string_view frame;
 //   decoder.Next(&frame);                                // kFrame, frame == "hello"
@@ -71,7 +71,7 @@ class AsciiLengthFramer;
 
 class AsciiLengthDecoder final : public Decoder {
  public:
-  explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
+  AsciiLengthDecoder(AsciiLengthDecoder&&) noexcept = default;
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
   size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
@@ -80,11 +80,14 @@ class AsciiLengthDecoder final : public Decoder {
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     if (state_ != State::kData) return 0;
-    const uint64_t have = buffer_.size() - digits_;  // kData: the header is buffered.
+    const uint64_t have = buffer().size() - digits_;  // kData: the header is buffered.
     return value_ > have ? value_ - have : 0;
   }
 
  private:
+  friend class AsciiLengthFramer;
+  explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
+
   // kHead: reading the `digits_` header bytes (scan_ of them validated, value_ so far).
   // kData: header complete, waiting for value_ payload bytes.
   // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
@@ -144,6 +147,8 @@ class AsciiLengthFramer final : public Framer {
                                          absl::FunctionRef<char*(size_t)> get_buffer,
                                          size_t* refused_index) const override;
   std::unique_ptr<Decoder> NewDecoder() const override;
+  // The concrete decoder, for hot loops: its Next() is final and inline.
+  AsciiLengthDecoder MakeDecoder() const { return AsciiLengthDecoder(*this); }
 
  private:
   friend class AsciiLengthDecoder;

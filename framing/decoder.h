@@ -176,6 +176,13 @@ class Decoder {
 
  protected:
   Decoder() = default;
+  // Concrete decoders are movable (a moved-from one may only be destroyed or assigned to); this
+  // carries the base state, so a field added here moves with every decoder.
+  Decoder(Decoder&&) = default;
+  Decoder& operator=(Decoder&&) = default;
+
+  // The bytes received and not yet consumed (read them; consume through Consume()).
+  const ByteBuffer& buffer() const { return buffer_; }
 
   // Consumes `n` buffered bytes, keeping the stream offset.
   void Consume(size_t n) {
@@ -212,6 +219,7 @@ class Decoder {
     return frames.size();
   }
 
+ private:
   ByteBuffer buffer_;
   absl::Status status_;
   bool failed_ = false;

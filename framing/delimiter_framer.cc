@@ -28,11 +28,11 @@ std::string Quoted(absl::string_view bytes) {
 // a long line or a short tail, lets memchr find the end. Out of line so that Next's pop loop stays
 // small enough to inline.
 Decoder::Result DelimiterDecoder::NextScan(absl::string_view* frame) {
-  const char* data = buffer_.data();
-  const size_t size = buffer_.size();
+  const char* data = buffer().data();
+  const size_t size = buffer().size();
   // A delimiter may start at most at index max_ (an exactly-max payload).
   const size_t limit = max_ < size ? static_cast<size_t>(max_) + 1 : size;
-  const uint64_t base = consumed_;
+  const uint64_t base = stream_offset();
   for (;;) {
     // Positions in the current window that are not consumed yet (over-max ones end the scan).
     while (hits_ != 0) {
@@ -94,7 +94,7 @@ size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result*
   while (n < frames.size()) {
     // Windows pay off for short lines; while lines are long (a window came up empty), Next()'s
     // memchr finds their ends faster, and it switches back once a line is short again.
-    if (one_byte_ && !discarding_ && status_.ok() && !long_lines_) {
+    if (one_byte_ && !discarding_ && status().ok() && !long_lines_) {
       n += RunWindows(frames.data() + n, frames.size() - n);
       if (n == frames.size()) break;
     }
@@ -116,8 +116,8 @@ size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result*
 // than 64 bytes left, or when `room` frames are out. Consumes what it delivered, once, and leaves
 // scan_ at what it ruled out of the frame in progress, so no byte is compared twice on the way on.
 size_t DelimiterDecoder::RunWindows(absl::string_view* out, size_t room) {
-  const char* const data = buffer_.data();
-  const size_t size = buffer_.size();
+  const char* const data = buffer().data();
+  const size_t size = buffer().size();
   const uint64_t max = max_;
   const char c = first_;
   size_t start = 0;    // The frame in progress starts here...
@@ -150,29 +150,9 @@ done:
   return n;
 }
 
-DelimiterDecoder::DelimiterDecoder(DelimiterDecoder&& other) noexcept
-    : Decoder(),
-      set_(std::move(other.set_)),
-      max_(other.max_),
-      first_(other.first_),
-      one_byte_(other.one_byte_),
-      skip_(other.skip_),
-      discarding_(other.discarding_),
-      scan_(other.scan_),
-      hits_(other.hits_),
-      hits_base_(other.hits_base_),
-      hits_end_(other.hits_end_),
-      long_lines_(other.long_lines_) {
-  // Decoder is not movable itself; its state is protected, so carry it over here.
-  buffer_ = std::move(other.buffer_);
-  status_ = std::move(other.status_);
-  failed_ = other.failed_;
-  consumed_ = other.consumed_;
-}
-
 Decoder::Result DelimiterDecoder::TooLong() {
   // Starts 0..max_ are ruled out, so the payload has more than max_ bytes.
-  absl::Status status = FrameTooLargeError(kName, consumed_, max_, max_, /*lower_bound=*/true);
+  absl::Status status = FrameTooLargeError(kName, stream_offset(), max_, max_, /*lower_bound=*/true);
   if (!skip_) return Fail(std::move(status));
   // The ruled-out bytes belong to the frame being skipped: drop them now.
   Consume(scan_);
@@ -182,9 +162,9 @@ Decoder::Result DelimiterDecoder::TooLong() {
 }
 
 absl::Status DelimiterDecoder::Finish() {
-  if (failed_) return status_;
-  if (buffer_.empty() && !discarding_) return absl::OkStatus();
-  return TruncatedError(kName, buffer_.size(),
+  if (failed()) return status();
+  if (buffer().empty() && !discarding_) return absl::OkStatus();
+  return TruncatedError(kName, buffer().size(),
                         discarding_ ? "inside an over-long frame being skipped"
                                     : "no delimiter after the last frame");
 }
@@ -256,8 +236,7 @@ std::string DelimiterFramer::Spec() const {
 }
 
 std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
-  return std::unique_ptr<Decoder>(
-      new DelimiterDecoder(set_, options_.max_frame_size, options_.on_too_long));
+  return std::make_unique<DelimiterDecoder>(MakeDecoder());
 }
 
 void DelimiterFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {

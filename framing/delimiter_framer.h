@@ -69,7 +69,7 @@ class DelimiterFramer;
 // decoder may only be destroyed.
 class DelimiterDecoder final : public Decoder {
  public:
-  DelimiterDecoder(DelimiterDecoder&& other) noexcept;
+  DelimiterDecoder(DelimiterDecoder&&) noexcept = default;
 
   Result Next(absl::string_view* frame) override;
   // The same frames as Next(); short lines with a one-byte delimiter are taken a 64-byte window

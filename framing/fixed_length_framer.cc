@@ -15,19 +15,10 @@ namespace {
 constexpr absl::string_view kName = "fixed";
 }  // namespace
 
-FixedLengthDecoder::FixedLengthDecoder(FixedLengthDecoder&& other) noexcept
-    : Decoder(), frame_size_(other.frame_size_) {
-  // Decoder is not movable itself; its state is protected, so carry it over here.
-  buffer_ = std::move(other.buffer_);
-  status_ = std::move(other.status_);
-  failed_ = other.failed_;
-  consumed_ = other.consumed_;
-}
-
 absl::Status FixedLengthDecoder::Finish() {
-  if (failed_) return status_;
-  if (buffer_.empty()) return absl::OkStatus();
-  return TruncatedError(kName, buffer_.size(), absl::StrCat("a frame is ", frame_size_, " bytes"));
+  if (failed()) return status();
+  if (buffer().empty()) return absl::OkStatus();
+  return TruncatedError(kName, buffer().size(), absl::StrCat("a frame is ", frame_size_, " bytes"));
 }
 
 absl::StatusOr<std::unique_ptr<FixedLengthFramer>> FixedLengthFramer::Create(
@@ -59,7 +50,7 @@ std::string FixedLengthFramer::Spec() const {
 }
 
 std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
-  return std::unique_ptr<Decoder>(new FixedLengthDecoder(frame_size_));
+  return std::make_unique<FixedLengthDecoder>(MakeDecoder());
 }
 
 absl::Status FixedLengthFramer::EncodePadded(absl::string_view payload, std::string* out) const {

@@ -60,7 +60,7 @@ class FixedLengthFramer;
 // NewDecoder(). Movable.
 class FixedLengthDecoder final : public Decoder {
  public:
-  FixedLengthDecoder(FixedLengthDecoder&& other) noexcept;
+  FixedLengthDecoder(FixedLengthDecoder&&) noexcept = default;
 
   Result Next(absl::string_view* frame) override;
   size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
@@ -68,7 +68,7 @@ class FixedLengthDecoder final : public Decoder {
   }
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
-    return buffer_.size() < frame_size_ ? frame_size_ - buffer_.size() : 0;
+    return buffer().size() < frame_size_ ? frame_size_ - buffer().size() : 0;
   }
 
  private:

@@ -246,11 +246,7 @@ void LengthHeaderFramer::WriteFrames(absl::Span<const absl::string_view> payload
 }
 
 std::unique_ptr<Decoder> LengthHeaderFramer::NewDecoder() const {
-  return NewLengthHeaderDecoder();
-}
-
-std::unique_ptr<LengthHeaderDecoder> LengthHeaderFramer::NewLengthHeaderDecoder() const {
-  return std::unique_ptr<LengthHeaderDecoder>(new LengthHeaderDecoder(layout_));
+  return std::make_unique<LengthHeaderDecoder>(MakeDecoder());
 }
 
 // ---- Decoder slow paths. ----
@@ -284,14 +280,14 @@ Decoder::Result LengthHeaderDecoder::RejectField(uint64_t field, size_t header_s
 }
 
 void LengthHeaderDecoder::DrainDiscard() {
-  const uint64_t n = std::min<uint64_t>(buffer_.size(), pending_);
+  const uint64_t n = std::min<uint64_t>(buffer().size(), pending_);
   Consume(static_cast<size_t>(n));
   pending_ -= n;
   if (pending_ == 0) state_ = State::kHead;
 }
 
 Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
-  if (failed_) return kError;
+  if (failed()) return kError;
   ClearError();
   for (;;) {
     switch (state_) {
@@ -300,14 +296,14 @@ Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
         if (state_ == State::kDiscard) return kNeedMore;
         break;  // Back to kHead: the next frame starts right after the skipped one.
       case State::kHead: {
-        const size_t available = buffer_.size();
+        const size_t available = buffer().size();
         uint64_t field;
         size_t header_size;
         if (layout_.codec == FieldCodec::kVarint) {
           if (available < layout_.header_size) return kNeedMore;
           size_t varint_size = 0;
           const VarintStatus vs = DecodeVarint64(
-              absl::string_view(buffer_.data() + layout_.offset, available - layout_.offset),
+              absl::string_view(buffer().data() + layout_.offset, available - layout_.offset),
               &field, &varint_size);
           if (vs == VarintStatus::kNeedMore) return kNeedMore;
           if (vs == VarintStatus::kOverflow) {
@@ -318,7 +314,7 @@ Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
         } else {
           header_size = layout_.header_size;
           if (available < header_size) return kNeedMore;
-          field = length_header_internal::LoadField(layout_.codec, buffer_.data() + layout_.offset);
+          field = length_header_internal::LoadField(layout_.codec, buffer().data() + layout_.offset);
         }
         if (field - layout_.min_field > layout_.field_span) return RejectField(field, header_size);
         pending_ = field + static_cast<uint64_t>(layout_.adjustment);
@@ -328,8 +324,8 @@ Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
         break;
       }
       case State::kData:
-        if (buffer_.size() < frame_size_) return kNeedMore;
-        *frame = absl::string_view(buffer_.data() + frame_strip_, frame_size_ - frame_strip_);
+        if (buffer().size() < frame_size_) return kNeedMore;
+        *frame = absl::string_view(buffer().data() + frame_strip_, frame_size_ - frame_strip_);
         Consume(frame_size_);
         state_ = State::kHead;
         return kFrame;
@@ -338,23 +334,23 @@ Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
 }
 
 absl::Status LengthHeaderDecoder::Finish() {
-  if (failed_) return status_;
+  if (failed()) return status();
   if (state_ == State::kDiscard) DrainDiscard();
   switch (state_) {
     case State::kHead:
-      if (buffer_.empty()) return absl::OkStatus();
+      if (buffer().empty()) return absl::OkStatus();
       return TruncatedError(
-          kKind, buffer_.size(),
+          kKind, buffer().size(),
           layout_.codec == FieldCodec::kVarint
               ? std::string("varint header incomplete")
               : absl::StrCat("header needs ", layout_.header_size, " bytes"));
     case State::kData:
-      return TruncatedError(kKind, buffer_.size(),
+      return TruncatedError(kKind, buffer().size(),
                             absl::StrCat("frame needs ", frame_size_, " bytes"));
     case State::kDiscard:
       // Its bytes were dropped as they came, so count them from the skipped frame's start, as the
       // ascii and netstring decoders do.
-      return TruncatedError(kKind, consumed_ + buffer_.size() - skipped_frame_start_,
+      return TruncatedError(kKind, stream_offset() + buffer().size() - skipped_frame_start_,
                             absl::StrCat("skipping a too-long frame, ", pending_,
                                          " of its payload bytes never arrived"));
   }

@@ -33,7 +33,7 @@
 //   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer = LengthHeaderFramer::Create(options);
 //   std::string wire;
 //   (*framer)->Encode("hi", &wire);     // 00 | 00 00 00 02 | 68 69
-//   std::unique_ptr<LengthHeaderDecoder> decoder = (*framer)->NewLengthHeaderDecoder();
+//   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
 //
 // Wire diagrams (Netty style). A 12-byte payload "HELLO, WORLD", 2-byte big-endian field:
 //
@@ -139,6 +139,7 @@ struct LengthHeaderOptions {
 //             still to be dropped as they arrive.
 class LengthHeaderDecoder final : public Decoder {
  public:
+  LengthHeaderDecoder(LengthHeaderDecoder&&) noexcept = default;
   enum class State { kHead, kData, kDiscard };
 
   // Always inlined where the static type is LengthHeaderDecoder (the class is final).
@@ -153,7 +154,7 @@ class LengthHeaderDecoder final : public Decoder {
   // kHead: 0.
   uint64_t pending_length() const { return state_ == State::kHead ? 0 : pending_; }
   uint64_t frame_bytes_missing() const override {
-    return state_ == State::kData && buffer_.size() < frame_size_ ? frame_size_ - buffer_.size()
+    return state_ == State::kData && buffer().size() < frame_size_ ? frame_size_ - buffer().size()
                                                                     : 0;
   }
 
@@ -206,7 +207,7 @@ class LengthHeaderFramer final : public Framer {
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   // The concrete decoder, for hot loops: its Next() is final and inline.
-  std::unique_ptr<LengthHeaderDecoder> NewLengthHeaderDecoder() const;
+  LengthHeaderDecoder MakeDecoder() const { return LengthHeaderDecoder(layout_); }
 
  private:
   LengthHeaderFramer(const LengthHeaderOptions& options,

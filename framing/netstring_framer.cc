@@ -46,7 +46,7 @@ std::string NetstringFramer::Spec() const {
 }
 
 std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
-  return std::make_unique<NetstringDecoder>(*this);
+  return std::make_unique<NetstringDecoder>(MakeDecoder());
 }
 
 void NetstringFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
@@ -114,8 +114,8 @@ NetstringDecoder::NetstringDecoder(const NetstringFramer& framer)
     : max_(framer.options().max_frame_size), on_too_long_(framer.options().on_too_long) {}
 
 Decoder::Result NetstringDecoder::ParseHeadExactly(absl::string_view* frame) {
-  const char* const p = buffer_.data();
-  const size_t n = buffer_.size();
+  const char* const p = buffer().data();
+  const size_t n = buffer().size();
   for (; scan_ < n; ++scan_) {
     const char c = p[scan_];
     if (c == ':' && scan_ != 0) break;
@@ -134,8 +134,8 @@ Decoder::Result NetstringDecoder::ParseHeadExactly(absl::string_view* frame) {
 // The length byte at scan_ failed its check: say why, at its offset.
 Decoder::Result NetstringDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
   const size_t i = scan_;
-  const char c = buffer_.data()[i];
-  const uint64_t offset = consumed_ + i;
+  const char c = buffer().data()[i];
+  const uint64_t offset = stream_offset() + i;
   if (c == ':') {  // Only reaches here as the first byte.
     return Fail(MalformedFrameError(kKind, offset, "empty length (':' before any digit)"));
   }
@@ -158,8 +158,8 @@ Decoder::Result NetstringDecoder::RefuseHeadByte(absl::string_view* /*frame*/) {
 // kSkip: the rest of an over-max frame's length still has to be read (to know how much to skip)
 // and validated (a bad byte still means the stream is not what we think it is).
 Decoder::Result NetstringDecoder::ContinueSkippedHead(absl::string_view* frame) {
-  const char* const p = buffer_.data();
-  const size_t n = buffer_.size();
+  const char* const p = buffer().data();
+  const size_t n = buffer().size();
   for (; scan_ < n; ++scan_) {
     const char c = p[scan_];
     if (c == ':') break;  // scan_ > 0: the frame already has a digit over max.
@@ -167,13 +167,13 @@ Decoder::Result NetstringDecoder::ContinueSkippedHead(absl::string_view* frame) 
       case DigitStatus::kOk:
         break;
       case DigitStatus::kNotDigit:
-        return Fail(BadLengthByte(consumed_ + scan_, c));
+        return Fail(BadLengthByte(stream_offset() + scan_, c));
       case DigitStatus::kOverLimit:
-        return Fail(LengthOverflow(consumed_ + scan_));
+        return Fail(LengthOverflow(stream_offset() + scan_));
     }
   }
   if (scan_ == n) return kNeedMore;
-  skipped_frame_start_ = consumed_;
+  skipped_frame_start_ = stream_offset();
   Consume(scan_ + 1);
   discard_left_ = value_;
   skipping_ = false;
@@ -185,9 +185,9 @@ Decoder::Result NetstringDecoder::ContinueSkippedHead(absl::string_view* frame) 
 
 // The byte at `index`, where a frame's ',' belongs, is something else.
 Decoder::Result NetstringDecoder::RefuseTrailer(size_t index) {
-  const char c = buffer_.data()[index];
+  const char c = buffer().data()[index];
   return Fail(MalformedFrameError(
-      kKind, consumed_ + index,
+      kKind, stream_offset() + index,
       absl::StrCat("missing ',' after the payload (found ", DescribeByte(c), ")")));
 }
 
@@ -195,22 +195,22 @@ Decoder::Result NetstringDecoder::RefuseTrailer(size_t index) {
 // Then goes on with the next frame, so the skipped bytes are never read as a header.
 Decoder::Result NetstringDecoder::Discard(absl::string_view* frame) {
   if (state_ == State::kDiscard) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), discard_left_));
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer().size(), discard_left_));
     Consume(n);
     discard_left_ -= n;
     if (discard_left_ > 0) return kNeedMore;
     state_ = State::kTrailer;
   }
-  if (buffer_.empty()) return kNeedMore;
-  if (buffer_.data()[0] != ',') return RefuseTrailer(0);
+  if (buffer().empty()) return kNeedMore;
+  if (buffer().data()[0] != ',') return RefuseTrailer(0);
   Consume(1);
   state_ = State::kHead;
   return Next(frame);
 }
 
 absl::Status NetstringDecoder::Finish() {
-  if (failed_) return status_;
-  const size_t n = buffer_.size();
+  if (failed()) return status();
+  const size_t n = buffer().size();
   switch (state_) {
     case State::kHead:
       if (n == 0) return absl::OkStatus();
@@ -223,10 +223,10 @@ absl::Status NetstringDecoder::Finish() {
     }
     case State::kDiscard:
       return TruncatedError(
-          kKind, consumed_ + n - skipped_frame_start_,
+          kKind, stream_offset() + n - skipped_frame_start_,
           absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes and ','"));
     case State::kTrailer:
-      return TruncatedError(kKind, consumed_ + n - skipped_frame_start_,
+      return TruncatedError(kKind, stream_offset() + n - skipped_frame_start_,
                             "skipped over-max frame missing its final ','");
   }
   return absl::OkStatus();

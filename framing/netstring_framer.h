@@ -29,7 +29,7 @@
 //   absl::StatusOr<std::unique_ptr<NetstringFramer>> framer = NetstringFramer::Create({});
 //   std::string wire;
 //   absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "5:hello,"
-//   NetstringDecoder decoder(**framer);  // The concrete type: Next() is not a virtual call.
+//   NetstringDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call.
 //   s = decoder.Feed(wire);
 //   absl::string_view frame;
 //   decoder.Next(&frame);                                // kFrame, frame == "hello"
@@ -67,7 +67,7 @@ class NetstringFramer;
 
 class NetstringDecoder final : public Decoder {
  public:
-  explicit NetstringDecoder(const NetstringFramer& framer);
+  NetstringDecoder(NetstringDecoder&&) noexcept = default;
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
   size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
@@ -76,11 +76,14 @@ class NetstringDecoder final : public Decoder {
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     if (state_ != State::kData) return 0;
-    const uint64_t have = buffer_.size() - header_size_;  // kData: the header is buffered.
+    const uint64_t have = buffer().size() - header_size_;  // kData: the header is buffered.
     return have > value_ ? 0 : value_ - have + 1;          // + 1: the trailing ','.
   }
 
  private:
+  friend class NetstringFramer;
+  explicit NetstringDecoder(const NetstringFramer& framer);
+
   // kHead: reading length digits up to ':' (scan_ bytes validated, value_ so far).
   // kData: header (header_size_ bytes, ':' included) read; waiting for value_ bytes and ','.
   // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
@@ -131,6 +134,8 @@ class NetstringFramer final : public Framer {
                                          absl::FunctionRef<char*(size_t)> get_buffer,
                                          size_t* refused_index) const override;
   std::unique_ptr<Decoder> NewDecoder() const override;
+  // The concrete decoder, for hot loops: its Next() is final and inline.
+  NetstringDecoder MakeDecoder() const { return NetstringDecoder(*this); }
 
  private:
   explicit NetstringFramer(const NetstringOptions& options) : options_(options) {}

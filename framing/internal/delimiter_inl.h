@@ -25,8 +25,8 @@ inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
   // stream coordinates -- valid whatever the buffer does meanwhile, since stream bytes never
   // change -- and this inline part pops the next position: short lines cost a few instructions
   // each instead of a memchr call each.
-  if (one_byte_ && !discarding_ && status_.ok()) {
-    const uint64_t base = consumed_;
+  if (one_byte_ && !discarding_ && status().ok()) {
+    const uint64_t base = stream_offset();
     while (hits_ != 0) {
       const uint64_t at = hits_base_ + static_cast<uint64_t>(__builtin_ctzll(hits_));
       if (at < base + scan_) {  // Consumed, or ruled out by a scan elsewhere.
@@ -36,7 +36,7 @@ inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
       const uint64_t p = at - base;
       if (p > max_) break;  // Over the max: NextScan reports it.
       hits_ &= hits_ - 1;
-      *frame = absl::string_view(buffer_.data(), static_cast<size_t>(p));
+      *frame = absl::string_view(buffer().data(), static_cast<size_t>(p));
       Consume(static_cast<size_t>(p) + 1);
       scan_ = 0;
       return kFrame;
@@ -47,11 +47,11 @@ inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
 }
 
 inline Decoder::Result DelimiterDecoder::NextGeneral(absl::string_view* frame) {
-  if (failed_) return kError;
+  if (failed()) return kError;
   ClearError();
   for (;;) {
-    const char* data = buffer_.data();
-    const size_t size = buffer_.size();
+    const char* data = buffer().data();
+    const size_t size = buffer().size();
     size_t len;
     if (discarding_) {
       // Drop what is ruled out as we go; keep only an undecided tail (< longest delimiter).

@@ -20,8 +20,8 @@
 namespace framekit {
 
 inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
-  if (buffer_.size() < frame_size_) return kNeedMore;  // Never fails: no error to check first.
-  *frame = absl::string_view(buffer_.data(), frame_size_);
+  if (buffer().size() < frame_size_) return kNeedMore;  // Never fails: no error to check first.
+  *frame = absl::string_view(buffer().data(), frame_size_);
   Consume(frame_size_);
   return kFrame;
 }

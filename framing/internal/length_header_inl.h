@@ -22,10 +22,10 @@ namespace framekit {
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(absl::string_view* frame) {
   using length_header_internal::FieldCodec;
   // Fast path: a fixed-width or short varint header at the front and no error pending (kHead with
-  // no fatal error implies status_ is OK: a skipped frame's report always leaves kDiscard first).
-  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed_)) {
-    const size_t available = buffer_.size();
-    const char* p = buffer_.data();
+  // no fatal error implies status() is OK: a skipped frame's report always leaves kDiscard first).
+  if (ABSL_PREDICT_TRUE(state_ == State::kHead && !failed())) {
+    const size_t available = buffer().size();
+    const char* p = buffer().data();
     size_t header_size;
     uint64_t field;
     if (ABSL_PREDICT_TRUE(layout_.codec != FieldCodec::kVarint)) {

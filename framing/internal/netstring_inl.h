@@ -21,15 +21,15 @@
 namespace framekit {
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
-  if (ABSL_PREDICT_FALSE(failed_)) return kError;
+  if (ABSL_PREDICT_FALSE(failed())) return kError;
   ClearError();
   if (state_ == State::kHead) {
     if (ABSL_PREDICT_FALSE(skipping_)) return ContinueSkippedHead(frame);
     // Fast path: digits from the resume index, at most 19 in all so the value cannot overflow,
     // then one check for max and a leading zero. A bad byte, a value over max or a 20th digit
     // takes the exact path, which pins the error to its byte.
-    const char* const p = buffer_.data();
-    const size_t n = buffer_.size();
+    const char* const p = buffer().data();
+    const size_t n = buffer().size();
     constexpr size_t kNoOverflowDigits = kMaxDecimalDigits - 1;
     const size_t end = n < kNoOverflowDigits ? n : kNoOverflowDigits;
     size_t i = scan_;
@@ -64,9 +64,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(absl:
   }
   if (ABSL_PREDICT_TRUE(state_ == State::kData)) {
     // Complete only with its comma: header, value_ payload bytes, ','.
-    if (buffer_.size() - header_size_ <= value_) return kNeedMore;
+    if (buffer().size() - header_size_ <= value_) return kNeedMore;
     const size_t size = static_cast<size_t>(value_);
-    const char* const payload = buffer_.data() + header_size_;
+    const char* const payload = buffer().data() + header_size_;
     if (ABSL_PREDICT_FALSE(payload[size] != ',')) return RefuseTrailer(header_size_ + size);
     *frame = absl::string_view(payload, size);
     Consume(header_size_ + size + 1);

@@ -252,7 +252,7 @@ TEST(AsciiLengthFramer, AllZeroHeaderFirstIsAnEmptyFrameAndEightNulBytesAreRefus
 
 TEST(AsciiLengthFramer, ConcreteDecoderDecodesWithoutTheFactory) {
   auto framer = Make();
-  AsciiLengthDecoder decoder(*framer);
+  AsciiLengthDecoder decoder = framer->MakeDecoder();
   ASSERT_TRUE(decoder.Feed("00002hi00003abc").ok());
   absl::string_view frame;
   ASSERT_EQ(decoder.Next(&frame), Decoder::kFrame);

@@ -190,7 +190,7 @@ TEST(LengthHeaderRoundTrip, ThousandFramesInOneFeed) {
   std::vector<std::string> payloads;
   for (int i = 0; i < 1000; ++i) payloads.push_back(std::string(i % 37, static_cast<char>(i)));
   const std::string wire = EncodeAll(*framer, payloads);
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   ASSERT_TRUE(decoder->Feed(wire).ok());
   absl::string_view frame;
   std::vector<std::string> got;
@@ -294,7 +294,7 @@ TEST(LengthHeaderVarint, TenthByteAboveOneIsMalformed) {
 
 TEST(LengthHeaderVarint, ElevenByteVarintIsMalformedWithoutWaitingForMore) {
   auto framer = Make(Opts(kVarintWidth));
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   ASSERT_TRUE(decoder->Feed(std::string(10, '\x80')).ok());
   absl::string_view frame;
   EXPECT_EQ(decoder->Next(&frame), Decoder::kError);
@@ -342,7 +342,7 @@ TEST(LengthHeaderMax, ExactlyMaxAcceptedWithPositiveAdjustment) { ExpectExactlyM
 TEST(LengthHeaderMax, FourGibHeaderFailsAtOnceAndAllocatesNothing) {
   LengthHeaderOptions o = Opts(8);
   auto framer = Make(o);
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   ASSERT_TRUE(decoder->Feed(RawFrame(8, uint64_t{4} << 30, "")).ok());
   const size_t capacity = decoder->buffer_capacity();
   EXPECT_LE(capacity, 4096u);
@@ -361,7 +361,7 @@ TEST(LengthHeaderMax, TooLargeReportedFromHeaderBeforeAnyPayloadArrives) {
   LengthHeaderOptions o = Opts(2);
   o.max_frame_size = 10;
   auto framer = Make(o);
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   ASSERT_TRUE(decoder->Feed(Bytes({0, 5, 'a', 'b', 'c', 'd', 'e', 0, 11})).ok());
   absl::string_view frame;
   ASSERT_EQ(decoder->Next(&frame), Decoder::kFrame);
@@ -562,7 +562,7 @@ TEST(LengthHeaderSkip, DiscardsExactlyTheAnnouncedBytesAsTheyArrive) {
   o.max_frame_size = 4;
   o.on_too_long = TooLongPolicy::kSkip;
   auto framer = Make(o);
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   absl::string_view frame;
   ASSERT_TRUE(decoder->Feed(Bytes({0x03, 0xE8}) + std::string(100, 'j')).ok());  // 1000 bytes.
   EXPECT_EQ(decoder->Next(&frame), Decoder::kError);
@@ -667,7 +667,7 @@ TEST(LengthHeaderFinish, FatalErrorRefusesFurtherInput) {
   LengthHeaderOptions o = Opts(2);
   o.max_frame_size = 4;
   auto framer = Make(o);
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   ASSERT_TRUE(decoder->Feed(Bytes({0, 5})).ok());
   absl::string_view frame;
   ASSERT_EQ(decoder->Next(&frame), Decoder::kError);
@@ -682,7 +682,7 @@ TEST(LengthHeaderFinish, FatalErrorRefusesFurtherInput) {
 
 TEST(LengthHeaderDecoderState, PendingLengthFollowsTheStates) {
   auto framer = Make(Opts(2));
-  auto decoder = framer->NewLengthHeaderDecoder();
+  auto decoder = std::make_unique<LengthHeaderDecoder>(framer->MakeDecoder());
   absl::string_view frame;
   EXPECT_EQ(decoder->state(), LengthHeaderDecoder::State::kHead);
   ASSERT_TRUE(decoder->Feed(Bytes({0})).ok());

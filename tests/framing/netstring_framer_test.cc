@@ -200,7 +200,7 @@ TEST(NetstringFramer, RandomRoundTrips) {
 
 TEST(NetstringFramer, ConcreteDecoderDecodesWithoutTheFactory) {
   auto framer = Make();
-  NetstringDecoder decoder(*framer);
+  NetstringDecoder decoder = framer->MakeDecoder();
   ASSERT_TRUE(decoder.Feed("2:hi,3:abc,").ok());
   absl::string_view frame;
   ASSERT_EQ(decoder.Next(&frame), Decoder::kFrame);
