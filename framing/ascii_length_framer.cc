@@ -183,9 +183,8 @@ Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame
     }
   }
   if (scan_ < digits_) return kNeedMore;
-  skipped_frame_start_ = stream_offset();
+  skip_.Start(stream_offset(), value_);
   Consume(digits_);
-  discard_left_ = value_;
   skipping_ = false;
   scan_ = 0;
   value_ = 0;
@@ -196,10 +195,8 @@ Decoder::Result AsciiLengthDecoder::ContinueSkippedHead(absl::string_view* frame
 // Drops what has arrived of a skipped payload; buffers none of it. Then goes on with the next
 // frame, so the skipped bytes are never read as a header.
 Decoder::Result AsciiLengthDecoder::Discard(absl::string_view* frame) {
-  const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer().size(), discard_left_));
-  Consume(n);
-  discard_left_ -= n;
-  if (discard_left_ > 0) return kNeedMore;
+  Consume(skip_.Take(buffer().size()));
+  if (skip_.active()) return kNeedMore;
   state_ = State::kHead;
   return Next(frame);
 }
@@ -217,8 +214,8 @@ absl::Status AsciiLengthDecoder::Finish() {
                             absl::StrCat("payload needs ", value_, " bytes, has ", n - digits_));
     case State::kDiscard:
       return TruncatedError(
-          kKind, stream_offset() + n - skipped_frame_start_,
-          absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes"));
+          kKind, skip_.SeenBy(stream_offset() + n),
+          absl::StrCat("skipped over-max frame still missing ", skip_.left(), " bytes"));
   }
   return absl::OkStatus();
 }

@@ -53,6 +53,7 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
 namespace framekit {
@@ -90,7 +91,7 @@ class AsciiLengthDecoder final : public Decoder {
 
   // kHead: reading the `digits_` header bytes (scan_ of them validated, value_ so far).
   // kData: header complete, waiting for value_ payload bytes.
-  // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
+  // kDiscard: a skipped (over-max) frame; skip_ drops its payload.
   // (The ascii format has no trailer, so no kTrailer state.)
   enum class State { kHead, kData, kDiscard };
 
@@ -117,8 +118,7 @@ class AsciiLengthDecoder final : public Decoder {
   // first the all-'0' header's, so that the pair is always right.
   uint64_t last_word_ = 0x3030303030303030u;
   uint64_t last_value_ = 0;
-  uint64_t discard_left_ = 0;
-  uint64_t skipped_frame_start_ = 0;  // Stream offset of the frame being discarded.
+  framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
 class AsciiLengthFramer final : public Framer {

@@ -94,7 +94,7 @@ size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result*
   while (n < frames.size()) {
     // Windows pay off for short lines; while lines are long (a window came up empty), Next()'s
     // memchr finds their ends faster, and it switches back once a line is short again.
-    if (one_byte_ && !discarding_ && status().ok() && !long_lines_) {
+    if (one_byte_ && !skipper_.active() && status().ok() && !long_lines_) {
       n += RunWindows(frames.data() + n, frames.size() - n);
       if (n == frames.size()) break;
     }
@@ -155,18 +155,20 @@ Decoder::Result DelimiterDecoder::TooLong() {
   absl::Status status = FrameTooLargeError(kName, stream_offset(), max_, max_, /*lower_bound=*/true);
   if (!skip_) return Fail(std::move(status));
   // The ruled-out bytes belong to the frame being skipped: drop them now.
+  skipper_.Start(stream_offset(), framing_internal::TooLongSkipper::kUntilDelimiter);
   Consume(scan_);
   scan_ = 0;
-  discarding_ = true;
   return Report(std::move(status));
 }
 
 absl::Status DelimiterDecoder::Finish() {
   if (failed()) return status();
-  if (buffer().empty() && !discarding_) return absl::OkStatus();
-  return TruncatedError(kName, buffer().size(),
-                        discarding_ ? "inside an over-long frame being skipped"
-                                    : "no delimiter after the last frame");
+  if (buffer().empty() && !skipper_.active()) return absl::OkStatus();
+  if (skipper_.active()) {  // Its bytes were dropped as they came: count from the frame's start.
+    return TruncatedError(kName, skipper_.SeenBy(stream_offset() + buffer().size()),
+                          "inside an over-long frame being skipped");
+  }
+  return TruncatedError(kName, buffer().size(), "no delimiter after the last frame");
 }
 
 absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(

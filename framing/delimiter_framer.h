@@ -44,6 +44,7 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/delimiter_internal.h"
 
 namespace framekit {
@@ -81,7 +82,7 @@ class DelimiterDecoder final : public Decoder {
   // there, so each byte is examined once however the stream is fed. (For tests and diagnostics.)
   size_t scanned_bytes() const { return scan_; }
   // True while an over-long frame is being discarded (TooLongPolicy::kSkip).
-  bool discarding() const { return discarding_; }
+  bool discarding() const { return skipper_.active(); }
 
  private:
   friend class DelimiterFramer;
@@ -103,7 +104,7 @@ class DelimiterDecoder final : public Decoder {
   char first_;     // set_->first, and
   bool one_byte_;  // set_->mode == kOneByte, at hand for the fast path.
   bool skip_;
-  bool discarding_ = false;
+  framing_internal::TooLongSkipper skipper_;  // An over-long frame being dropped.
   size_t scan_ = 0;  // Starts [0, scan_) of the pending bytes hold no delimiter.
   // Fast path: bit i of hits_ set iff stream byte hits_base_ + i is the delimiter; stream bytes
   // [hits_base_, hits_end_) have been compared. Positions below the scan point are stale.

@@ -269,9 +269,8 @@ Decoder::Result LengthHeaderDecoder::RejectField(uint64_t field, size_t header_s
   }
   absl::Status status = FrameTooLargeError(kKind, offset, payload, layout_.max_payload);
   if (!layout_.skip_too_long) return Fail(std::move(status));
-  skipped_frame_start_ = offset;
   Consume(header_size);
-  pending_ = payload;  // Saturated at 2^64 - 1 bytes: never reached in practice.
+  skip_.Start(offset, payload);  // Saturated at 2^64 - 1 bytes: never reached in practice.
   state_ = State::kDiscard;
   DrainDiscard();
   // Stay in kDiscard even if the payload was all buffered: the next Next() clears the report.
@@ -280,10 +279,8 @@ Decoder::Result LengthHeaderDecoder::RejectField(uint64_t field, size_t header_s
 }
 
 void LengthHeaderDecoder::DrainDiscard() {
-  const uint64_t n = std::min<uint64_t>(buffer().size(), pending_);
-  Consume(static_cast<size_t>(n));
-  pending_ -= n;
-  if (pending_ == 0) state_ = State::kHead;
+  Consume(skip_.Take(buffer().size()));
+  if (!skip_.active()) state_ = State::kHead;
 }
 
 Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
@@ -350,8 +347,8 @@ absl::Status LengthHeaderDecoder::Finish() {
     case State::kDiscard:
       // Its bytes were dropped as they came, so count them from the skipped frame's start, as the
       // ascii and netstring decoders do.
-      return TruncatedError(kKind, stream_offset() + buffer().size() - skipped_frame_start_,
-                            absl::StrCat("skipping a too-long frame, ", pending_,
+      return TruncatedError(kKind, skip_.SeenBy(stream_offset() + buffer().size()),
+                            absl::StrCat("skipping a too-long frame, ", skip_.left(),
                                          " of its payload bytes never arrived"));
   }
   return absl::OkStatus();

@@ -96,6 +96,7 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/length_header_internal.h"
 
 namespace framekit {
@@ -152,7 +153,9 @@ class LengthHeaderDecoder final : public Decoder {
   State state() const { return state_; }
   // kData: the payload bytes the current header announced. kDiscard: the bytes still to discard.
   // kHead: 0.
-  uint64_t pending_length() const { return state_ == State::kHead ? 0 : pending_; }
+  uint64_t pending_length() const {
+    return state_ == State::kData ? pending_ : state_ == State::kDiscard ? skip_.left() : 0;
+  }
   uint64_t frame_bytes_missing() const override {
     return state_ == State::kData && buffer().size() < frame_size_ ? frame_size_ - buffer().size()
                                                                     : 0;
@@ -172,8 +175,8 @@ class LengthHeaderDecoder final : public Decoder {
   State state_ = State::kHead;
   size_t frame_size_ = 0;   // kData: header + payload bytes of the frame being buffered.
   size_t frame_strip_ = 0;  // kData: leading bytes of that frame not delivered.
-  uint64_t pending_ = 0;    // kData: the announced payload length. kDiscard: bytes still to drop.
-  uint64_t skipped_frame_start_ = 0;  // kDiscard: stream offset of the skipped frame's header.
+  uint64_t pending_ = 0;    // kData: the announced payload length.
+  framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
 class LengthHeaderFramer final : public Framer {

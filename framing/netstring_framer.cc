@@ -173,9 +173,8 @@ Decoder::Result NetstringDecoder::ContinueSkippedHead(absl::string_view* frame) 
     }
   }
   if (scan_ == n) return kNeedMore;
-  skipped_frame_start_ = stream_offset();
+  skip_.Start(stream_offset(), value_);
   Consume(scan_ + 1);
-  discard_left_ = value_;
   skipping_ = false;
   scan_ = 0;
   value_ = 0;
@@ -195,10 +194,8 @@ Decoder::Result NetstringDecoder::RefuseTrailer(size_t index) {
 // Then goes on with the next frame, so the skipped bytes are never read as a header.
 Decoder::Result NetstringDecoder::Discard(absl::string_view* frame) {
   if (state_ == State::kDiscard) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer().size(), discard_left_));
-    Consume(n);
-    discard_left_ -= n;
-    if (discard_left_ > 0) return kNeedMore;
+    Consume(skip_.Take(buffer().size()));
+    if (skip_.active()) return kNeedMore;
     state_ = State::kTrailer;
   }
   if (buffer().empty()) return kNeedMore;
@@ -223,10 +220,10 @@ absl::Status NetstringDecoder::Finish() {
     }
     case State::kDiscard:
       return TruncatedError(
-          kKind, stream_offset() + n - skipped_frame_start_,
-          absl::StrCat("skipped over-max frame still missing ", discard_left_, " bytes and ','"));
+          kKind, skip_.SeenBy(stream_offset() + n),
+          absl::StrCat("skipped over-max frame still missing ", skip_.left(), " bytes and ','"));
     case State::kTrailer:
-      return TruncatedError(kKind, stream_offset() + n - skipped_frame_start_,
+      return TruncatedError(kKind, skip_.SeenBy(stream_offset() + n),
                             "skipped over-max frame missing its final ','");
   }
   return absl::OkStatus();

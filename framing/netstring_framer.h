@@ -51,6 +51,7 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
 namespace framekit {
@@ -86,7 +87,7 @@ class NetstringDecoder final : public Decoder {
 
   // kHead: reading length digits up to ':' (scan_ bytes validated, value_ so far).
   // kData: header (header_size_ bytes, ':' included) read; waiting for value_ bytes and ','.
-  // kDiscard: a skipped (over-max) frame; discard_left_ payload bytes still to drop.
+  // kDiscard: a skipped (over-max) frame; skip_ drops its payload.
   // kTrailer: a skipped frame's payload is gone; its ',' is still due.
   enum class State { kHead, kData, kTrailer, kDiscard };
 
@@ -106,8 +107,7 @@ class NetstringDecoder final : public Decoder {
   size_t scan_ = 0;        // Resume index: length bytes validated so far.
   uint64_t value_ = 0;     // The length those bytes spell.
   size_t header_size_ = 0;  // Digits + ':', once seen.
-  uint64_t discard_left_ = 0;
-  uint64_t skipped_frame_start_ = 0;  // Stream offset of the frame being discarded.
+  framing_internal::TooLongSkipper skip_;  // kDiscard, kTrailer: the frame being dropped.
 };
 
 class NetstringFramer final : public Framer {

@@ -25,7 +25,7 @@ inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
   // stream coordinates -- valid whatever the buffer does meanwhile, since stream bytes never
   // change -- and this inline part pops the next position: short lines cost a few instructions
   // each instead of a memchr call each.
-  if (one_byte_ && !discarding_ && status().ok()) {
+  if (one_byte_ && !skipper_.active() && status().ok()) {
     const uint64_t base = stream_offset();
     while (hits_ != 0) {
       const uint64_t at = hits_base_ + static_cast<uint64_t>(__builtin_ctzll(hits_));
@@ -53,12 +53,12 @@ inline Decoder::Result DelimiterDecoder::NextGeneral(absl::string_view* frame) {
     const char* data = buffer().data();
     const size_t size = buffer().size();
     size_t len;
-    if (discarding_) {
+    if (skipper_.active()) {
       // Drop what is ruled out as we go; keep only an undecided tail (< longest delimiter).
       const size_t p = set_->Find(data, 0, size, size, &len);
       Consume(p + len);
       if (len == 0) return kNeedMore;
-      discarding_ = false;
+      skipper_.End();
       continue;
     }
     // A delimiter may start at most at index max_ (an exactly-max payload); look no further.
