@@ -38,13 +38,14 @@
 // Example:
 //   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
 //   std::string wire;
-//   FRAMEKIT_RETURN_IF_ERROR((*framer)->Encode("hi", &wire));  // 00 00 00 02 68 69
+//   absl::Status s = (*framer)->Encode("hi", &wire);   // 00 00 00 02 68 69
 //   std::vector<absl::string_view> batch = {"a", "bc"};
-//   FRAMEKIT_RETURN_IF_ERROR((*framer)->EncodeBatch(batch, &wire));
+//   if (s.ok()) s = (*framer)->EncodeBatch(batch, &wire);
 //                                            // ... 00 00 00 01 61 00 00 00 02 62 63
 //   ByteBuffer out;                                  // e.g. a connection's send buffer
-//   FRAMEKIT_RETURN_IF_ERROR((*framer)->Encode("hi", &out));  // out.view(): 00 00 00 02 68 69
+//   if (s.ok()) s = (*framer)->Encode("hi", &out);   // out.view(): 00 00 00 02 68 69
 //   std::unique_ptr<Decoder> decoder = (*framer)->NewDecoder();
+// (tests/examples/header_examples_test.cc compiles and runs the headers' examples.)
 #ifndef FRAMEKIT_FRAMING_FRAMER_H_
 #define FRAMEKIT_FRAMING_FRAMER_H_
 

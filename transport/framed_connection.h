@@ -34,7 +34,7 @@
 //   absl::StatusOr<ConnectedSocket> socket = ConnectTcp("localhost:7000", deadline);
 //   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
 //   FramedConnection conn(std::move(*socket), **framer);
-//   FRAMEKIT_RETURN_IF_ERROR(conn.Send("ping", deadline));
+//   absl::Status sent = conn.Send("ping", deadline);
 //   absl::StatusOr<std::optional<absl::string_view>> reply = conn.Receive(deadline);
 #ifndef FRAMEKIT_TRANSPORT_FRAMED_CONNECTION_H_
 #define FRAMEKIT_TRANSPORT_FRAMED_CONNECTION_H_
