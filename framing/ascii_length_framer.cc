@@ -53,56 +53,6 @@ std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
   return std::make_unique<AsciiLengthDecoder>(MakeDecoder());
 }
 
-void AsciiLengthFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
-  char header[kMaxDecimalDigits];
-  FormatFixedWidth(payload.size(), options_.digits, header);
-  out->append(header, static_cast<size_t>(options_.digits));
-  framing_internal::AppendToString(out, payload.data(), payload.size());
-}
-
-absl::StatusOr<size_t> AsciiLengthFramer::EncodeBatchInto(
-    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
-    size_t* refused_index) const {
-  // Pass 1, branch-free: one flag for any refusal; BatchRefusal then finds the first one.
-  const size_t digits = static_cast<size_t>(options_.digits);
-  size_t total = 0;
-  bool refuse = false;
-  for (const absl::string_view payload : payloads) {
-    refuse |= payload.size() > max_;
-    refuse |= __builtin_add_overflow(total, payload.size(), &total);
-  }
-  size_t headers = 0;
-  refuse |= __builtin_mul_overflow(payloads.size(), digits, &headers);
-  refuse |= __builtin_add_overflow(total, headers, &total);
-  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
-  const int width = options_.digits;  // A local: a member would be reloaded after every store.
-  static constexpr char kZeros[] = "00000000000000000000";  // kMaxDecimalDigits '0's.
-  char* p = get_buffer(total);
-  for (const absl::string_view payload : payloads) {
-    const size_t size = payload.size();
-    if (size < 100 && digits >= 2) {
-      // Lengths under 100 (small frames, where this shows): zeros, then the last two digits from
-      // the pair table, no division.
-      framing_internal::CopyBytes(p, kZeros, digits);
-      std::memcpy(p + digits - 2, kDigitPairs + 2 * size, 2);
-    } else {
-      FormatFixedWidth(size, width, p);
-    }
-    p += digits;
-    framing_internal::CopyBytes(p, payload.data(), payload.size());
-    p += payload.size();
-  }
-  return total;
-}
-
-absl::Status AsciiLengthFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
-                                             size_t* refused_index) const {
-  return framing_internal::FirstRefusal(
-      kKind, payloads, refused_index,
-      [&](size_t size) { return size > max_ ? PayloadTooLarge(size) : absl::OkStatus(); },
-      [&](size_t size) { return size + static_cast<size_t>(options_.digits); });
-}
-
 absl::Status AsciiLengthFramer::PayloadTooLarge(size_t size) const {
   return PayloadTooLargeError(kKind, size, max_);
 }

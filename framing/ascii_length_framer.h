@@ -53,6 +53,9 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/copy.h"
+#include "framekit/framing/internal/frame_writer.h"
 #include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
@@ -70,14 +73,11 @@ struct AsciiLengthOptions {
 
 class AsciiLengthFramer;
 
-class AsciiLengthDecoder final : public Decoder {
+class AsciiLengthDecoder final : public framing_internal::NextEachDecoder<AsciiLengthDecoder> {
  public:
   AsciiLengthDecoder(AsciiLengthDecoder&&) noexcept = default;
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
-    return NextEach(*this, frames, stop);
-  }
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     if (state_ != State::kData) return 0;
@@ -121,7 +121,7 @@ class AsciiLengthDecoder final : public Decoder {
   framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
-class AsciiLengthFramer final : public Framer {
+class AsciiLengthFramer final : public framing_internal::FrameWriter<AsciiLengthFramer> {
  public:
   // InvalidArgument for digits outside 1..20, a max of 0 or an unknown policy.
   static absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> Create(AsciiLengthOptions options);
@@ -135,17 +135,8 @@ class AsciiLengthFramer final : public Framer {
   // The configured max clamped to 10^digits - 1: what Encode and the decoder enforce.
   uint64_t max_payload_size() const override { return max_; }
 
-  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
-  // std::string's own growth calls into libstdc++).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   std::string* out) const override;
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   ByteBuffer* out) const override;
-  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
-  // Checks every size, then writes each zero-padded length and payload into the buffer.
-  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                         absl::FunctionRef<char*(size_t)> get_buffer,
-                                         size_t* refused_index) const override;
+  // Encode, EncodeEnvelope, EncodeBatchInto: FrameWriter's, from the rule below (inline into a
+  // caller holding the concrete type).
   std::unique_ptr<Decoder> NewDecoder() const override;
   // The concrete decoder, for hot loops: its Next() is final and inline.
   AsciiLengthDecoder MakeDecoder() const { return AsciiLengthDecoder(*this); }
@@ -155,13 +146,29 @@ class AsciiLengthFramer final : public Framer {
   explicit AsciiLengthFramer(const AsciiLengthOptions& options);
 
   absl::Status PayloadTooLarge(size_t size) const;
-  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
-  // its header and trailer. Out of line, keeping the inline Encode small.
-  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
-  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
-  // SIZE_MAX), its index stored in `*refused_index`.
-  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
-                            size_t* refused_index) const;
+
+  // The wire rule FrameWriter encodes with (internal/frame_writer.h): `digits` zero-padded
+  // decimal digits, then the payload.
+  friend class framing_internal::FrameWriter<AsciiLengthFramer>;
+  bool QuickAccept(absl::string_view payload) const { return payload.size() <= max_; }
+  absl::Status Check(absl::string_view payload) const {
+    return payload.size() <= max_ ? absl::OkStatus() : PayloadTooLarge(payload.size());
+  }
+  size_t HeaderSize(size_t /*payload_size*/) const { return static_cast<size_t>(options_.digits); }
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(size_t payload_size, char* out) const {
+    const size_t digits = static_cast<size_t>(options_.digits);
+    if (payload_size < 100 && digits >= 2) {
+      // Lengths under 100 (small frames, where this shows): zeros, then the last two digits from
+      // the pair table, no division.
+      static constexpr char kZeros[] = "00000000000000000000";  // kMaxDecimalDigits '0's.
+      framing_internal::CopyBytes(out, kZeros, digits);
+      std::memcpy(out + digits - 2, kDigitPairs + 2 * payload_size, 2);
+    } else {
+      FormatFixedWidth(payload_size, options_.digits, out);
+    }
+    return digits;
+  }
+  absl::string_view Trailer(size_t /*payload_size*/) const { return absl::string_view(); }
 
   AsciiLengthOptions options_;
   uint64_t max_;                       // Clamped.

@@ -19,11 +19,11 @@
 // congruent to s modulo 64, unless keeping that would have taken a larger allocation. A read that
 // copies from a source laid out by stream offset (a page-aligned receive area, a mapped file, a
 // stream held in memory) is then a mutually aligned copy, whatever the frame sizes that decided
-// where the previous read stopped. A copy whose source and destination disagree modulo 64 runs
-// ~15% slower here (glibc memcpy, 64 KiB, AMD EPYC); one whose destination lies 1-31 bytes past
-// its source modulo 4096 runs 15-20x slower (2-3 GB/s against 33-46: glibc 2.36's `rep movsb` on
-// this CPU, measured at 1, 2, 4, 8, 15, 16 and 31); wherever placement holds, a read from such a
-// source and a compaction are both copies between addresses congruent modulo 64, never that case.
+// where the previous read stopped. A copy whose source and destination disagree modulo 64 is
+// slower, and one whose destination lies 1-31 bytes past its source modulo 4096 falls off glibc's
+// `rep movsb` cliff (internal/copy.h; figures in benchmarks/RESULTS.md); wherever placement holds,
+// a read from such a source and a compaction are both copies between addresses congruent modulo
+// 64, never that case.
 //
 // Example (a read loop):
 //   char* dst = buffer.Prepare(64 * 1024);

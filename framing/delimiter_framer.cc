@@ -241,62 +241,6 @@ std::unique_ptr<Decoder> DelimiterFramer::NewDecoder() const {
   return std::make_unique<DelimiterDecoder>(MakeDecoder());
 }
 
-void DelimiterFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
-  framing_internal::AppendToString(out, payload.data(), payload.size());
-  out->append(written_.data(), written_.size());
-}
-
-absl::StatusOr<size_t> DelimiterFramer::EncodeBatchInto(
-    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
-    size_t* refused_index) const {
-  const size_t delimiter = written_.size();
-  // Pass 1, the quick filter: a payload within max holding no byte that can start a delimiter is
-  // certainly accepted (CheckPayload's own first test, without building a Status per payload).
-  // Anything else -- a refusal, or a payload that merely holds such a byte -- sends the batch
-  // through the exact loop, CheckPayload on each payload in order.
-  const uint64_t max = options_.max_frame_size;
-  size_t total = 0;
-  bool suspect = false;
-  for (const absl::string_view payload : payloads) {
-    suspect |= payload.size() > max;
-    suspect |= MayHoldDelimiter(payload);
-    suspect |= __builtin_add_overflow(total, payload.size(), &total);
-  }
-  size_t delimiters = 0;
-  suspect |= __builtin_mul_overflow(payloads.size(), delimiter, &delimiters);
-  suspect |= __builtin_add_overflow(total, delimiters, &total);
-  if (ABSL_PREDICT_FALSE(suspect)) {
-    total = 0;
-    for (size_t i = 0; i < payloads.size(); ++i) {
-      *refused_index = i;
-      absl::Status status = CheckPayload(payloads[i]);
-      if (!status.ok()) return status;
-      if (__builtin_add_overflow(total, payloads[i].size(), &total) ||
-          __builtin_add_overflow(total, delimiter, &total)) {
-        return BatchTooLargeError(kName);
-      }
-    }
-  }
-  char* p = get_buffer(total);
-  if (delimiter == 1) {  // The usual "\n" or "\0": one byte store.
-    const char d = written_[0];
-    for (const absl::string_view payload : payloads) {
-      framing_internal::CopyBytes(p, payload.data(), payload.size());
-      p += payload.size();
-      *p++ = d;
-    }
-    return total;
-  }
-  const char* const d = written_.data();
-  for (const absl::string_view payload : payloads) {
-    framing_internal::CopyBytes(p, payload.data(), payload.size());
-    p += payload.size();
-    framing_internal::CopyBytes(p, d, delimiter);
-    p += delimiter;
-  }
-  return total;
-}
-
 absl::Status DelimiterFramer::PayloadTooLarge(size_t size) const {
   return absl::ResourceExhaustedError(absl::StrCat(kName, ": cannot encode a ", size,
                                                    "-byte payload, over the maximum of ",

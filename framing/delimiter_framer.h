@@ -44,6 +44,7 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/frame_writer.h"
 #include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/delimiter_internal.h"
 
@@ -114,7 +115,7 @@ class DelimiterDecoder final : public Decoder {
   bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
 };
 
-class DelimiterFramer final : public Framer {
+class DelimiterFramer final : public framing_internal::FrameWriter<DelimiterFramer> {
  public:
   // Checks `options` (BadOptionError, InvalidArgument, naming the bad one).
   static absl::StatusOr<std::unique_ptr<DelimiterFramer>> Create(DelimiterOptions options);
@@ -127,20 +128,9 @@ class DelimiterFramer final : public Framer {
   std::string Spec() const override;
   uint64_t max_payload_size() const override { return options_.max_frame_size; }
 
-  // Appends payload + delimiters[0]. ResourceExhausted over the max; InvalidArgument if the payload
-  // would not decode back to itself.
-  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
-  // std::string's own growth calls into libstdc++).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   std::string* out) const override;
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   ByteBuffer* out) const override;
-  // No header; the trailer is delimiters[0], owned by the framer.
-  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
-  // Checks every payload as Encode does, then copies payloads and delimiters into the buffer.
-  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                         absl::FunctionRef<char*(size_t)> get_buffer,
-                                         size_t* refused_index) const override;
+  // Encode, EncodeEnvelope, EncodeBatchInto (FrameWriter's, inline into a caller holding the
+  // concrete type) append payload + delimiters[0]: ResourceExhausted over the max; InvalidArgument
+  // if the payload would not decode back to itself. No header; the trailer is delimiters[0].
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   DelimiterDecoder MakeDecoder() const { return DelimiterDecoder(set_, options_.max_frame_size,
@@ -156,9 +146,17 @@ class DelimiterFramer final : public Framer {
   absl::Status CheckPayload(absl::string_view payload) const;
   // False if no byte of `payload` can start a delimiter (then it cannot hold one).
   bool MayHoldDelimiter(absl::string_view payload) const;
-  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
-  // its header and trailer. Out of line, keeping the inline Encode small.
-  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
+
+  // The wire rule FrameWriter encodes with (internal/frame_writer.h): the payload, then the
+  // written delimiter. QuickAccept is CheckPayload's quick filter, without building a Status.
+  friend class framing_internal::FrameWriter<DelimiterFramer>;
+  bool QuickAccept(absl::string_view payload) const {
+    return payload.size() <= options_.max_frame_size && !MayHoldDelimiter(payload);
+  }
+  absl::Status Check(absl::string_view payload) const { return CheckPayload(payload); }
+  size_t HeaderSize(size_t /*payload_size*/) const { return 0; }
+  size_t WriteHeader(size_t /*payload_size*/, char* /*out*/) const { return 0; }
+  absl::string_view Trailer(size_t /*payload_size*/) const { return written_; }
   absl::Status CheckCandidates(absl::string_view payload) const;
   absl::Status PayloadTooLarge(size_t size) const;
 

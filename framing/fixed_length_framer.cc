@@ -53,60 +53,6 @@ std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
   return std::make_unique<FixedLengthDecoder>(MakeDecoder());
 }
 
-absl::Status FixedLengthFramer::EncodePadded(absl::string_view payload, std::string* out) const {
-  if (payload.size() > frame_size_ || padding_.empty()) return BadPayload(payload.size());
-  if (payload.size() > framing_internal::kEncodeInPlaceMax) {
-    // Appended as they are: zero-filling room for a large payload would double its writes.
-    framing_internal::AppendToString(out, payload.data(), payload.size());
-    out->append(frame_size_ - payload.size(), padding_[0]);
-    return absl::OkStatus();
-  }
-  // A small payload: one growth of `out`, filled with the pad byte, then the payload over it.
-  const size_t old_size = out->size();
-  out->append(frame_size_, padding_[0]);
-  framing_internal::CopyBytes(&(*out)[0] + old_size, payload.data(), payload.size());
-  return absl::OkStatus();
-}
-
-absl::StatusOr<size_t> FixedLengthFramer::EncodeBatchInto(
-    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
-    size_t* refused_index) const {
-  // Pass 1, branch-free: one flag for any refusal; BatchRefusal then finds the first one.
-  const bool cannot_pad = padding_.empty();
-  bool refuse = false;
-  for (const absl::string_view payload : payloads) {
-    const size_t size = payload.size();
-    refuse |= (size > frame_size_) | ((size != frame_size_) & cannot_pad);
-  }
-  size_t total = 0;
-  refuse |= __builtin_mul_overflow(payloads.size(), frame_size_, &total);
-  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
-  // Locals, not members: stores through a char* could alias the framer, so members would be
-  // reloaded after every copy.
-  const size_t frame_size = frame_size_;
-  const char* const pad = padding_.data();  // frame_size pad bytes: any payload's padding.
-  char* p = get_buffer(total);
-  for (const absl::string_view payload : payloads) {
-    framing_internal::CopyBytes(p, payload.data(), payload.size());
-    if (payload.size() != frame_size) {
-      framing_internal::CopyBytes(p + payload.size(), pad, frame_size - payload.size());
-    }
-    p += frame_size;
-  }
-  return total;
-}
-
-absl::Status FixedLengthFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
-                                             size_t* refused_index) const {
-  return framing_internal::FirstRefusal(
-      kName, payloads, refused_index,
-      [&](size_t size) {
-        const bool refused = size != frame_size_ && (size > frame_size_ || padding_.empty());
-        return refused ? BadPayload(size) : absl::OkStatus();
-      },
-      [&](size_t) { return frame_size_; });
-}
-
 absl::Status FixedLengthFramer::BadPayload(size_t size) const {
   if (size > frame_size_) {
     return absl::ResourceExhaustedError(absl::StrCat(kName, ": cannot encode a ", size,

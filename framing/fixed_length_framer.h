@@ -40,6 +40,8 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/frame_writer.h"
 
 namespace framekit {
 
@@ -58,14 +60,11 @@ class FixedLengthFramer;
 // Decodes a fixed-length stream; see the file comment. Make one with
 // FixedLengthFramer::MakeDecoder() (no virtual dispatch when called through this type) or
 // NewDecoder(). Movable.
-class FixedLengthDecoder final : public Decoder {
+class FixedLengthDecoder final : public framing_internal::NextEachDecoder<FixedLengthDecoder> {
  public:
   FixedLengthDecoder(FixedLengthDecoder&&) noexcept = default;
 
   Result Next(absl::string_view* frame) override;
-  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
-    return NextEach(*this, frames, stop);
-  }
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     return buffer().size() < frame_size_ ? frame_size_ - buffer().size() : 0;
@@ -78,7 +77,7 @@ class FixedLengthDecoder final : public Decoder {
   size_t frame_size_;
 };
 
-class FixedLengthFramer final : public Framer {
+class FixedLengthFramer final : public framing_internal::FrameWriter<FixedLengthFramer> {
  public:
   // Checks `options` (BadOptionError, InvalidArgument, naming the bad one).
   static absl::StatusOr<std::unique_ptr<FixedLengthFramer>> Create(FixedLengthOptions options);
@@ -92,20 +91,10 @@ class FixedLengthFramer final : public Framer {
   // frame_size: every frame's payload is exactly that long.
   uint64_t max_payload_size() const override { return options_.frame_size; }
 
-  // Appends the payload and its padding. ResourceExhausted when longer than frame_size;
-  // InvalidArgument when shorter and no pad is set.
-  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
-  // std::string's own growth calls into libstdc++).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   std::string* out) const override;
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   ByteBuffer* out) const override;
-  // No header; the trailer (the padding) is a view into framer-owned pad bytes.
-  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
-  // Checks every payload as Encode does, then copies payloads and padding into the buffer.
-  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                         absl::FunctionRef<char*(size_t)> get_buffer,
-                                         size_t* refused_index) const override;
+  // Encode, EncodeEnvelope, EncodeBatchInto (FrameWriter's, inline into a caller holding the
+  // concrete type) append the payload and its padding: ResourceExhausted when longer than
+  // frame_size, InvalidArgument when shorter and no pad is set. No header; the trailer (the
+  // padding) is a view into framer-owned pad bytes.
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   FixedLengthDecoder MakeDecoder() const { return FixedLengthDecoder(frame_size_); }
@@ -115,12 +104,20 @@ class FixedLengthFramer final : public Framer {
 
   // The error for a payload of `size` != frame_size that cannot be padded.
   absl::Status BadPayload(size_t size) const;
-  // Encode for a payload shorter or longer than frame_size: padded, or refused.
-  absl::Status EncodePadded(absl::string_view payload, std::string* out) const;
-  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
-  // SIZE_MAX), its index stored in `*refused_index`.
-  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
-                            size_t* refused_index) const;
+
+  // The wire rule FrameWriter encodes with (internal/frame_writer.h): the payload, then padding.
+  friend class framing_internal::FrameWriter<FixedLengthFramer>;
+  bool QuickAccept(absl::string_view payload) const {
+    return payload.size() == frame_size_ || (payload.size() < frame_size_ && !padding_.empty());
+  }
+  absl::Status Check(absl::string_view payload) const {
+    return QuickAccept(payload) ? absl::OkStatus() : BadPayload(payload.size());
+  }
+  size_t HeaderSize(size_t /*payload_size*/) const { return 0; }
+  size_t WriteHeader(size_t /*payload_size*/, char* /*out*/) const { return 0; }
+  absl::string_view Trailer(size_t payload_size) const {
+    return absl::string_view(padding_.data(), frame_size_ - payload_size);  // Empty if exact.
+  }
 
   FixedLengthOptions options_;
   size_t frame_size_;

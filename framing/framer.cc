@@ -41,8 +41,7 @@ namespace {
 // zero-fills the room first (std::string cannot grow uninitialized before C++23), which is cheap
 // next to a call per small frame. A larger payload goes through Encode, which appends it as it is:
 // zero-filling room for it first would double its memory writes, and a call per frame costs
-// nothing at that size. (Measured: at 256 bytes the two ways cost the same. Cutting long runs into
-// cache-sized pieces measured slower, not faster.)
+// nothing at that size. (256: where the two cost the same, by benchmark; benchmarks/RESULTS.md.)
 constexpr size_t kBatchInPlaceMax = 256;
 
 }  // namespace

@@ -141,17 +141,10 @@ absl::Status LengthHeaderFramer::EncodeError(uint64_t payload_size) const {
       layout_.adjustment, " (its length field would be negative)"));
 }
 
-void LengthHeaderFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
-  char header[FrameEnvelope::kMaxHeaderSize];
-  out->append(header, WriteHeader(payload.size(), header));
-  framing_internal::AppendToString(out, payload.data(), payload.size());
-}
-
-absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
-    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
-    size_t* refused_index) const {
+bool LengthHeaderFramer::BatchSize(absl::Span<const absl::string_view> payloads,
+                                   size_t* total_out) const {
   // Pass 1: every size accepted and the exact total known before the buffer is asked for. The
-  // common case is a branch-free sum with one flag for any refusal; BatchRefusal then finds the
+  // common case is a branch-free sum with one flag for any refusal; FrameWriter then finds the
   // first one. A frame is at most max + 26 bytes and max <= SIZE_MAX - 32, so only the running
   // total can overflow.
   size_t total = 0;
@@ -184,9 +177,11 @@ absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
     }
     refuse |= __builtin_add_overflow(total, headers, &total);
   }
-  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
-  // Pass 2: the writes, with the field layout fixed for the whole loop.
-  char* const p = get_buffer(total);
+  *total_out = total;
+  return !refuse;
+}
+
+void LengthHeaderFramer::WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const {
   switch (layout_.codec) {
     case FieldCodec::kU8:
       WriteFrames<FieldCodec::kU8>(payloads, p);
@@ -213,15 +208,6 @@ absl::StatusOr<size_t> LengthHeaderFramer::EncodeBatchInto(
       WriteFrames<FieldCodec::kVarint>(payloads, p);
       break;
   }
-  return total;
-}
-
-absl::Status LengthHeaderFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
-                                              size_t* refused_index) const {
-  return framing_internal::FirstRefusal(
-      kKind, payloads, refused_index,
-      [&](size_t size) { return Encodable(size) ? absl::OkStatus() : EncodeError(size); },
-      [&](size_t size) { return size + HeaderSize(size); });
 }
 
 template <FieldCodec kCodec>

@@ -96,6 +96,8 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/frame_writer.h"
 #include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/length_header_internal.h"
 
@@ -138,16 +140,13 @@ struct LengthHeaderOptions {
 //   kData     header accepted; waiting until frame_size() bytes (header + payload) are buffered;
 //   kDiscard  skipping a too-long frame (TooLongPolicy::kSkip): pending_length() payload bytes are
 //             still to be dropped as they arrive.
-class LengthHeaderDecoder final : public Decoder {
+class LengthHeaderDecoder final : public framing_internal::NextEachDecoder<LengthHeaderDecoder> {
  public:
   LengthHeaderDecoder(LengthHeaderDecoder&&) noexcept = default;
   enum class State { kHead, kData, kDiscard };
 
   // Always inlined where the static type is LengthHeaderDecoder (the class is final).
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
-    return NextEach(*this, frames, stop);
-  }
   absl::Status Finish() override;
 
   State state() const { return state_; }
@@ -179,7 +178,8 @@ class LengthHeaderDecoder final : public Decoder {
   framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
-class LengthHeaderFramer final : public Framer {
+class LengthHeaderFramer final
+    : public framing_internal::FrameWriter<LengthHeaderFramer> {
  public:
   // Validates and normalises `options`; every problem is a BadOptionError (InvalidArgument).
   static absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> Create(LengthHeaderOptions options);
@@ -194,19 +194,9 @@ class LengthHeaderFramer final : public Framer {
   std::string Spec() const override;
   uint64_t max_payload_size() const override { return layout_.max_payload; }
 
-  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
-  // std::string's own growth calls into libstdc++).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   std::string* out) const override;
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   ByteBuffer* out) const override;
-  absl::Status EncodeEnvelope(absl::string_view payload,
-                              FrameEnvelope* envelope) const override;
-  // Checks every size first, then writes each header and payload straight into the buffer, with
-  // the header layout chosen once per batch.
-  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                         absl::FunctionRef<char*(size_t)> get_buffer,
-                                         size_t* refused_index) const override;
+  // Encode, EncodeEnvelope, EncodeBatchInto: FrameWriter's, from the rule below (inline into a
+  // caller holding the concrete type). Its batch loops are this framer's own, with the header
+  // layout chosen once per batch.
 
   std::unique_ptr<Decoder> NewDecoder() const override;
   // The concrete decoder, for hot loops: its Next() is final and inline.
@@ -231,14 +221,18 @@ class LengthHeaderFramer final : public Framer {
   }
   // Writes offset zeros and the field for an Encodable payload size; returns the header size.
   ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(uint64_t payload_size, char* out) const;
-  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: header and payload appended
-  // as they are. Out of line, keeping the inline Encode small.
-  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
-  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
-  // SIZE_MAX), its index stored in `*refused_index`.
-  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
-                            size_t* refused_index) const;
-  // EncodeBatchInto's writing pass for one codec: every payload has been accepted.
+
+  // The wire rule FrameWriter encodes with (internal/frame_writer.h).
+  friend class framing_internal::FrameWriter<LengthHeaderFramer>;
+  bool QuickAccept(absl::string_view payload) const { return Encodable(payload.size()); }
+  absl::Status Check(absl::string_view payload) const {
+    return Encodable(payload.size()) ? absl::OkStatus() : EncodeError(payload.size());
+  }
+  absl::string_view Trailer(size_t /*payload_size*/) const { return absl::string_view(); }
+  // The batch loops: sizes summed without a per-payload header size where it is fixed, and the
+  // writes with the field layout fixed for the whole loop (WriteFrames<codec>).
+  bool BatchSize(absl::Span<const absl::string_view> payloads, size_t* total) const;
+  void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const;
   template <length_header_internal::FieldCodec kCodec>
   void WriteFrames(absl::Span<const absl::string_view> payloads, char* p) const;
 

@@ -49,61 +49,6 @@ std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
   return std::make_unique<NetstringDecoder>(MakeDecoder());
 }
 
-void NetstringFramer::AppendLargeFrame(absl::string_view payload, std::string* out) const {
-  char header[kMaxDecimalDigits + 1];
-  const size_t digits = FormatDecimal(payload.size(), header);
-  header[digits] = ':';
-  out->append(header, digits + 1);
-  framing_internal::AppendToString(out, payload.data(), payload.size());
-  out->push_back(',');
-}
-
-absl::StatusOr<size_t> NetstringFramer::EncodeBatchInto(
-    absl::Span<const absl::string_view> payloads, absl::FunctionRef<char*(size_t)> get_buffer,
-    size_t* refused_index) const {
-  // Pass 1, branch-free: one flag for any refusal; BatchRefusal then finds the first one. A frame
-  // is the payload, its length's digits, ':' and ','.
-  size_t total = 0;
-  bool refuse = false;
-  for (const absl::string_view payload : payloads) {
-    const size_t size = payload.size();
-    refuse |= size > options_.max_frame_size;
-    refuse |= __builtin_add_overflow(total, size, &total);
-    refuse |= __builtin_add_overflow(total, static_cast<size_t>(CountDecimalDigits(size)) + 2,
-                                     &total);
-  }
-  if (ABSL_PREDICT_FALSE(refuse)) return BatchRefusal(payloads, refused_index);
-  char* p = get_buffer(total);
-  for (const absl::string_view payload : payloads) {
-    const size_t size = payload.size();
-    if (size < 10) {  // Lengths under 100 (small frames, where this shows) need no division.
-      *p++ = static_cast<char>('0' + size);
-    } else if (size < 100) {
-      std::memcpy(p, kDigitPairs + 2 * size, 2);
-      p += 2;
-    } else {
-      const int digits = CountDecimalDigits(size);
-      FormatFixedWidth(size, digits, p);
-      p += digits;
-    }
-    *p++ = ':';
-    framing_internal::CopyBytes(p, payload.data(), size);
-    p += size;
-    *p++ = ',';
-  }
-  return total;
-}
-
-absl::Status NetstringFramer::BatchRefusal(absl::Span<const absl::string_view> payloads,
-                                           size_t* refused_index) const {
-  return framing_internal::FirstRefusal(
-      kKind, payloads, refused_index,
-      [&](size_t size) {
-        return size > options_.max_frame_size ? PayloadTooLarge(size) : absl::OkStatus();
-      },
-      [](size_t size) { return size + static_cast<size_t>(CountDecimalDigits(size)) + 2; });
-}
-
 absl::Status NetstringFramer::PayloadTooLarge(size_t size) const {
   return PayloadTooLargeError(kKind, size, options_.max_frame_size);
 }

@@ -51,6 +51,8 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/frame_writer.h"
 #include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
@@ -66,14 +68,11 @@ struct NetstringOptions {
 
 class NetstringFramer;
 
-class NetstringDecoder final : public Decoder {
+class NetstringDecoder final : public framing_internal::NextEachDecoder<NetstringDecoder> {
  public:
   NetstringDecoder(NetstringDecoder&&) noexcept = default;
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override {
-    return NextEach(*this, frames, stop);
-  }
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     if (state_ != State::kData) return 0;
@@ -110,7 +109,7 @@ class NetstringDecoder final : public Decoder {
   framing_internal::TooLongSkipper skip_;  // kDiscard, kTrailer: the frame being dropped.
 };
 
-class NetstringFramer final : public Framer {
+class NetstringFramer final : public framing_internal::FrameWriter<NetstringFramer> {
  public:
   // InvalidArgument for a max of 0 or an unknown policy.
   static absl::StatusOr<std::unique_ptr<NetstringFramer>> Create(NetstringOptions options);
@@ -122,17 +121,8 @@ class NetstringFramer final : public Framer {
   std::string Spec() const override;
   uint64_t max_payload_size() const override { return options_.max_frame_size; }
 
-  // Both outputs inline into a caller holding the concrete type: no call per frame (only the
-  // std::string's own growth calls into libstdc++).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   std::string* out) const override;
-  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
-                                                   ByteBuffer* out) const override;
-  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override;
-  // Checks every size, then writes each "<length>:<payload>," into the buffer.
-  absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                         absl::FunctionRef<char*(size_t)> get_buffer,
-                                         size_t* refused_index) const override;
+  // Encode, EncodeEnvelope, EncodeBatchInto: FrameWriter's, from the rule below (inline into a
+  // caller holding the concrete type).
   std::unique_ptr<Decoder> NewDecoder() const override;
   // The concrete decoder, for hot loops: its Next() is final and inline.
   NetstringDecoder MakeDecoder() const { return NetstringDecoder(*this); }
@@ -141,13 +131,35 @@ class NetstringFramer final : public Framer {
   explicit NetstringFramer(const NetstringOptions& options) : options_(options) {}
 
   absl::Status PayloadTooLarge(size_t size) const;
-  // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: appended as it is, with
-  // its header and trailer. Out of line, keeping the inline Encode small.
-  void AppendLargeFrame(absl::string_view payload, std::string* out) const;
-  // EncodeBatchInto's error: the first payload refused (or whose frame takes the total past
-  // SIZE_MAX), its index stored in `*refused_index`.
-  absl::Status BatchRefusal(absl::Span<const absl::string_view> payloads,
-                            size_t* refused_index) const;
+
+  // The wire rule FrameWriter encodes with (internal/frame_writer.h): "<length>:<payload>,".
+  friend class framing_internal::FrameWriter<NetstringFramer>;
+  bool QuickAccept(absl::string_view payload) const {
+    return payload.size() <= options_.max_frame_size;
+  }
+  absl::Status Check(absl::string_view payload) const {
+    return QuickAccept(payload) ? absl::OkStatus() : PayloadTooLarge(payload.size());
+  }
+  size_t HeaderSize(size_t payload_size) const {
+    return static_cast<size_t>(CountDecimalDigits(payload_size)) + 1;
+  }
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(size_t payload_size, char* out) const {
+    size_t digits;
+    if (payload_size < 10) {  // Lengths under 100 (small frames, where this shows): no division.
+      *out = static_cast<char>('0' + payload_size);
+      digits = 1;
+    } else if (payload_size < 100) {
+      std::memcpy(out, kDigitPairs + 2 * payload_size, 2);
+      digits = 2;
+    } else {
+      digits = static_cast<size_t>(CountDecimalDigits(payload_size));
+      FormatFixedWidth(payload_size, static_cast<int>(digits), out);
+    }
+    out[digits] = ':';
+    return digits + 1;
+  }
+  // A literal: static storage, outlives any framer.
+  absl::string_view Trailer(size_t /*payload_size*/) const { return ","; }
 
   NetstringOptions options_;
 };

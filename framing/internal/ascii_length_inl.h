@@ -35,13 +35,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(abs
       // The usual widths (the HOWTO's 5), with 8 bytes to read: all digits in one go. A header
       // equal to the last one parsed (a stream of one frame size) takes its value without the
       // parse: the next frame's address then waits neither for this header's load nor for its
-      // multiplies (the comparison is a predicted branch). Measured (BM_DecodeReady,
-      // BM_DecodeReadyMixed, A/B): one-size streams decode ~2x faster at 16 B and 4 KiB, and a
-      // 4 KiB stream fresh from a read goes from 0.89-0.90x to 0.91-0.92x memcpy; sizes that
-      // change at random between two values mispredict the branch on half the frames, 16 B ones
-      // then decoding ~20% slower than with no cache (4 KiB ones ~20% faster). (A cache kept
-      // only after two repeats was slower both ways; netstring's variable-width header gained
-      // nothing from one.)
+      // multiplies (the comparison is a predicted branch). Sizes that change at random mispredict
+      // it; the A/B of both cases (BM_DecodeReady, BM_DecodeReadyMixed) is in
+      // benchmarks/RESULTS.md.
       const uint64_t word = LoadDigitWord(p, layout_);
       if (word == last_word_) {
         v = last_value_;
@@ -82,46 +78,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(abs
     return kFrame;
   }
   return Discard(frame);
-}
-
-inline absl::Status AsciiLengthFramer::EncodeEnvelope(absl::string_view payload,
-                                                      FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
-    return PayloadTooLarge(payload.size());
-  }
-  FormatFixedWidth(payload.size(), options_.digits, envelope->mutable_header());
-  envelope->set_header_size(static_cast<size_t>(options_.digits));
-  envelope->set_trailer(absl::string_view());
-  return absl::OkStatus();
-}
-
-inline absl::Status AsciiLengthFramer::Encode(absl::string_view payload, std::string* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) {
-    return PayloadTooLarge(payload.size());
-  }
-  if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  const size_t digits = static_cast<size_t>(options_.digits);
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t old_size = out->size();
-  out->append(digits + payload.size(), '\0');
-  char* p = &(*out)[0] + old_size;
-  FormatFixedWidth(payload.size(), options_.digits, p);
-  framing_internal::CopyBytes(p + digits, payload.data(), payload.size());
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status AsciiLengthFramer::Encode(
-    absl::string_view payload, ByteBuffer* out) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > max_)) return PayloadTooLarge(payload.size());
-  const size_t digits = static_cast<size_t>(options_.digits);
-  char* p = out->Prepare(digits + payload.size());
-  FormatFixedWidth(payload.size(), options_.digits, p);
-  framing_internal::CopyBytes(p + digits, payload.data(), payload.size());
-  out->Commit(digits + payload.size());
-  return absl::OkStatus();
 }
 
 }  // namespace framekit

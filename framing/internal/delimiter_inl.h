@@ -95,43 +95,6 @@ inline absl::Status DelimiterFramer::CheckPayload(absl::string_view payload) con
   return CheckCandidates(payload);
 }
 
-inline absl::Status DelimiterFramer::Encode(absl::string_view payload, std::string* out) const {
-  absl::Status status = CheckPayload(payload);
-  if (!status.ok()) return status;
-  if (ABSL_PREDICT_FALSE(payload.size() > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t old_size = out->size();
-  out->append(payload.size() + written_.size(), '\0');
-  char* p = &(*out)[0] + old_size;
-  framing_internal::CopyBytes(p, payload.data(), payload.size());
-  framing_internal::CopyBytes(p + payload.size(), written_.data(), written_.size());
-  return absl::OkStatus();
-}
-
-inline absl::Status DelimiterFramer::EncodeEnvelope(absl::string_view payload,
-                                                    FrameEnvelope* envelope) const {
-  absl::Status status = CheckPayload(payload);
-  if (!status.ok()) return status;
-  envelope->set_header_size(0);
-  envelope->set_trailer(written_);
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status DelimiterFramer::Encode(absl::string_view payload,
-                                                                         ByteBuffer* out) const {
-  absl::Status status = CheckPayload(payload);
-  if (!status.ok()) return status;
-  const size_t size = payload.size() + written_.size();
-  char* p = out->Prepare(size);
-  framing_internal::CopyBytes(p, payload.data(), payload.size());
-  framing_internal::CopyBytes(p + payload.size(), written_.data(), written_.size());
-  out->Commit(size);
-  return absl::OkStatus();
-}
-
 }  // namespace framekit
 
 #endif  // FRAMEKIT_FRAMING_INTERNAL_DELIMITER_INL_H_

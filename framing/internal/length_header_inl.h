@@ -110,43 +110,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t LengthHeaderFramer::WriteHeader(uint6
   return offset;
 }
 
-inline absl::Status LengthHeaderFramer::EncodeEnvelope(absl::string_view payload,
-                                                       FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(!Encodable(payload.size()))) return EncodeError(payload.size());
-  envelope->set_header_size(WriteHeader(payload.size(), envelope->mutable_header()));
-  envelope->set_trailer(absl::string_view());
-  return absl::OkStatus();
-}
-
-inline absl::Status LengthHeaderFramer::Encode(absl::string_view payload, std::string* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t header_size = HeaderSize(size);
-  const size_t old_size = out->size();
-  out->append(header_size + size, '\0');
-  char* p = &(*out)[0] + old_size;
-  WriteHeader(size, p);
-  framing_internal::CopyBytes(p + header_size, payload.data(), size);
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status LengthHeaderFramer::Encode(
-    absl::string_view payload, ByteBuffer* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(!Encodable(size))) return EncodeError(size);
-  const size_t header_size = HeaderSize(size);
-  char* p = out->Prepare(header_size + size);
-  WriteHeader(size, p);
-  framing_internal::CopyBytes(p + header_size, payload.data(), size);
-  out->Commit(header_size + size);
-  return absl::OkStatus();
-}
-
 }  // namespace framekit
 
 #endif  // FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_

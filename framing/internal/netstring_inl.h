@@ -78,55 +78,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(absl:
   return Discard(frame);
 }
 
-inline absl::Status NetstringFramer::EncodeEnvelope(absl::string_view payload,
-                                                    FrameEnvelope* envelope) const {
-  if (ABSL_PREDICT_FALSE(payload.size() > options_.max_frame_size)) {
-    return PayloadTooLarge(payload.size());
-  }
-  char* const header = envelope->mutable_header();
-  const size_t digits = FormatDecimal(payload.size(), header);
-  header[digits] = ':';
-  envelope->set_header_size(digits + 1);
-  envelope->set_trailer(",");  // A literal: static storage, outlives any framer.
-  return absl::OkStatus();
-}
-
-inline absl::Status NetstringFramer::Encode(absl::string_view payload, std::string* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
-  if (ABSL_PREDICT_FALSE(size > framing_internal::kEncodeInPlaceMax)) {
-    AppendLargeFrame(payload, out);
-    return absl::OkStatus();
-  }
-  const int digits = CountDecimalDigits(size);
-  // A small frame: one growth of `out` (geometric, as any append), then written in place.
-  const size_t old_size = out->size();
-  out->append(static_cast<size_t>(digits) + size + 2, '\0');
-  char* p = &(*out)[0] + old_size;
-  FormatFixedWidth(size, digits, p);
-  p += digits;
-  *p++ = ':';
-  framing_internal::CopyBytes(p, payload.data(), size);
-  p[size] = ',';
-  return absl::OkStatus();
-}
-
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status NetstringFramer::Encode(absl::string_view payload,
-                                                                         ByteBuffer* out) const {
-  const size_t size = payload.size();
-  if (ABSL_PREDICT_FALSE(size > options_.max_frame_size)) return PayloadTooLarge(size);
-  const size_t digits = static_cast<size_t>(CountDecimalDigits(size));
-  char* const frame = out->Prepare(digits + size + 2);
-  char* p = frame;
-  FormatFixedWidth(size, static_cast<int>(digits), p);
-  p += digits;
-  *p++ = ':';
-  framing_internal::CopyBytes(p, payload.data(), size);
-  p[size] = ',';
-  out->Commit(digits + size + 2);
-  return absl::OkStatus();
-}
-
 }  // namespace framekit
 
 #endif  // FRAMEKIT_FRAMING_INTERNAL_NETSTRING_INL_H_
