@@ -243,13 +243,15 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
 class FrameReader:
     """The receiving half of a framed connection."""
 
-    __slots__ = ("_protocol", "_frames")
-
     def __init__(self, protocol: _FramedProtocol) -> None:
         self._protocol = protocol
         self._frames = protocol._frames
+        # The fast path in C (see _FastRead in python/src/framekit_module.cc): with a frame queued,
+        # read_frame() returns an already complete awaitable instead of running a coroutine. It
+        # shadows the method below, which documents it and behaves the same.
+        self.read_frame = _framekit._FastRead(self._frames, protocol._next_frame)
 
-    async def read_frame(self) -> Optional[bytes]:
+    async def read_frame(self) -> Optional[bytes]:  # type: ignore[no-redef]
         """The next frame's payload; None at a clean end of stream.
 
         Raises FrameTooLong / MalformedFrame for bad input (after the frames before it),
@@ -275,13 +277,12 @@ class FrameReader:
         frames.clear()
         return out
 
-    def __aiter__(self) -> "FrameReader":
-        return self
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        """`async for frame in reader`: every frame until the end of stream (errors as
+        read_frame's)."""
+        return _framekit._FastRead(self._frames, self._anext_slow)
 
-    async def __anext__(self) -> bytes:
-        frames = self._frames
-        if frames:
-            return frames.popleft()
+    async def _anext_slow(self) -> bytes:
         frame = await self._protocol._next_frame()
         if frame is None:
             raise StopAsyncIteration

@@ -346,6 +346,200 @@ PyObject* NewException(py::module_& m, const char* name, PyObject* base, const c
   return cls;  // Kept for the module's lifetime (one reference held here).
 }
 
+// ---- The asyncio reader's fast path, in C ----
+//
+// `await reader.read_frame()` where a frame is already queued should cost about what popping a
+// deque costs. A Python coroutine costs a frame object and its evaluation per call (most of the
+// time per 16-byte frame), so the reader's read_frame and its async iterator are these C objects:
+// with a frame queued they return a Ready awaitable that completes at once (am_send returns the
+// frame without raising StopIteration); with none they return the Python coroutine `slow()` (the
+// protocol's waiting path). Semantics are those of the Python version they replace.
+
+struct ReadyObject {
+  PyObject_HEAD
+  PyObject* value;  // Owned; handed out (once) by send/next.
+};
+
+PyTypeObject* g_ready_type = nullptr;
+
+PyObject* NewReady(PyObject* value /* stolen */) {
+  ReadyObject* r = PyObject_New(ReadyObject, g_ready_type);
+  if (r == nullptr) {
+    Py_DECREF(value);
+    return nullptr;
+  }
+  r->value = value;
+  return reinterpret_cast<PyObject*>(r);
+}
+
+void ReadyDealloc(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  Py_XDECREF(reinterpret_cast<ReadyObject*>(self)->value);
+  PyObject_Free(self);
+  Py_DECREF(type);  // Heap type.
+}
+
+PyObject* ReadyAwait(PyObject* self) {
+  Py_INCREF(self);
+  return self;
+}
+
+PySendResult ReadySend(PyObject* self, PyObject* /*arg*/, PyObject** result) {
+  ReadyObject* r = reinterpret_cast<ReadyObject*>(self);
+  if (r->value == nullptr) {
+    PyErr_SetString(PyExc_RuntimeError, "cannot reuse an already awaited framekit read");
+    *result = nullptr;
+    return PYGEN_ERROR;
+  }
+  *result = r->value;  // Ownership passes to the caller.
+  r->value = nullptr;
+  return PYGEN_RETURN;
+}
+
+PyObject* ReadyNext(PyObject* self) {  // For callers that drive the iterator by hand.
+  PyObject* value = nullptr;
+  if (ReadySend(self, Py_None, &value) == PYGEN_ERROR) return nullptr;
+  PyObject* stop = PyObject_CallOneArg(PyExc_StopIteration, value);
+  Py_DECREF(value);
+  if (stop == nullptr) return nullptr;
+  PyErr_SetObject(PyExc_StopIteration, stop);
+  Py_DECREF(stop);
+  return nullptr;
+}
+
+// FastRead(popleft, slow): calling it returns Ready(popleft()) if `queue` is non-empty, else
+// slow() (a coroutine). As an async iterator (am_anext) it does the same with `slow` being the
+// iterator's coroutine function (which raises StopAsyncIteration at the end).
+struct FastReadObject {
+  PyObject_HEAD
+  PyObject* queue;    // a collections.deque
+  PyObject* popleft;  // its bound popleft
+  PyObject* slow;     // a callable returning an awaitable
+};
+
+PyTypeObject* g_fast_read_type = nullptr;
+
+void FastReadDealloc(PyObject* self) {
+  PyTypeObject* type = Py_TYPE(self);
+  FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
+  PyObject_GC_UnTrack(self);
+  Py_CLEAR(f->queue);
+  Py_CLEAR(f->popleft);
+  Py_CLEAR(f->slow);
+  PyObject_GC_Del(self);
+  Py_DECREF(type);
+}
+
+int FastReadTraverse(PyObject* self, visitproc visit, void* arg) {
+  FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
+  Py_VISIT(Py_TYPE(self));
+  Py_VISIT(f->queue);
+  Py_VISIT(f->popleft);
+  Py_VISIT(f->slow);
+  return 0;
+}
+
+int FastReadClear(PyObject* self) {
+  FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
+  Py_CLEAR(f->queue);
+  Py_CLEAR(f->popleft);
+  Py_CLEAR(f->slow);
+  return 0;
+}
+
+PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  PyObject* queue = nullptr;
+  PyObject* slow = nullptr;
+  static const char* kwlist[] = {"queue", "slow", nullptr};
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO", const_cast<char**>(kwlist), &queue,
+                                   &slow)) {
+    return nullptr;
+  }
+  PyObject* popleft = PyObject_GetAttrString(queue, "popleft");
+  if (popleft == nullptr) return nullptr;
+  if (!PyCallable_Check(slow)) {
+    Py_DECREF(popleft);
+    PyErr_SetString(PyExc_TypeError, "slow must be callable");
+    return nullptr;
+  }
+  FastReadObject* f = PyObject_GC_New(FastReadObject, type);
+  if (f == nullptr) {
+    Py_DECREF(popleft);
+    return nullptr;
+  }
+  Py_INCREF(queue);
+  Py_INCREF(slow);
+  f->queue = queue;
+  f->popleft = popleft;
+  f->slow = slow;
+  PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
+  return reinterpret_cast<PyObject*>(f);
+}
+
+PyObject* FastReadNext(PyObject* self) {
+  FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
+  const Py_ssize_t n = PyObject_Size(f->queue);
+  if (n < 0) return nullptr;
+  if (n > 0) {
+    PyObject* frame = PyObject_CallNoArgs(f->popleft);
+    if (frame == nullptr) return nullptr;
+    return NewReady(frame);
+  }
+  return PyObject_CallNoArgs(f->slow);
+}
+
+PyObject* FastReadCall(PyObject* self, PyObject* args, PyObject* kwargs) {
+  if (PyTuple_GET_SIZE(args) != 0 || (kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0)) {
+    PyErr_SetString(PyExc_TypeError, "read_frame() takes no arguments");
+    return nullptr;
+  }
+  return FastReadNext(self);
+}
+
+PyObject* FastReadAiter(PyObject* self) {
+  Py_INCREF(self);
+  return self;
+}
+
+void RegisterFastRead(py::module_& m) {
+  static PyType_Slot ready_slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(ReadyDealloc)},
+      {Py_am_await, reinterpret_cast<void*>(ReadyAwait)},
+      {Py_am_send, reinterpret_cast<void*>(ReadySend)},
+      {Py_tp_iter, reinterpret_cast<void*>(ReadyAwait)},
+      {Py_tp_iternext, reinterpret_cast<void*>(ReadyNext)},
+      {Py_tp_doc, const_cast<char*>("An awaitable that is already complete (a queued frame).")},
+      {0, nullptr},
+  };
+  static PyType_Spec ready_spec = {"framekit._framekit._Ready", sizeof(ReadyObject), 0,
+                                   Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+                                   ready_slots};
+  static PyType_Slot fast_slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(FastReadDealloc)},
+      {Py_tp_traverse, reinterpret_cast<void*>(FastReadTraverse)},
+      {Py_tp_clear, reinterpret_cast<void*>(FastReadClear)},
+      {Py_tp_new, reinterpret_cast<void*>(FastReadNew)},
+      {Py_tp_call, reinterpret_cast<void*>(FastReadCall)},
+      {Py_am_aiter, reinterpret_cast<void*>(FastReadAiter)},
+      {Py_am_anext, reinterpret_cast<void*>(FastReadNext)},
+      {Py_tp_doc,
+       const_cast<char*>("_FastRead(queue, slow): calling it (or its __anext__) returns an "
+                         "awaitable of queue.popleft() when the deque is non-empty, else slow(). "
+                         "framekit.asyncio's read_frame and async iterator.")},
+      {0, nullptr},
+  };
+  static PyType_Spec fast_spec = {"framekit._framekit._FastRead", sizeof(FastReadObject), 0,
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, fast_slots};
+  PyObject* ready = PyType_FromSpec(&ready_spec);
+  if (ready == nullptr) throw py::error_already_set();
+  g_ready_type = reinterpret_cast<PyTypeObject*>(ready);  // One reference kept for good.
+  PyObject* fast = PyType_FromSpec(&fast_spec);
+  if (fast == nullptr) throw py::error_already_set();
+  g_fast_read_type = reinterpret_cast<PyTypeObject*>(fast);
+  m.add_object("_Ready", py::handle(ready));
+  m.add_object("_FastRead", py::handle(fast));
+}
+
 }  // namespace
 }  // namespace python
 }  // namespace framekit
@@ -374,6 +568,8 @@ PYBIND11_MODULE(_framekit, m) {
   g_truncated_stream = NewException(
       m, "TruncatedStream", g_framing_error,
       "finish(): the stream ended inside a frame (absl DataLoss).");
+
+  RegisterFastRead(m);
 
   py::class_<PyFramer>(m, "Framer",
                        "One way of delimiting messages on a byte stream, chosen by spec:\n"

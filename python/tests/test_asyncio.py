@@ -327,3 +327,100 @@ def test_unix_socket(tmp_path):
         return got
 
     assert run(main()) == [b"cba", b"yx"]
+
+
+def test_fast_read_awaitable_semantics():
+    """The C fast path (_FastRead/_Ready) behaves as the coroutine it replaces."""
+    from collections import deque
+
+    from framekit import _framekit
+
+    queue = deque([b"a", b"b"])
+    calls = []
+
+    async def slow():
+        calls.append(1)
+        return None
+
+    read = _framekit._FastRead(queue, slow)
+
+    async def main():
+        assert await read() == b"a"
+        assert await read() == b"b"
+        assert await read() is None  # empty: the slow coroutine ran
+        assert calls == [1]
+        queue.append(b"c")
+        ready = read()
+        assert await ready == b"c"
+        with pytest.raises(RuntimeError, match="already awaited"):
+            await ready
+        # Driven by hand, as a generator-based caller would.
+        queue.append((1, 2))  # a tuple must come back whole, not as StopIteration's args
+        it = read().__await__()
+        with pytest.raises(StopIteration) as stop:
+            next(it)
+        assert stop.value.value == (1, 2)
+        with pytest.raises(TypeError):
+            read(1)
+        # As an async iterator.
+        queue.extend([b"x", b"y"])
+
+        async def end():
+            raise StopAsyncIteration
+
+        assert [f async for f in _framekit._FastRead(queue, end)] == [b"x", b"y"]
+
+    asyncio.run(main())
+
+
+def test_two_concurrent_readers_are_refused():
+    outcome = []
+
+    async def handler(reader, writer):
+        first = asyncio.ensure_future(reader.read_frame())
+        await asyncio.sleep(0.05)
+        try:
+            await reader.read_frame()
+            outcome.append("second read allowed")
+        except RuntimeError as e:
+            outcome.append(str(e))
+        writer.close()
+        first.cancel()
+
+    async def main():
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        assert await reader.read_frame() is None
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert len(outcome) == 1 and "already waiting" in outcome[0], outcome
+
+
+def test_cancelled_read_leaves_the_reader_usable():
+    async def main():
+        server, port = await serve(lambda r, w: None, "netstring")
+        loop = asyncio.get_running_loop()
+        got = loop.create_future()
+
+        async def handler(reader, writer):
+            try:
+                await asyncio.wait_for(reader.read_frame(), 0.05)
+                got.set_exception(AssertionError("read_frame did not time out"))
+            except asyncio.TimeoutError:
+                got.set_result(await reader.read_frame())
+            writer.close()
+
+        server.close()
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        await asyncio.sleep(0.2)
+        writer.write_frame(b"late")
+        assert await got == b"late"
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
