@@ -11,9 +11,11 @@
 // Bad specs, payloads a framer cannot encode (a delimiter inside one) and codec errors are plain
 // ValueError with the C++ message.
 #include <Python.h>
+#include <structmember.h>
 #include <pybind11/pybind11.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -415,6 +417,8 @@ struct FastReadObject {
   PyObject* queue;    // a collections.deque
   PyObject* popleft;  // its bound popleft
   PyObject* slow;     // a callable returning an awaitable
+  vectorcallfunc vectorcall;  // FastReadVectorcall: calls without an argument tuple
+  PyObject* ready;    // The last Ready handed out, reused once nothing else refers to it.
 };
 
 PyTypeObject* g_fast_read_type = nullptr;
@@ -426,6 +430,7 @@ void FastReadDealloc(PyObject* self) {
   Py_CLEAR(f->queue);
   Py_CLEAR(f->popleft);
   Py_CLEAR(f->slow);
+  Py_CLEAR(f->ready);
   PyObject_GC_Del(self);
   Py_DECREF(type);
 }
@@ -444,8 +449,12 @@ int FastReadClear(PyObject* self) {
   Py_CLEAR(f->queue);
   Py_CLEAR(f->popleft);
   Py_CLEAR(f->slow);
+  Py_CLEAR(f->ready);
   return 0;
 }
+
+PyObject* FastReadVectorcall(PyObject* self, PyObject* const* args, size_t nargsf,
+                             PyObject* kwnames);
 
 PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyObject* queue = nullptr;
@@ -472,6 +481,8 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   f->queue = queue;
   f->popleft = popleft;
   f->slow = slow;
+  f->vectorcall = FastReadVectorcall;
+  f->ready = nullptr;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
   return reinterpret_cast<PyObject*>(f);
 }
@@ -483,13 +494,26 @@ PyObject* FastReadNext(PyObject* self) {
   if (n > 0) {
     PyObject* frame = PyObject_CallNoArgs(f->popleft);
     if (frame == nullptr) return nullptr;
-    return NewReady(frame);
+    // The awaitable of the previous read is usually done with (awaited, dropped): only this
+    // object refers to it. Then it is reused rather than allocated again.
+    ReadyObject* cached = reinterpret_cast<ReadyObject*>(f->ready);
+    if (cached != nullptr && Py_REFCNT(cached) == 1 && cached->value == nullptr) {
+      cached->value = frame;
+      Py_INCREF(cached);
+      return reinterpret_cast<PyObject*>(cached);
+    }
+    PyObject* ready = NewReady(frame);
+    if (ready == nullptr) return nullptr;
+    Py_INCREF(ready);
+    Py_XSETREF(f->ready, ready);
+    return ready;
   }
   return PyObject_CallNoArgs(f->slow);
 }
 
-PyObject* FastReadCall(PyObject* self, PyObject* args, PyObject* kwargs) {
-  if (PyTuple_GET_SIZE(args) != 0 || (kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0)) {
+PyObject* FastReadVectorcall(PyObject* self, PyObject* const* /*args*/, size_t nargsf,
+                             PyObject* kwnames) {
+  if (PyVectorcall_NARGS(nargsf) != 0 || (kwnames != nullptr && PyTuple_GET_SIZE(kwnames) != 0)) {
     PyErr_SetString(PyExc_TypeError, "read_frame() takes no arguments");
     return nullptr;
   }
@@ -514,12 +538,18 @@ void RegisterFastRead(py::module_& m) {
   static PyType_Spec ready_spec = {"framekit._framekit._Ready", sizeof(ReadyObject), 0,
                                    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
                                    ready_slots};
+  static PyMemberDef fast_members[] = {
+      {"__vectorcalloffset__", T_PYSSIZET,
+       static_cast<Py_ssize_t>(offsetof(FastReadObject, vectorcall)), READONLY, nullptr},
+      {nullptr, 0, 0, 0, nullptr},
+  };
   static PyType_Slot fast_slots[] = {
       {Py_tp_dealloc, reinterpret_cast<void*>(FastReadDealloc)},
       {Py_tp_traverse, reinterpret_cast<void*>(FastReadTraverse)},
       {Py_tp_clear, reinterpret_cast<void*>(FastReadClear)},
       {Py_tp_new, reinterpret_cast<void*>(FastReadNew)},
-      {Py_tp_call, reinterpret_cast<void*>(FastReadCall)},
+      {Py_tp_call, reinterpret_cast<void*>(PyVectorcall_Call)},
+      {Py_tp_members, fast_members},
       {Py_am_aiter, reinterpret_cast<void*>(FastReadAiter)},
       {Py_am_anext, reinterpret_cast<void*>(FastReadNext)},
       {Py_tp_doc,
@@ -529,7 +559,8 @@ void RegisterFastRead(py::module_& m) {
       {0, nullptr},
   };
   static PyType_Spec fast_spec = {"framekit._framekit._FastRead", sizeof(FastReadObject), 0,
-                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, fast_slots};
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+                                  fast_slots};
   PyObject* ready = PyType_FromSpec(&ready_spec);
   if (ready == nullptr) throw py::error_already_set();
   g_ready_type = reinterpret_cast<PyTypeObject*>(ready);  // One reference kept for good.

@@ -354,6 +354,11 @@ def test_fast_read_awaitable_semantics():
         assert await ready == b"c"
         with pytest.raises(RuntimeError, match="already awaited"):
             await ready
+        # Awaitables held at once stay distinct (the reuse of a finished one must not alias).
+        queue.extend([b"p", b"q"])
+        first, second = read(), read()
+        assert await second == b"q"
+        assert await first == b"p"
         # Driven by hand, as a generator-based caller would.
         queue.append((1, 2))  # a tuple must come back whole, not as StopIteration's args
         it = read().__await__()
