@@ -375,6 +375,8 @@ class FrameWriter:
             await _asyncio.sleep(0)
             if protocol._lost_exc is not None:
                 raise protocol._lost_exc
+            if protocol._closed.done():
+                raise ConnectionResetError("Connection lost")
             return
         if not protocol._paused_writing:
             return

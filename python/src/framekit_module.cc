@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -141,11 +142,7 @@ class PyFramer {
 
   // One bytes object holding every frame, written in place by EncodeBatchInto (no extra copy).
   py::bytes EncodeBatch(py::iterable payloads) const {
-    std::vector<BytesView> views;
-    if (PySequence_Check(payloads.ptr())) {
-      const Py_ssize_t n = PySequence_Size(payloads.ptr());
-      if (n > 0) views.reserve(static_cast<size_t>(n));
-    }
+    std::deque<BytesView> views;  // A deque: a held Py_buffer never moves once taken.
     for (py::handle payload : payloads) views.emplace_back(payload);
     std::vector<absl::string_view> data;
     data.reserve(views.size());

@@ -429,3 +429,23 @@ def test_cancelled_read_leaves_the_reader_usable():
         await server.wait_closed()
 
     run(main())
+
+
+def test_drain_raises_once_the_peer_is_gone():
+    async def handler(reader, writer):
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        assert await reader.read_frame() is None  # the server closed
+        with pytest.raises(ConnectionError):
+            for _ in range(200):  # the first writes may still be accepted by the kernel
+                writer.write_frame(b"x" * 1000)
+                await writer.drain()
+                await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
