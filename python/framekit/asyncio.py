@@ -256,6 +256,10 @@ class FrameReader:
 
         Raises FrameTooLong / MalformedFrame for bad input (after the frames before it),
         TruncatedStream if the stream ended inside a frame, or the connection's error.
+
+        One difference from a coroutine: with a frame queued, the frame is taken when
+        read_frame() is called, not when the result is awaited, so a read_frame() that is never
+        awaited loses that frame.
         """
         frames = self._frames
         if frames:
