@@ -13,6 +13,8 @@ PACKAGES=(
   libboost-dev                        # Boost.Asio, the peer measured by the encoding benchmark
   liburing-dev                        # the server's io_uring backend
   clang libclang-rt-14-dev            # libFuzzer builds (tools/fuzz.sh)
+  python3-dev pybind11-dev python3-pybind11  # the Python module (//python), for Debian's python3
+  python3-pytest python3-venv python3-pip python3-setuptools  # its tests; the pip install check
 )
 
 missing=()

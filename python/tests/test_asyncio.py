@@ -1,0 +1,451 @@
+"""framekit.asyncio: interop with the C++ framecat echo server, a Python server, errors, EOF,
+flow control."""
+
+import asyncio
+
+import pytest
+
+import framekit
+import framekit.asyncio as fa
+
+SPECS = [
+    "delimiter",
+    "delimiter:delim=\\r\\n",
+    "fixed:size=16,pad=0x20",
+    "length:width=4",
+    "length:width=2,order=little",
+    "length:width=varint",
+    "length:width=4,offset=1",
+    "ascii:digits=5",
+    "netstring",
+]
+
+
+def run(coro, timeout=60):
+    async def bounded():
+        return await asyncio.wait_for(coro, timeout)
+    return asyncio.run(bounded())
+
+
+def payloads_for(spec, count=300):
+    framer = framekit.Framer(spec)
+    out = []
+    for i in range(count):
+        p = bytes([97 + i % 26]) * (i % 17)
+        if framer.kind == "fixed":
+            p = p[:16].ljust(16, b" ")
+        out.append(p)
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_echo_through_cpp_framecat(framecat, spec):
+    server = framecat(spec)
+    payloads = payloads_for(spec)
+
+    async def main():
+        reader, writer = await fa.open_framed_connection("127.0.0.1", server.port, spec)
+        for p in payloads[:100]:
+            writer.write_frame(p)
+        writer.write_frames(payloads[100:])
+        await writer.drain()
+        got = []
+        while len(got) < len(payloads):
+            got.append(await reader.read_frame())
+        writer.write_eof()
+        assert await reader.read_frame() is None  # framecat closes after our half-close
+        assert reader.at_eof()
+        writer.close()
+        await writer.wait_closed()
+        return got
+
+    assert run(main()) == payloads
+
+
+def test_async_for_and_read_frames_through_framecat(framecat):
+    spec = "length:width=varint"
+    server = framecat(spec)
+    payloads = [b"x" * n for n in range(0, 5000, 7)]
+
+    async def main():
+        reader, writer = await fa.open_framed_connection("127.0.0.1", server.port, spec)
+        writer.write_frames(payloads)
+        writer.write_eof()
+        got = []
+        batch = await reader.read_frames()
+        assert batch
+        got += batch
+        async for frame in reader:
+            got.append(frame)
+        assert await reader.read_frames() == []
+        writer.close()
+        return got
+
+    assert run(main()) == payloads
+
+
+def test_sixteen_mib_frame_through_framecat(framecat):
+    spec = "length:width=4,max=16MiB"
+    server = framecat(spec, "--max_output_bytes=%d" % (64 << 20))  # default 4 MiB drops us
+    payload = bytes(range(256)) * (1 << 16)
+
+    async def main():
+        reader, writer = await fa.open_framed_connection("127.0.0.1", server.port, spec)
+        writer.write_frame(payload)
+        writer.write_frame(b"after")
+        await writer.drain()
+        first = await reader.read_frame()
+        second = await reader.read_frame()
+        writer.close()
+        return first, second
+
+    first, second = run(main())
+    assert first == payload
+    assert second == b"after"
+
+
+async def serve(handler, spec, **kwargs):
+    server = await fa.start_framed_server(handler, "127.0.0.1", 0, spec, **kwargs)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def raw_client(port, data, half_close=True):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(data)
+    if half_close:
+        writer.write_eof()
+    await writer.drain()
+    return reader, writer
+
+
+def test_python_server_echo_and_clean_eof():
+    spec = "netstring"
+
+    async def handler(reader, writer):
+        async for frame in reader:
+            writer.write_frame(frame.upper())
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, spec)
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, spec)
+        for p in (b"hello", b"", b"world"):
+            writer.write_frame(p)
+        writer.write_eof()
+        got = [f async for f in reader]
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return got
+
+    assert run(main()) == [b"HELLO", b"", b"WORLD"]
+
+
+def served_results(spec, data, **kwargs):
+    """Sends raw `data` to a framed server and returns what its handler saw."""
+    seen = []
+
+    async def handler(reader, writer):
+        while True:
+            try:
+                frame = await reader.read_frame()
+            except framekit.FramingError as e:
+                seen.append(e)
+                if not e.fatal:
+                    continue  # too_long=skip: reading goes on with the next frame
+                # A fatal error is raised again by every later call.
+                try:
+                    await reader.read_frame()
+                except framekit.FramingError as again:
+                    seen.append(again)
+                break
+            seen.append(frame)
+            if frame is None:
+                break
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, spec, **kwargs)
+        reader, writer = await raw_client(port, data)
+        await reader.read()  # until the server closes
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    return seen
+
+
+def test_truncated_stream_at_eof():
+    seen = served_results("length:width=4", b"\0\0\0\2hi\0\0\0\5hel")
+    assert seen[0] == b"hi"
+    assert isinstance(seen[1], framekit.TruncatedStream)
+    assert "3 bytes pending" in str(seen[1]) or "pending" in str(seen[1])
+
+
+def test_malformed_frame_after_good_ones_is_raised_after_them_and_stays():
+    seen = served_results("netstring", b"1:a,2:bc,05:hello,1:z,")
+    assert seen[:2] == [b"a", b"bc"]
+    assert isinstance(seen[2], framekit.MalformedFrame)
+    assert seen[2].fatal
+    assert isinstance(seen[3], framekit.MalformedFrame)
+    assert str(seen[3]) == str(seen[2])
+
+
+def test_frame_too_long_fatal():
+    seen = served_results("length:width=4,max=4", b"\0\0\0\1a\0\0\0\5abcde\0\0\0\1b")
+    assert seen[0] == b"a"
+    assert isinstance(seen[1], framekit.FrameTooLong)
+    assert isinstance(seen[2], framekit.FrameTooLong)
+
+
+def test_frame_too_long_skip_goes_on_with_the_next_frame():
+    seen = served_results("length:width=4,max=4,too_long=skip",
+                          b"\0\0\0\1a\0\0\0\5abcde\0\0\0\1b")
+    assert seen[0] == b"a"
+    assert isinstance(seen[1], framekit.FrameTooLong) and not seen[1].fatal
+    assert seen[2:] == [b"b", None]
+
+
+def test_byte_by_byte_arrival():
+    spec = "length:width=varint"
+    payloads = [b"p%d" % i * (i % 5) for i in range(50)]
+    wire = framekit.Framer(spec).encode_batch(payloads)
+    got = []
+
+    async def handler(reader, writer):
+        async for frame in reader:
+            got.append(frame)
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, spec)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        sock = writer.get_extra_info("socket")
+        import socket as socket_module
+        sock.setsockopt(socket_module.IPPROTO_TCP, socket_module.TCP_NODELAY, 1)
+        for i in range(len(wire)):
+            writer.write(wire[i:i + 1])
+            await writer.drain()
+            await asyncio.sleep(0)
+        writer.write_eof()
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert got == payloads
+
+
+def test_reading_pauses_above_high_water_and_resumes():
+    spec = "fixed:size=1024"
+    frames_sent = 4000  # 4 MB, far above a 64 KiB high water
+    got = []
+    paused_seen = []
+
+    async def handler(reader, writer):
+        await asyncio.sleep(0.3)  # let the client's bytes pile up
+        protocol = reader._protocol
+        paused_seen.append(protocol._paused_reading)
+        queued = len(protocol._frames)
+        paused_seen.append(queued)
+        async for frame in reader:
+            got.append(frame)
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, spec, high_water=64 * 1024, read_size=16 * 1024)
+        reader, writer = await raw_client(port, b"z" * 1024 * frames_sent)
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert paused_seen[0] is True
+    # At most high water plus one read's frames were queued while the handler slept.
+    assert paused_seen[1] <= (64 * 1024 + 16 * 1024) // 1024 + 1
+    assert len(got) == frames_sent
+
+
+def test_write_errors_raise_from_write_frame():
+    async def main():
+        server, port = await serve(lambda r, w: None, "delimiter:max=4")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "delimiter:max=4")
+        with pytest.raises(framekit.FrameTooLong):
+            writer.write_frame(b"toolong")
+        with pytest.raises(ValueError):
+            writer.write_frame(b"a\nb")
+        with pytest.raises(framekit.FrameTooLong, match="payload 1 of 2"):
+            writer.write_frames([b"ok", b"toolong"])
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+
+
+def test_handler_exception_closes_the_connection_and_is_reported():
+    reported = []
+
+    async def handler(reader, writer):
+        await reader.read_frame()
+        raise RuntimeError("handler failed")
+
+    async def main():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: reported.append(ctx))
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        writer.write_frame(b"x")
+        assert await reader.read_frame() is None  # closed by the server
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert any(isinstance(c.get("exception"), RuntimeError) for c in reported)
+
+
+def test_unix_socket(tmp_path):
+    path = str(tmp_path / "fk.sock")
+
+    async def handler(reader, writer):
+        async for frame in reader:
+            writer.write_frame(frame[::-1])
+        writer.close()
+
+    async def main():
+        server = await fa.start_unix_framed_server(handler, path, "length:width=2")
+        reader, writer = await fa.open_unix_framed_connection(path, "length:width=2")
+        writer.write_frames([b"abc", b"xy"])
+        writer.write_eof()
+        got = [f async for f in reader]
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return got
+
+    assert run(main()) == [b"cba", b"yx"]
+
+
+def test_fast_read_awaitable_semantics():
+    """The C fast path (_FastRead/_Ready) behaves as the coroutine it replaces."""
+    from collections import deque
+
+    from framekit import _framekit
+
+    queue = deque([b"a", b"b"])
+    calls = []
+
+    async def slow():
+        calls.append(1)
+        return None
+
+    read = _framekit._FastRead(queue, slow)
+
+    async def main():
+        assert await read() == b"a"
+        assert await read() == b"b"
+        assert await read() is None  # empty: the slow coroutine ran
+        assert calls == [1]
+        queue.append(b"c")
+        ready = read()
+        assert await ready == b"c"
+        with pytest.raises(RuntimeError, match="already awaited"):
+            await ready
+        # Awaitables held at once stay distinct (the reuse of a finished one must not alias).
+        queue.extend([b"p", b"q"])
+        first, second = read(), read()
+        assert await second == b"q"
+        assert await first == b"p"
+        # Driven by hand, as a generator-based caller would.
+        queue.append((1, 2))  # a tuple must come back whole, not as StopIteration's args
+        it = read().__await__()
+        with pytest.raises(StopIteration) as stop:
+            next(it)
+        assert stop.value.value == (1, 2)
+        with pytest.raises(TypeError):
+            read(1)
+        # As an async iterator.
+        queue.extend([b"x", b"y"])
+
+        async def end():
+            raise StopAsyncIteration
+
+        assert [f async for f in _framekit._FastRead(queue, end)] == [b"x", b"y"]
+
+    asyncio.run(main())
+
+
+def test_two_concurrent_readers_are_refused():
+    outcome = []
+
+    async def handler(reader, writer):
+        first = asyncio.ensure_future(reader.read_frame())
+        await asyncio.sleep(0.05)
+        try:
+            await reader.read_frame()
+            outcome.append("second read allowed")
+        except RuntimeError as e:
+            outcome.append(str(e))
+        writer.close()
+        first.cancel()
+
+    async def main():
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        assert await reader.read_frame() is None
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert len(outcome) == 1 and "already waiting" in outcome[0], outcome
+
+
+def test_cancelled_read_leaves_the_reader_usable():
+    async def main():
+        server, port = await serve(lambda r, w: None, "netstring")
+        loop = asyncio.get_running_loop()
+        got = loop.create_future()
+
+        async def handler(reader, writer):
+            try:
+                await asyncio.wait_for(reader.read_frame(), 0.05)
+                got.set_exception(AssertionError("read_frame did not time out"))
+            except asyncio.TimeoutError:
+                got.set_result(await reader.read_frame())
+            writer.close()
+
+        server.close()
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        await asyncio.sleep(0.2)
+        writer.write_frame(b"late")
+        assert await got == b"late"
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+
+
+def test_drain_raises_once_the_peer_is_gone():
+    async def handler(reader, writer):
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        assert await reader.read_frame() is None  # the server closed
+        with pytest.raises(ConnectionError):
+            for _ in range(200):  # the first writes may still be accepted by the kernel
+                writer.write_frame(b"x" * 1000)
+                await writer.drain()
+                await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
