@@ -92,7 +92,7 @@ namespace {
 constexpr size_t kSizes[] = {16, 256, 4096, 65536};
 // Payload bytes per iteration (a multiple of 64 KiB, so the raw stream is whole 64 KiB writes).
 constexpr uint64_t kBatchBytes = uint64_t{16} << 20;
-// The HOWTO port is ~100x slower at small sizes: fewer messages keep its iterations short.
+// The HOWTO port is far slower at small sizes: fewer messages keep its iterations short.
 constexpr uint64_t kHowtoMaxMessages = 16384;
 constexpr size_t kChunk = 64 * 1024;
 // SendBatch groups: at most this many frames and about kChunk payload bytes per call.
