@@ -1,4 +1,4 @@
-"""Builds framekit's extension from the C++ sources of this repository (../framing, ../codecs and
+"""Builds framekit's extension from the C++ sources of this repository (../framing, ../codecs, ../spec and
 src/framekit_module.cc) with pybind11's setup helpers, linking Debian's Abseil (libabsl-dev) as
 pkg-config reports it. Metadata is in pyproject.toml. Only works from a checkout (the C++ sources
 are outside this directory); `pip install --no-build-isolation ./python` builds in place.
@@ -63,7 +63,7 @@ setup(
     ext_modules=[
         Pybind11Extension(
             "framekit._framekit",
-            ["src/framekit_module.cc"] + sources("framing", "codecs"),
+            ["src/framekit_module.cc"] + sources("framing", "framing/internal", "codecs", "spec"),
             include_dirs=[INCLUDE],
             cxx_std=17,
             extra_compile_args=["-O2", "-Wno-unused-parameter"],
