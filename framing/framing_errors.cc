@@ -53,8 +53,4 @@ absl::Status BatchTooLargeError(absl::string_view framer) {
                    " bytes"));
 }
 
-absl::Status BatchChecksDisagreeError(absl::string_view framer) {
-  return absl::InternalError(absl::StrCat(framer, ": the batch and per-payload checks disagree"));
-}
-
 }  // namespace framekit

@@ -42,31 +42,6 @@ absl::Status PayloadTooLargeError(absl::string_view framer, uint64_t payload_siz
 absl::Status BatchPayloadError(const absl::Status& error, size_t index, size_t count);
 // The frames of a batch would add up to more than SIZE_MAX bytes.
 absl::Status BatchTooLargeError(absl::string_view framer);
-// EncodeBatchInto found a refusal somewhere in the batch but not which one (the checks ran in bulk).
-absl::Status BatchChecksDisagreeError(absl::string_view framer);
-
-namespace framing_internal {
-
-// The error path of a built-in framer's EncodeBatchInto, once its bulk check has failed: walks the
-// batch in order and returns the first payload's refusal (`refuse(size)`: the status Encode would
-// give, OK if accepted) or BatchTooLargeError when that payload's frame (`frame_size(size)`, which
-// must not overflow on its own) takes the running total past SIZE_MAX. Sets `*refused_index` to
-// that payload's index.
-template <typename Refuse, typename FrameSize>
-absl::Status FirstRefusal(absl::string_view framer, absl::Span<const absl::string_view> payloads,
-                          size_t* refused_index, Refuse refuse, FrameSize frame_size) {
-  size_t total = 0;
-  for (size_t i = 0; i < payloads.size(); ++i) {
-    const size_t size = payloads[i].size();
-    *refused_index = i;
-    absl::Status refused = refuse(size);
-    if (!refused.ok()) return refused;
-    if (__builtin_add_overflow(total, frame_size(size), &total)) return BatchTooLargeError(framer);
-  }
-  return BatchChecksDisagreeError(framer);
-}
-
-}  // namespace framing_internal
 
 }  // namespace framekit
 
