@@ -1,4 +1,4 @@
-"""One cc_test per `*_test.cc` in a folder, so a new test file needs no BUILD edit."""
+"""One cc_test per `*_test.cc` in a folder, each declaring its own deps."""
 
 load("//tools:copts.bzl", "FRAMEKIT_COPTS")
 
@@ -6,20 +6,26 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
     """Declares cc_test NAME for each NAME.cc matching *_test.cc in the package.
 
     Args:
-      deps: dependencies shared by every test.
+      deps: NAME -> that test's deps (what its includes need). Every test file must have an
+        entry, and every entry a file, so a test's deps are its own, not a package-wide union.
       size: default test size.
       data: runtime data shared by every test.
       tags: tags shared by every test.
-      overrides: NAME -> dict of attributes (size, extra deps, data, tags...) for one test.
+      overrides: NAME -> dict of attributes (size, data, tags, args, shard_count) for one test.
     """
-    for src in native.glob(["*_test.cc"]):
-        name = src[:-len(".cc")]
+    names = [src[:-len(".cc")] for src in native.glob(["*_test.cc"])]
+    for name in deps:
+        if name not in names:
+            fail("cc_test_per_file: deps names %s, which has no %s.cc" % (name, name))
+    for name in names:
+        if name not in deps:
+            fail("cc_test_per_file: declare the deps of %s in deps = {...}" % name)
         extra = overrides.get(name, {})
         native.cc_test(
             name = name,
-            srcs = [src] + extra.get("srcs", []),
+            srcs = [name + ".cc"] + extra.get("srcs", []),
             copts = FRAMEKIT_COPTS,
-            deps = deps + extra.get("deps", []),
+            deps = deps[name] + extra.get("deps", []),
             size = extra.get("size", size),
             data = data + extra.get("data", []),
             tags = tags + extra.get("tags", []),
