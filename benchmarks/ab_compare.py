@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 
-def run(binary, bench_filter, min_time, extra):
+def run(binary, bench_filter, min_time, extra, counter):
     # JSON through --benchmark_out: binaries with their own console reporter ignore --benchmark_format.
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         cmd = [binary, f"--benchmark_filter={bench_filter}", f"--benchmark_min_time={min_time}",
@@ -29,7 +29,7 @@ def run(binary, bench_filter, min_time, extra):
     for b in data.get("benchmarks", []):
         if b.get("run_type") == "aggregate":
             continue
-        rate = b.get("items_per_second") or b.get("bytes_per_second")
+        rate = b.get(counter) if counter else (b.get("items_per_second") or b.get("bytes_per_second"))
         if rate:
             rates[b["name"]] = rate
     return rates
@@ -42,12 +42,14 @@ def main():
     p.add_argument("--filter", default=".")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--min_time", default="0.2")
+    p.add_argument("--counter", default="",
+                   help="the rate to compare (default items_per_second, else bytes_per_second)")
     p.add_argument("extra", nargs="*", help="more flags for both binaries")
     a = p.parse_args()
     ratios = {}
     for r in range(a.rounds):
-        old = run(a.old, a.filter, a.min_time, a.extra)
-        new = run(a.new, a.filter, a.min_time, a.extra)
+        old = run(a.old, a.filter, a.min_time, a.extra, a.counter)
+        new = run(a.new, a.filter, a.min_time, a.extra, a.counter)
         for name, rate in new.items():
             if name in old:
                 ratios.setdefault(name, []).append(rate / old[name])
