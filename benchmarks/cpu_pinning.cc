@@ -53,7 +53,8 @@ bool PinThisThread(CpuRole role) {
   CPU_SET(role == CpuRole::kReceiver ? cpus.receiver : cpus.sender, &set);
   if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0) {
     static std::atomic<bool> warned{false};
-    if (!warned.exchange(true)) std::fprintf(stderr, "cpu_pinning: pthread_setaffinity_np failed\n");
+    if (!warned.exchange(true))
+      std::fprintf(stderr, "cpu_pinning: pthread_setaffinity_np failed\n");
     return false;
   }
   return true;

@@ -58,9 +58,7 @@ constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kBatchBytes = 4 << 20;
 constexpr size_t kMinFrames = 64;
 
-size_t FramesPerBatch(size_t payload) {
-  return std::max(kMinFrames, kBatchBytes / payload);
-}
+size_t FramesPerBatch(size_t payload) { return std::max(kMinFrames, kBatchBytes / payload); }
 
 std::string Payload(size_t size, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -205,8 +203,8 @@ ReadyStream MakeReadyStream(const Framer& framer, size_t payload_size) {
 // are only committed again. The header lines the timed loop reads are those the previous
 // iteration read (<= 1024 lines: in L2), as warm as after the copy.
 template <typename DecoderT>
-void Refill(benchmark::State& state, DecoderT& decoder, absl::string_view wire,
-            size_t payload_size, const char** copied_to) {
+void Refill(benchmark::State& state, DecoderT& decoder, absl::string_view wire, size_t payload_size,
+            const char** copied_to) {
   if (payload_size < 4096) {
     state.PauseTiming();
     if (!decoder.Feed(wire).ok()) state.SkipWithError("feed failed");
@@ -236,7 +234,8 @@ void BM_DecodeReady(benchmark::State& state, std::string spec) {
   }
   if (frames != state.iterations() * ready.frames) state.SkipWithError("frames lost");
   state.SetBytesProcessed(state.iterations() * ready.frames * size);
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
 // Ready decode of payloads of N or N + 1 bytes, at random (seeded): a mispredicted branch for
@@ -290,7 +289,8 @@ void BM_DecodeReadyBatch(benchmark::State& state, std::string spec) {
   }
   if (frames != state.iterations() * ready.frames) state.SkipWithError("frames lost");
   state.SetBytesProcessed(state.iterations() * ready.frames * size);
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
 // The baseline's work on `wire`: each 64 KiB chunk memcpy'd into a reused buffer, as a read loop
@@ -346,14 +346,16 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
     copy_first = !copy_first;
   }
   state.SetBytesProcessed(state.iterations() * wire.size());
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
   state.counters["paired_ratio"] =
       std::chrono::duration<double>(copy_time).count() /
       std::max(1e-12, std::chrono::duration<double>(decode_time).count());
   state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
   // Bytes moved inside the buffer to make room, per byte received (0 = every byte copied once).
-  state.counters["moved/byte"] = static_cast<double>(decoder.buffer_moved_bytes()) /
-                                 static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
+  state.counters["moved/byte"] =
+      static_cast<double>(decoder.buffer_moved_bytes()) /
+      static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
 }
 
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a
@@ -381,7 +383,8 @@ void BM_MemchrLines(benchmark::State& state) {
     }
   }
   state.SetBytesProcessed(state.iterations() * FramesPerBatch(size) * size);
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 
 void Sizes(benchmark::internal::Benchmark* b) {
@@ -445,7 +448,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
+    std::printf(
+        "\n## Summary (best of the repetitions; ratios against baselines from this run)\n\n");
     std::printf(
         "| framer | payload | encode Mframes/s | encode to ByteBuffer Mframes/s | "
         "batch encode Mframes/s | decode (ready) Mframes/s | batch decode Mframes/s | "
@@ -504,9 +508,11 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     // A delimiter decoder cannot find a frame's end without reading every byte after the read
     // has copied it in: its streamed decode costs at least a copy plus a scan. With both measured
     // here, that bound is copy time / (copy time + scan time).
-    std::printf("\nDelimiter, streamed: the bound for any decoder that scans after the copy, "
-                "memcpy / (memcpy + memchr split) of the same bytes, against what it reaches:\n\n");
-    std::printf("| payload | memcpy GB/s | memchr split GB/s | bound | streamed / memcpy (paired) |\n");
+    std::printf(
+        "\nDelimiter, streamed: the bound for any decoder that scans after the copy, "
+        "memcpy / (memcpy + memchr split) of the same bytes, against what it reaches:\n\n");
+    std::printf(
+        "| payload | memcpy GB/s | memchr split GB/s | bound | streamed / memcpy (paired) |\n");
     std::printf("|---:|---:|---:|---:|---:|\n");
     for (int size : {4096, 65536}) {
       const Result copy = Get(absl::StrCat("BM_Memcpy/", size));
@@ -566,11 +572,14 @@ int main(int argc, char** argv) {
                                  BM_EncodeEach<FixedLengthFramer, ByteBuffer>, spec)
         ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_EncodeBatch/", spec).c_str(),
-                                 BM_EncodeBatch<FixedLengthFramer>, spec)->Arg(size);
+                                 BM_EncodeBatch<FixedLengthFramer>, spec)
+        ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReady/", spec).c_str(),
-                                 BM_DecodeReady<FixedLengthDecoder>, spec)->Arg(size);
+                                 BM_DecodeReady<FixedLengthDecoder>, spec)
+        ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeReadyBatch/", spec).c_str(),
-                                 BM_DecodeReadyBatch<FixedLengthDecoder>, spec)->Arg(size);
+                                 BM_DecodeReadyBatch<FixedLengthDecoder>, spec)
+        ->Arg(size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_DecodeStream/", spec).c_str(),
                                  BM_DecodeStream<FixedLengthDecoder>, spec)
         ->Arg(size)

@@ -76,10 +76,9 @@ absl::Status FieldError(absl::string_view bytes, size_t field, size_t index, cha
         absl::StrCat(negative ? "-" : "", text, " overflows ", is_signed ? "int64" : "uint64"));
   }
   if (i == n) {
-    return MalformedInputError(
-        kName, i, index,
-        absl::StrCat("missing final separator '", FormatEscapedBytes(absl::string_view(&sep, 1)),
-                     "'"));
+    return MalformedInputError(kName, i, index,
+                               absl::StrCat("missing final separator '",
+                                            FormatEscapedBytes(absl::string_view(&sep, 1)), "'"));
   }
   return MalformedInputError(kName, i, index,
                              absl::StrCat(Describe(bytes[i]), " after the digits; expected '",
@@ -173,8 +172,7 @@ std::string AsciiCodec::Spec() const {
                       ",signed=", options_.is_signed ? "true" : "false");
 }
 
-absl::Status AsciiCodec::EncodeUnsigned(absl::Span<const uint64_t> values,
-                                        std::string* out) const {
+absl::Status AsciiCodec::EncodeUnsigned(absl::Span<const uint64_t> values, std::string* out) const {
   return options_.is_signed ? EncodeLoop<true>(options_.separator, values, out)
                             : EncodeLoop<false>(options_.separator, values, out);
 }
@@ -182,8 +180,7 @@ absl::Status AsciiCodec::EncodeSigned(absl::Span<const int64_t> values, std::str
   return options_.is_signed ? EncodeLoop<true>(options_.separator, values, out)
                             : EncodeLoop<false>(options_.separator, values, out);
 }
-absl::Status AsciiCodec::DecodeUnsigned(absl::string_view bytes,
-                                        std::vector<uint64_t>* out) const {
+absl::Status AsciiCodec::DecodeUnsigned(absl::string_view bytes, std::vector<uint64_t>* out) const {
   return options_.is_signed ? DecodeLoop<true>(options_.separator, bytes, out)
                             : DecodeLoop<false>(options_.separator, bytes, out);
 }
@@ -200,8 +197,9 @@ CodecKind AsciiCodecKind() {
   CodecKind kind;
   kind.name = "ascii";
   kind.summary = "ASCII decimal, each value followed by a separator byte (\"0\\n\")";
-  kind.keys = {{"sep", "the byte after every value: a character, \\n, \\xHH, 0xHH or 0-255; "
-                       "default \\n; not a digit, nor '-' when signed"},
+  kind.keys = {{"sep",
+                "the byte after every value: a character, \\n, \\xHH, 0xHH or 0-255; "
+                "default \\n; not a digit, nor '-' when signed"},
                {"signed", "allow a leading '-' (int64) or not (uint64); default false"}};
   kind.factory = [](const CodecSettings& settings) -> absl::StatusOr<std::unique_ptr<Codec>> {
     AsciiCodecOptions options;

@@ -82,28 +82,37 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
 
 template <typename T>
 absl::Status EncodeAny(const BinaryCodecOptions& options, absl::Span<const T> values,
-                    std::string* out) {
+                       std::string* out) {
   switch (options.width) {
-    case 2: return EncodeLoop<2>(options.is_signed, values, out);
-    case 4: return EncodeLoop<4>(options.is_signed, values, out);
-    default: return EncodeLoop<8>(options.is_signed, values, out);
+    case 2:
+      return EncodeLoop<2>(options.is_signed, values, out);
+    case 4:
+      return EncodeLoop<4>(options.is_signed, values, out);
+    default:
+      return EncodeLoop<8>(options.is_signed, values, out);
   }
 }
 
 template <typename T>
 absl::Status DecodeAny(const BinaryCodecOptions& options, absl::string_view bytes,
-                    std::vector<T>* out) {
+                       std::vector<T>* out) {
   if (options.is_signed) {
     switch (options.width) {
-      case 2: return DecodeLoop<2, true>(bytes, out);
-      case 4: return DecodeLoop<4, true>(bytes, out);
-      default: return DecodeLoop<8, true>(bytes, out);
+      case 2:
+        return DecodeLoop<2, true>(bytes, out);
+      case 4:
+        return DecodeLoop<4, true>(bytes, out);
+      default:
+        return DecodeLoop<8, true>(bytes, out);
     }
   }
   switch (options.width) {
-    case 2: return DecodeLoop<2, false>(bytes, out);
-    case 4: return DecodeLoop<4, false>(bytes, out);
-    default: return DecodeLoop<8, false>(bytes, out);
+    case 2:
+      return DecodeLoop<2, false>(bytes, out);
+    case 4:
+      return DecodeLoop<4, false>(bytes, out);
+    default:
+      return DecodeLoop<8, false>(bytes, out);
   }
 }
 

@@ -9,8 +9,8 @@
 namespace framekit {
 
 absl::Status RegisterBuiltinCodecs(CodecRegistry& registry) {
-  for (CodecKind (*kind)() : {AsciiCodecKind, BinaryCodecKind, GroupVarintCodecKind,
-                              VarintCodecKind}) {
+  for (CodecKind (*kind)() :
+       {AsciiCodecKind, BinaryCodecKind, GroupVarintCodecKind, VarintCodecKind}) {
     absl::Status status = registry.Register(kind());
     if (!status.ok()) return status;
   }

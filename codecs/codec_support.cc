@@ -33,18 +33,18 @@ absl::Status EncodeRangeError(absl::string_view codec, size_t index, uint64_t va
 
 absl::Status MalformedInputError(absl::string_view codec, size_t offset, size_t index,
                                  absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(codec, ": malformed input at byte offset ",
-                                                 offset, " (value ", index, "): ", what));
+  return absl::InvalidArgumentError(absl::StrCat(codec, ": malformed input at byte offset ", offset,
+                                                 " (value ", index, "): ", what));
 }
 
 absl::Status DecodeRangeError(absl::string_view codec, size_t offset, size_t index, uint64_t bits,
                               bool codec_signed, bool target_signed) {
   const std::string value =
       codec_signed ? absl::StrCat(static_cast<int64_t>(bits)) : absl::StrCat(bits);
-  return absl::InvalidArgumentError(absl::StrCat(
-      codec, ": value at byte offset ", offset, " (value ", index, ") is ", value,
-      ", which does not fit ", target_signed ? "int64" : "uint64", "; decode into ",
-      target_signed ? "uint64" : "int64"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(codec, ": value at byte offset ", offset, " (value ", index, ") is ", value,
+                   ", which does not fit ", target_signed ? "int64" : "uint64", "; decode into ",
+                   target_signed ? "uint64" : "int64"));
 }
 
 }  // namespace framekit

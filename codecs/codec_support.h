@@ -42,8 +42,8 @@ class DomainCheck {
                 "DomainCheck is for int64_t and uint64_t");
 
  public:
-  constexpr DomainCheck(bool codec_signed, int bits) : lo_(Lo(codec_signed, bits)),
-                                                       span_(Hi(codec_signed, bits) - lo_) {}
+  constexpr DomainCheck(bool codec_signed, int bits)
+      : lo_(Lo(codec_signed, bits)), span_(Hi(codec_signed, bits) - lo_) {}
 
   constexpr bool Fits(T value) const { return static_cast<uint64_t>(value) - lo_ <= span_; }
   // True if every T fits (no check needed).
@@ -56,7 +56,7 @@ class DomainCheck {
     return ~uint64_t{0} << (bits - 1);  // -2^(bits-1)
   }
   static constexpr uint64_t Hi(bool codec_signed, int bits) {
-    const uint64_t domain_max = codec_signed ? ~uint64_t{0} >> (65 - bits)  // 2^(bits-1) - 1
+    const uint64_t domain_max = codec_signed ? ~uint64_t{0} >> (65 - bits)   // 2^(bits-1) - 1
                                              : ~uint64_t{0} >> (64 - bits);  // 2^bits - 1
     const uint64_t type_max = static_cast<uint64_t>(std::numeric_limits<T>::max());
     return domain_max < type_max ? domain_max : type_max;

@@ -22,9 +22,7 @@ constexpr uint32_t kMin[5] = {0, 0, 0x100, 0x10000, 0x1000000};
 inline uint32_t ZigZag32(uint32_t bits) {
   return (bits << 1) ^ static_cast<uint32_t>(static_cast<int32_t>(bits) >> 31);
 }
-inline int64_t UnZigZag32(uint32_t u) {
-  return static_cast<int32_t>((u >> 1) ^ (0u - (u & 1)));
-}
+inline int64_t UnZigZag32(uint32_t u) { return static_cast<int32_t>((u >> 1) ^ (0u - (u & 1))); }
 
 // The decoded value as two's complement bits (sign-extended when zigzag).
 template <bool kZigZag>
@@ -120,11 +118,11 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
       count = 0;
       while (count < 3 && prefix < rem) prefix += static_cast<size_t>(Length(tag, count++));
       if (rem == 0 || prefix != rem) {
-        return malformed(i, index,
-                         absl::StrCat("truncated group: tag ", absl::Hex(tag, absl::kZeroPad2),
-                                      " announces values of ", Length(tag, 0), ", ",
-                                      Length(tag, 1), ", ", Length(tag, 2), ", ", Length(tag, 3),
-                                      " bytes; ", rem, " bytes remain"));
+        return malformed(
+            i, index,
+            absl::StrCat("truncated group: tag ", absl::Hex(tag, absl::kZeroPad2),
+                         " announces values of ", Length(tag, 0), ", ", Length(tag, 1), ", ",
+                         Length(tag, 2), ", ", Length(tag, 3), " bytes; ", rem, " bytes remain"));
       }
       if ((tag >> (2 * count)) != 0) {
         return malformed(i, index,
@@ -172,14 +170,12 @@ std::string GroupVarintCodec::Spec() const {
 absl::Status GroupVarintCodec::EncodeUnsigned(absl::Span<const uint64_t> values,
                                               std::string* out) const {
   const size_t max = MaxEncodedSize(values.size());
-  return options_.zigzag ? EncodeLoop<true>(values, out, max)
-                         : EncodeLoop<false>(values, out, max);
+  return options_.zigzag ? EncodeLoop<true>(values, out, max) : EncodeLoop<false>(values, out, max);
 }
 absl::Status GroupVarintCodec::EncodeSigned(absl::Span<const int64_t> values,
                                             std::string* out) const {
   const size_t max = MaxEncodedSize(values.size());
-  return options_.zigzag ? EncodeLoop<true>(values, out, max)
-                         : EncodeLoop<false>(values, out, max);
+  return options_.zigzag ? EncodeLoop<true>(values, out, max) : EncodeLoop<false>(values, out, max);
 }
 absl::Status GroupVarintCodec::DecodeUnsigned(absl::string_view bytes,
                                               std::vector<uint64_t>* out) const {

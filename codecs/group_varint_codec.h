@@ -54,8 +54,7 @@ class GroupVarintCodec final : public Codec {
   // Largest group: a tag and four 4-byte values.
   static constexpr size_t kMaxGroupSize = 17;
 
-  static absl::StatusOr<std::unique_ptr<GroupVarintCodec>> Create(
-      GroupVarintCodecOptions options);
+  static absl::StatusOr<std::unique_ptr<GroupVarintCodec>> Create(GroupVarintCodecOptions options);
 
   const GroupVarintCodecOptions& options() const { return options_; }
 

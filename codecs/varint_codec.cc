@@ -54,9 +54,8 @@ absl::Status DecodeLoop(absl::string_view bytes, std::vector<T>* out) {
   const auto value_of = [](uint64_t u) { return static_cast<T>(kZigZag ? UnZigZag(u) : u); };
   const auto range_error = [&](const unsigned char* at, uint64_t u) {
     out->resize(old);
-    return DecodeRangeError(kName, static_cast<size_t>(at - begin),
-                            static_cast<size_t>(o - first), kZigZag ? UnZigZag(u) : u, kZigZag,
-                            std::is_signed<T>::value);
+    return DecodeRangeError(kName, static_cast<size_t>(at - begin), static_cast<size_t>(o - first),
+                            kZigZag ? UnZigZag(u) : u, kZigZag, std::is_signed<T>::value);
   };
   const auto malformed = [&](const unsigned char* at, absl::string_view what) {
     out->resize(old);

@@ -10,8 +10,8 @@
 //   * the 10th byte carries only bit 63, so a 10th byte above 0x01 (a value past 64 bits) is
 //     refused, never silently truncated;
 //   * over-long ("non-canonical") encodings with redundant zero groups, e.g. `80 00` for 0, are
-//     ACCEPTED, as protobuf does, so framekit reads every stream a protobuf writer could produce and
-//     every stream protobuf itself would read. A caller that must insist on the shortest form
+//     ACCEPTED, as protobuf does, so framekit reads every stream a protobuf writer could produce
+//     and every stream protobuf itself would read. A caller that must insist on the shortest form
 //     compares the decoded length with Varint64Size(value).
 //
 // This file is the one implementation of the rule. The length framer's varint header (lenient, as

@@ -5,8 +5,8 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/spec/spec_values.h"
 
 namespace framekit {
@@ -31,8 +31,8 @@ AsciiLengthFramer::AsciiLengthFramer(const AsciiLengthOptions& options)
 absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> AsciiLengthFramer::Create(
     AsciiLengthOptions options) {
   if (options.digits < 1 || options.digits > kMaxDecimalDigits) {
-    return BadOptionError(kKind, absl::StrCat("digits must be 1..", kMaxDecimalDigits, ", got ",
-                                              options.digits));
+    return BadOptionError(
+        kKind, absl::StrCat("digits must be 1..", kMaxDecimalDigits, ", got ", options.digits));
   }
   if (options.max_frame_size == 0) {
     return BadOptionError(kKind, "max must be at least 1 byte");
@@ -45,8 +45,8 @@ absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> AsciiLengthFramer::Create(
 
 std::string AsciiLengthFramer::Spec() const {
   return absl::StrCat(kKind, ":digits=", options_.digits,
-                      ",max=", FormatSize(options_.max_frame_size), ",too_long=",
-                      options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+                      ",max=", FormatSize(options_.max_frame_size),
+                      ",too_long=", options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
 }
 
 std::unique_ptr<Decoder> AsciiLengthFramer::NewDecoder() const {
@@ -100,10 +100,9 @@ Decoder::Result AsciiLengthDecoder::RefuseHeadByte(absl::string_view* /*frame*/)
   }
   // The length is at least v * 10^remaining (exactly v when this was the last digit).
   const uint64_t at_least = v * Pow10(static_cast<int>(remaining));
-  absl::Status too_large = remaining == 0
-                               ? FrameTooLargeError(kKind, offset, v, max_)
-                               : FrameTooLargeError(kKind, offset, at_least - 1, max_,
-                                                    /*lower_bound=*/true);
+  absl::Status too_large = remaining == 0 ? FrameTooLargeError(kKind, offset, v, max_)
+                                          : FrameTooLargeError(kKind, offset, at_least - 1, max_,
+                                                               /*lower_bound=*/true);
   if (on_too_long_ == TooLongPolicy::kFail) return Fail(std::move(too_large));
   value_ = v;
   scan_ = i + 1;
@@ -157,8 +156,7 @@ absl::Status AsciiLengthDecoder::Finish() {
   switch (state_) {
     case State::kHead:
       if (n == 0) return absl::OkStatus();
-      return TruncatedError(kKind, n,
-                            absl::StrCat("header needs ", digits_, " bytes, has ", n));
+      return TruncatedError(kKind, n, absl::StrCat("header needs ", digits_, " bytes, has ", n));
     case State::kData:
       return TruncatedError(kKind, n,
                             absl::StrCat("payload needs ", value_, " bytes, has ", n - digits_));

@@ -53,11 +53,11 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 #include "framekit/framing/internal/copy.h"
 #include "framekit/framing/internal/frame_writer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
 #include "framekit/framing/internal/too_long_skipper.h"
-#include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 
 namespace framekit {
 

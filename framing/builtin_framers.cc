@@ -17,11 +17,11 @@ namespace framekit {
 namespace {
 
 // Unwraps a StatusOr into `target`, or returns its error from the enclosing factory.
-#define FRAMEKIT_ASSIGN_SETTING(target, expr) \
-  do {                                        \
-    auto value_or = (expr);                   \
+#define FRAMEKIT_ASSIGN_SETTING(target, expr)     \
+  do {                                            \
+    auto value_or = (expr);                       \
     if (!value_or.ok()) return value_or.status(); \
-    target = *std::move(value_or);            \
+    target = *std::move(value_or);                \
   } while (0)
 
 template <typename F>
@@ -38,10 +38,12 @@ FramerKind DelimiterKind() {
   FramerKind kind;
   kind.name = "delimiter";
   kind.summary = "frames end with a delimiter byte sequence (default \\n), stripped on decode";
-  kind.keys = {{"delim", "delimiter bytes, escapes \\n \\r \\t \\0 \\\\ \\xHH; repeat for several "
-                         "(earliest match wins; the first is written); 1-16 bytes; default \\n",
+  kind.keys = {{"delim",
+                "delimiter bytes, escapes \\n \\r \\t \\0 \\\\ \\xHH; repeat for several "
+                "(earliest match wins; the first is written); 1-16 bytes; default \\n",
                 true},
-               kMaxKey, kTooLongKey};
+               kMaxKey,
+               kTooLongKey};
   kind.factory = [](const FramerSettings& s) -> absl::StatusOr<std::unique_ptr<Framer>> {
     DelimiterOptions o;
     std::vector<std::string> delims;
@@ -59,8 +61,9 @@ FramerKind FixedKind() {
   kind.name = "fixed";
   kind.summary = "every frame exactly `size` bytes";
   kind.keys = {{"size", "frame size in bytes (KiB/MiB/GiB); required; 1..max"},
-               {"pad", "byte that pads short payloads (0xHH, 0-255 or one character), or none "
-                       "(default: short payloads are refused)"},
+               {"pad",
+                "byte that pads short payloads (0xHH, 0-255 or one character), or none "
+                "(default: short payloads are refused)"},
                kMaxKey};
   kind.factory = [](const FramerSettings& s) -> absl::StatusOr<std::unique_ptr<Framer>> {
     FixedLengthOptions o;
@@ -85,10 +88,12 @@ FramerKind LengthKind() {
   kind.keys = {{"width", "length field: 1, 2, 4, 8 or varint (LEB128, <= 10 bytes); default 4"},
                {"order", "big (network order, default) or little; ignored for varint"},
                {"offset", "bytes before the length field, written as zeros; 0-16; default 0"},
-               {"adjust", "added to the field to get the payload length (e.g. -4 when the field "
-                          "counts itself); default 0"},
+               {"adjust",
+                "added to the field to get the payload length (e.g. -4 when the field "
+                "counts itself); default 0"},
                {"strip", "header bytes removed from delivered frames: all (default) or 0..header"},
-               kMaxKey, kTooLongKey};
+               kMaxKey,
+               kTooLongKey};
   kind.factory = [](const FramerSettings& s) -> absl::StatusOr<std::unique_ptr<Framer>> {
     LengthHeaderOptions o;
     std::string width;

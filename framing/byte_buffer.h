@@ -174,7 +174,8 @@ class ByteBuffer {
   std::unique_ptr<char[], AlignedDelete> storage_;
   char* base_ = nullptr;  // storage_.get(), or the borrowed bytes
   bool borrowed_ = false;
-  size_t owned_capacity_ = 0;  // storage_'s capacity while borrowing (capacity_ is the borrowed size)
+  size_t owned_capacity_ =
+      0;  // storage_'s capacity while borrowing (capacity_ is the borrowed size)
   size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;

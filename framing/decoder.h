@@ -16,16 +16,18 @@
 //   kNeedMore  no complete frame is buffered; feed more bytes.
 //   kError     status() says why. Fatal by default: the decoder then refuses all further input with
 //              the same status. With `TooLongPolicy::kSkip`, a frame over the maximum is reported
-//              once (kError, ResourceExhausted), its bytes are discarded as they arrive, and the next
-//              call to Next() goes on with the following frame.
+//              once (kError, ResourceExhausted), its bytes are discarded as they arrive, and the
+//              next call to Next() goes on with the following frame.
 //
 // Status codes (the same for every framer; messages name the framer, the limit and the byte offset
 // in the stream):
 //   ResourceExhausted  a frame's payload would exceed the configured maximum. Detected from the
 //                      header (or, for delimiters, while scanning) before the payload is buffered.
-//   InvalidArgument    a malformed header or trailer: a non-digit in an ASCII length, a leading zero
+//   InvalidArgument    a malformed header or trailer: a non-digit in an ASCII length, a leading
+//   zero
 //                      in a netstring, a missing comma, a varint over 64 bits, a negative adjusted
-//                      length. (Bad options are InvalidArgument too, but only ever at construction.)
+//                      length. (Bad options are InvalidArgument too, but only ever at
+//                      construction.)
 //   DataLoss           Finish(): the stream ended inside a frame; says how many bytes were pending.
 //
 // Example:
@@ -118,7 +120,7 @@ class Decoder {
   size_t NextReadSize(size_t read_size) const {
     const uint64_t missing = frame_bytes_missing();
     const size_t half = read_size / 2;
-    if (missing == 0) {  // Unknown (or complete).
+    if (missing == 0) {                                     // Unknown (or complete).
       const size_t last = buffer_.last_emptying_consume();  // 0 unless the buffer is empty
       return last != 0 && last <= half ? read_size - read_size % last : read_size;
     }

@@ -7,8 +7,8 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/spec/spec_values.h"
 
 namespace framekit {
@@ -152,7 +152,8 @@ done:
 
 Decoder::Result DelimiterDecoder::TooLong() {
   // Starts 0..max_ are ruled out, so the payload has more than max_ bytes.
-  absl::Status status = FrameTooLargeError(kName, stream_offset(), max_, max_, /*lower_bound=*/true);
+  absl::Status status =
+      FrameTooLargeError(kName, stream_offset(), max_, max_, /*lower_bound=*/true);
   if (!skip_) return Fail(std::move(status));
   // The ruled-out bytes belong to the frame being skipped: drop them now.
   skipper_.Start(stream_offset(), framing_internal::TooLongSkipper::kUntilDelimiter);
@@ -171,12 +172,11 @@ absl::Status DelimiterDecoder::Finish() {
   return TruncatedError(kName, buffer().size(), "no delimiter after the last frame");
 }
 
-absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(
-    DelimiterOptions options) {
+absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(DelimiterOptions options) {
   const std::vector<std::string>& delims = options.delimiters;
   if (delims.empty() || delims.size() > kMaxDelimiters) {
-    return BadOptionError(kName, absl::StrCat("need 1 to ", kMaxDelimiters, " delimiters, got ",
-                                              delims.size()));
+    return BadOptionError(
+        kName, absl::StrCat("need 1 to ", kMaxDelimiters, " delimiters, got ", delims.size()));
   }
   for (size_t i = 0; i < delims.size(); ++i) {
     if (delims[i].empty() || delims[i].size() > kMaxDelimiterSize) {
@@ -189,15 +189,13 @@ absl::StatusOr<std::unique_ptr<DelimiterFramer>> DelimiterFramer::Create(
       }
     }
     if (i > 0 && delims[i].size() > delims[0].size() && absl::StartsWith(delims[i], delims[0])) {
-      return BadOptionError(
-          kName, absl::StrCat("the written (first) delimiter ", Quoted(delims[0]),
-                              " is a prefix of ", Quoted(delims[i]),
-                              ", so frames could merge with the next one; list ",
-                              Quoted(delims[i]), " first"));
+      return BadOptionError(kName, absl::StrCat("the written (first) delimiter ", Quoted(delims[0]),
+                                                " is a prefix of ", Quoted(delims[i]),
+                                                ", so frames could merge with the next one; list ",
+                                                Quoted(delims[i]), " first"));
     }
   }
-  if (options.on_too_long != TooLongPolicy::kFail &&
-      options.on_too_long != TooLongPolicy::kSkip) {
+  if (options.on_too_long != TooLongPolicy::kFail && options.on_too_long != TooLongPolicy::kSkip) {
     return BadOptionError(kName, "too_long must be fail or skip");
   }
 
@@ -232,8 +230,8 @@ std::string DelimiterFramer::Spec() const {
   for (const std::string& d : options_.delimiters) {
     absl::StrAppend(&spec, "delim=", FormatEscapedBytes(d), ",");
   }
-  absl::StrAppend(&spec, "max=", FormatSize(options_.max_frame_size), ",too_long=",
-                  options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+  absl::StrAppend(&spec, "max=", FormatSize(options_.max_frame_size),
+                  ",too_long=", options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
   return spec;
 }
 
@@ -259,8 +257,8 @@ absl::Status DelimiterFramer::CheckCandidates(absl::string_view payload) const {
       if (rest.substr(0, head.size()) != head) continue;
       const absl::string_view tail = absl::string_view(d).substr(head.size());  // Into `written_`.
       if (tail.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            kName, ": payload contains the delimiter ", Quoted(d), " at offset ", p));
+        return absl::InvalidArgumentError(
+            absl::StrCat(kName, ": payload contains the delimiter ", Quoted(d), " at offset ", p));
       }
       const bool completes = absl::StartsWith(written_, tail);
       if (completes || absl::StartsWith(tail, written_)) {

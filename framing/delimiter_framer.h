@@ -44,9 +44,9 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/internal/delimiter_internal.h"
 #include "framekit/framing/internal/frame_writer.h"
 #include "framekit/framing/internal/too_long_skipper.h"
-#include "framekit/framing/internal/delimiter_internal.h"
 
 namespace framekit {
 
@@ -133,8 +133,9 @@ class DelimiterFramer final : public framing_internal::FrameWriter<DelimiterFram
   // if the payload would not decode back to itself. No header; the trailer is delimiters[0].
 
   std::unique_ptr<Decoder> NewDecoder() const override;
-  DelimiterDecoder MakeDecoder() const { return DelimiterDecoder(set_, options_.max_frame_size,
-                                                                 options_.on_too_long); }
+  DelimiterDecoder MakeDecoder() const {
+    return DelimiterDecoder(set_, options_.max_frame_size, options_.on_too_long);
+  }
 
  private:
   DelimiterFramer(DelimiterOptions options,

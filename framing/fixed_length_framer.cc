@@ -6,8 +6,8 @@
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/spec/spec_values.h"
 
 namespace framekit {
@@ -30,8 +30,8 @@ absl::StatusOr<std::unique_ptr<FixedLengthFramer>> FixedLengthFramer::Create(
                                               options.max_frame_size));
   }
   if (options.frame_size > std::numeric_limits<size_t>::max() / 2) {
-    return BadOptionError(kName, absl::StrCat("size ", options.frame_size,
-                                              " does not fit in memory"));
+    return BadOptionError(kName,
+                          absl::StrCat("size ", options.frame_size, " does not fit in memory"));
   }
   return std::unique_ptr<FixedLengthFramer>(new FixedLengthFramer(std::move(options)));
 }
@@ -55,9 +55,8 @@ std::unique_ptr<Decoder> FixedLengthFramer::NewDecoder() const {
 
 absl::Status FixedLengthFramer::BadPayload(size_t size) const {
   if (size > frame_size_) {
-    return absl::ResourceExhaustedError(absl::StrCat(kName, ": cannot encode a ", size,
-                                                     "-byte payload in ", frame_size_,
-                                                     "-byte frames"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        kName, ": cannot encode a ", size, "-byte payload in ", frame_size_, "-byte frames"));
   }
   return absl::InvalidArgumentError(absl::StrCat(kName, ": cannot encode a ", size,
                                                  "-byte payload in ", frame_size_,

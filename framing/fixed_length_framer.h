@@ -40,8 +40,8 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
 #include "framekit/framing/internal/frame_writer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
 
 namespace framekit {
 

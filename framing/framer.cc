@@ -1,8 +1,8 @@
 #include "framekit/framing/framer.h"
 
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 
 namespace framekit {
 
@@ -121,8 +121,8 @@ absl::StatusOr<size_t> Framer::EncodeBatchInto(absl::Span<const absl::string_vie
   }
   if (p != begin + total) {
     *refused_index = payloads.size() - 1;
-    return absl::InternalError(absl::StrCat(
-        kind(), ": EncodeEnvelope gave a different frame size for the same payload"));
+    return absl::InternalError(
+        absl::StrCat(kind(), ": EncodeEnvelope gave a different frame size for the same payload"));
   }
   return total;
 }

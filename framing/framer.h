@@ -123,8 +123,7 @@ class Framer {
   // Fills `*envelope` with the header and trailer for `payload`, for vectored writes. Must give the
   // same answer every time for the same payload (framers are immutable): the default batch encoder
   // calls it twice per payload.
-  virtual absl::Status EncodeEnvelope(absl::string_view payload,
-                                      FrameEnvelope* envelope) const = 0;
+  virtual absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const = 0;
 
   // Appends one frame per payload, in order, to `*out` -- the bytes Encode would append one by one.
   // Small payloads (up to 256 bytes) cost no call each: each run of them is encoded by one
@@ -155,8 +154,8 @@ class Framer {
   //   if (!n.ok()) return Refused(refused, n.status());
   //   buffer.Commit(*n);
   virtual absl::StatusOr<size_t> EncodeBatchInto(absl::Span<const absl::string_view> payloads,
-                                                  absl::FunctionRef<char*(size_t)> get_buffer,
-                                                  size_t* refused_index) const;
+                                                 absl::FunctionRef<char*(size_t)> get_buffer,
+                                                 size_t* refused_index) const;
 
   // A new decoder in its initial state.
   virtual std::unique_ptr<Decoder> NewDecoder() const = 0;

@@ -8,9 +8,9 @@
 //
 // The registry (spec/spec_registry.h, shared with codecs) checks what every kind needs checked, so
 // factories never see it: the kind exists, key names are valid and declared once, each key given is
-// one the kind declared, only `repeatable` keys appear twice, and a factory's OK result is not null.
-// Factories read values through FramerSettings' strict typed getters, whose errors name the kind,
-// the key and the value.
+// one the kind declared, only `repeatable` keys appear twice, and a factory's OK result is not
+// null. Factories read values through FramerSettings' strict typed getters, whose errors name the
+// kind, the key and the value.
 //
 // Example:
 //   FramerKind tlv;
@@ -48,8 +48,9 @@ namespace framekit {
 using FramerKeyInfo = SpecKeyInfo;
 
 // The settings of one framer spec: the kind and its key/value pairs in the order given. The typed
-// getters (GetSize, GetUnsigned, GetByte, GetBytesList, GetChoice, ...) and their errors, "KIND: bad
-// value for 'KEY' ('VALUE'): ...", are SpecSettings' (spec/spec_settings.h), shared with codecs.
+// getters (GetSize, GetUnsigned, GetByte, GetBytesList, GetChoice, ...) and their errors, "KIND:
+// bad value for 'KEY' ('VALUE'): ...", are SpecSettings' (spec/spec_settings.h), shared with
+// codecs.
 class FramerSettings : public SpecSettings {
  public:
   FramerSettings(std::string kind, std::vector<std::pair<std::string, std::string>> values)

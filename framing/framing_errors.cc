@@ -9,11 +9,10 @@ namespace framekit {
 
 absl::Status FrameTooLargeError(absl::string_view framer, uint64_t stream_offset,
                                 uint64_t payload_size, uint64_t max, bool lower_bound) {
-  return absl::ResourceExhaustedError(
-      absl::StrCat(framer, ": frame at stream offset ", stream_offset, " has ",
-                   lower_bound ? "more than " : "a ", payload_size,
-                   lower_bound ? " payload bytes" : "-byte payload", ", over the maximum of ", max,
-                   " bytes"));
+  return absl::ResourceExhaustedError(absl::StrCat(
+      framer, ": frame at stream offset ", stream_offset, " has ",
+      lower_bound ? "more than " : "a ", payload_size,
+      lower_bound ? " payload bytes" : "-byte payload", ", over the maximum of ", max, " bytes"));
 }
 
 absl::Status MalformedFrameError(absl::string_view framer, uint64_t stream_offset,
@@ -48,9 +47,8 @@ absl::Status BatchPayloadError(const absl::Status& error, size_t index, size_t c
 }
 
 absl::Status BatchTooLargeError(absl::string_view framer) {
-  return absl::ResourceExhaustedError(
-      absl::StrCat(framer, ": cannot encode a batch whose frames add up to more than ", SIZE_MAX,
-                   " bytes"));
+  return absl::ResourceExhaustedError(absl::StrCat(
+      framer, ": cannot encode a batch whose frames add up to more than ", SIZE_MAX, " bytes"));
 }
 
 }  // namespace framekit

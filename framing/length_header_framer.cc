@@ -5,8 +5,8 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/spec/spec_values.h"
 
 namespace framekit {
@@ -56,8 +56,8 @@ absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> LengthHeaderFramer::Create(
           kKind, absl::StrCat("width must be 1, 2, 4, 8 or varint, not ", options.width));
   }
   if (options.length_offset > kMaxLengthOffset) {
-    return BadOptionError(kKind, absl::StrCat("offset must be at most ", kMaxLengthOffset,
-                                              ", not ", options.length_offset));
+    return BadOptionError(kKind, absl::StrCat("offset must be at most ", kMaxLengthOffset, ", not ",
+                                              options.length_offset));
   }
   if (options.on_too_long != TooLongPolicy::kFail && options.on_too_long != TooLongPolicy::kSkip) {
     return BadOptionError(kKind, "too_long must be fail or skip");
@@ -67,13 +67,13 @@ absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> LengthHeaderFramer::Create(
 
   if (options.strip != kStripWholeHeader) {
     if (varint && options.strip != 0) {
-      return BadOptionError(kKind, absl::StrCat("with width=varint, strip must be 0 or all, not ",
-                                                options.strip));
+      return BadOptionError(
+          kKind, absl::StrCat("with width=varint, strip must be 0 or all, not ", options.strip));
     }
     if (!varint && options.strip > layout.header_size) {
-      return BadOptionError(kKind, absl::StrCat("strip must be at most the header size (",
-                                                layout.header_size, ") or all, not ",
-                                                options.strip));
+      return BadOptionError(
+          kKind, absl::StrCat("strip must be at most the header size (", layout.header_size,
+                              ") or all, not ", options.strip));
     }
     if (!varint && options.strip == layout.header_size) options.strip = kStripWholeHeader;
   }
@@ -87,7 +87,8 @@ absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> LengthHeaderFramer::Create(
   const uint64_t adj_magnitude = Magnitude(adj);
   uint64_t expressible_max;
   if (adj >= 0) {
-    expressible_max = field_max > UINT64_MAX - adj_magnitude ? UINT64_MAX : field_max + adj_magnitude;
+    expressible_max =
+        field_max > UINT64_MAX - adj_magnitude ? UINT64_MAX : field_max + adj_magnitude;
   } else {
     if (adj_magnitude > field_max) {
       return BadOptionError(
@@ -102,8 +103,8 @@ absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> LengthHeaderFramer::Create(
   const uint64_t max = std::min({options.max_frame_size, expressible_max, buffer_max});
   const uint64_t min_payload = adj > 0 ? adj_magnitude : 0;
   if (min_payload > max) {
-    return BadOptionError(kKind, absl::StrCat("adjust=", adj,
-                                              " exceeds the largest payload size, ", max));
+    return BadOptionError(kKind,
+                          absl::StrCat("adjust=", adj, " exceeds the largest payload size, ", max));
   }
   options.max_frame_size = max;
   layout.adjustment = adj;
@@ -119,26 +120,25 @@ absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> LengthHeaderFramer::Create(
 
 std::string LengthHeaderFramer::Spec() const {
   const LengthHeaderOptions& o = options_;
-  return absl::StrCat(
-      "length:width=", o.width == kVarintWidth ? "varint" : absl::StrCat(o.width),
-      ",order=", o.order == ByteOrder::kBig ? "big" : "little", ",offset=", o.length_offset,
-      ",adjust=", o.length_adjustment,
-      ",strip=", o.strip == kStripWholeHeader ? "all" : absl::StrCat(o.strip),
-      ",max=", FormatSize(layout_.max_payload),
-      ",too_long=", o.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+  return absl::StrCat("length:width=", o.width == kVarintWidth ? "varint" : absl::StrCat(o.width),
+                      ",order=", o.order == ByteOrder::kBig ? "big" : "little",
+                      ",offset=", o.length_offset, ",adjust=", o.length_adjustment,
+                      ",strip=", o.strip == kStripWholeHeader ? "all" : absl::StrCat(o.strip),
+                      ",max=", FormatSize(layout_.max_payload),
+                      ",too_long=", o.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
 }
 
 absl::Status LengthHeaderFramer::EncodeError(uint64_t payload_size) const {
   // framing_errors.h has no encoder-side builder; these mirror FrameTooLargeError's codes and
   // wording without a (meaningless) stream offset.
   if (payload_size > layout_.max_payload) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        kKind, ": cannot encode a ", payload_size, "-byte payload, over the maximum of ",
-        layout_.max_payload, " bytes"));
+    return absl::ResourceExhaustedError(absl::StrCat(kKind, ": cannot encode a ", payload_size,
+                                                     "-byte payload, over the maximum of ",
+                                                     layout_.max_payload, " bytes"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      kKind, ": cannot encode a ", payload_size, "-byte payload, shorter than adjust=",
-      layout_.adjustment, " (its length field would be negative)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(kKind, ": cannot encode a ", payload_size, "-byte payload, shorter than adjust=",
+                   layout_.adjustment, " (its length field would be negative)"));
 }
 
 bool LengthHeaderFramer::BatchSize(absl::Span<const absl::string_view> payloads,
@@ -297,7 +297,8 @@ Decoder::Result LengthHeaderDecoder::NextSlow(absl::string_view* frame) {
         } else {
           header_size = layout_.header_size;
           if (available < header_size) return kNeedMore;
-          field = length_header_internal::LoadField(layout_.codec, buffer().data() + layout_.offset);
+          field =
+              length_header_internal::LoadField(layout_.codec, buffer().data() + layout_.offset);
         }
         if (field - layout_.min_field > layout_.field_span) return RejectField(field, header_size);
         pending_ = field + static_cast<uint64_t>(layout_.adjustment);
@@ -322,11 +323,10 @@ absl::Status LengthHeaderDecoder::Finish() {
   switch (state_) {
     case State::kHead:
       if (buffer().empty()) return absl::OkStatus();
-      return TruncatedError(
-          kKind, buffer().size(),
-          layout_.codec == FieldCodec::kVarint
-              ? std::string("varint header incomplete")
-              : absl::StrCat("header needs ", layout_.header_size, " bytes"));
+      return TruncatedError(kKind, buffer().size(),
+                            layout_.codec == FieldCodec::kVarint
+                                ? std::string("varint header incomplete")
+                                : absl::StrCat("header needs ", layout_.header_size, " bytes"));
     case State::kData:
       return TruncatedError(kKind, buffer().size(),
                             absl::StrCat("frame needs ", frame_size_, " bytes"));

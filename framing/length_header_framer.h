@@ -10,19 +10,23 @@
 // The contract:
 //   * payload length = length field + `length_adjustment`. A negative result is a malformed frame
 //     (InvalidArgument).
-//   * "max" is the largest PAYLOAD, header excluded, whatever the adjustment: a frame of exactly max
+//   * "max" is the largest PAYLOAD, header excluded, whatever the adjustment: a frame of exactly
+//   max
 //     payload bytes is accepted (tokio #4815). The decoder checks the raw field with overflow-safe
 //     arithmetic before buffering a single payload byte, so a hostile "4 GiB" header costs nothing
 //     and fails at once with ResourceExhausted; an 8-byte field near 2^64 plus a positive
 //     adjustment cannot wrap past the check (wangle).
 //   * max is clamped to what the field can express, so the encoder never truncates a length into a
-//     too-narrow field (tokio #5080): width 1 means max 255 + adjustment. Larger payloads are refused
-//     (ResourceExhausted); with a positive adjustment, payloads shorter than it are refused too
-//     (InvalidArgument), since their field would be negative.
-//   * `strip` leading header bytes are dropped from each delivered frame (default: the whole header).
-//   * A varint header is at most 10 bytes; past 64 bits it is malformed; over-long encodings such as
+//     too-narrow field (tokio #5080): width 1 means max 255 + adjustment. Larger payloads are
+//     refused (ResourceExhausted); with a positive adjustment, payloads shorter than it are refused
+//     too (InvalidArgument), since their field would be negative.
+//   * `strip` leading header bytes are dropped from each delivered frame (default: the whole
+//   header).
+//   * A varint header is at most 10 bytes; past 64 bits it is malformed; over-long encodings such
+//   as
 //     `80 00` are accepted, as protobuf accepts them (see varint.h).
-//   * Headers may arrive split at any byte. TooLongPolicy::kSkip reports a too-long frame once, then
+//   * Headers may arrive split at any byte. TooLongPolicy::kSkip reports a too-long frame once,
+//   then
 //     discards exactly its announced payload as it arrives (never buffering it, never reading it as
 //     a header: cassandra-java-driver #748), then goes on with the next header.
 //
@@ -30,8 +34,8 @@
 //   LengthHeaderOptions options;
 //   options.length_offset = 1;          // the Compressed-Flag byte
 //   options.max_frame_size = 4 << 20;
-//   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer = LengthHeaderFramer::Create(options);
-//   std::string wire;
+//   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer =
+//   LengthHeaderFramer::Create(options); std::string wire;
 //   (*framer)->Encode("hi", &wire);     // 00 | 00 00 00 02 | 68 69
 //   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
 //
@@ -89,17 +93,17 @@
 
 #include "absl/base/attributes.h"
 #include "absl/base/optimization.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
 #include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/length_header_internal.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 
 namespace framekit {
 
@@ -157,7 +161,7 @@ class LengthHeaderDecoder final : public framing_internal::NextEachDecoder<Lengt
   }
   uint64_t frame_bytes_missing() const override {
     return state_ == State::kData && buffer().size() < frame_size_ ? frame_size_ - buffer().size()
-                                                                    : 0;
+                                                                   : 0;
   }
 
  private:
@@ -178,8 +182,7 @@ class LengthHeaderDecoder final : public framing_internal::NextEachDecoder<Lengt
   framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
-class LengthHeaderFramer final
-    : public framing_internal::FrameWriter<LengthHeaderFramer> {
+class LengthHeaderFramer final : public framing_internal::FrameWriter<LengthHeaderFramer> {
  public:
   // Validates and normalises `options`; every problem is a BadOptionError (InvalidArgument).
   static absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> Create(LengthHeaderOptions options);

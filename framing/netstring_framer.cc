@@ -5,8 +5,8 @@
 
 #include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/framing_errors.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/spec/spec_values.h"
 
 namespace framekit {
@@ -29,8 +29,7 @@ absl::Status LengthOverflow(uint64_t offset) {
 
 // ---- Framer ----
 
-absl::StatusOr<std::unique_ptr<NetstringFramer>> NetstringFramer::Create(
-    NetstringOptions options) {
+absl::StatusOr<std::unique_ptr<NetstringFramer>> NetstringFramer::Create(NetstringOptions options) {
   if (options.max_frame_size == 0) {
     return BadOptionError(kKind, "max must be at least 1 byte");
   }
@@ -41,8 +40,8 @@ absl::StatusOr<std::unique_ptr<NetstringFramer>> NetstringFramer::Create(
 }
 
 std::string NetstringFramer::Spec() const {
-  return absl::StrCat(kKind, ":max=", FormatSize(options_.max_frame_size), ",too_long=",
-                      options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
+  return absl::StrCat(kKind, ":max=", FormatSize(options_.max_frame_size),
+                      ",too_long=", options_.on_too_long == TooLongPolicy::kSkip ? "skip" : "fail");
 }
 
 std::unique_ptr<Decoder> NetstringFramer::NewDecoder() const {
@@ -160,8 +159,7 @@ absl::Status NetstringDecoder::Finish() {
     case State::kData: {
       const size_t have = n - header_size_;
       if (have == value_) return TruncatedError(kKind, n, "missing the final ','");
-      return TruncatedError(kKind, n,
-                            absl::StrCat("payload needs ", value_, " bytes, has ", have));
+      return TruncatedError(kKind, n, absl::StrCat("payload needs ", value_, " bytes, has ", have));
     }
     case State::kDiscard:
       return TruncatedError(

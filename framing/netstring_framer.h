@@ -51,10 +51,10 @@
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
-#include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/too_long_skipper.h"
 #include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
+#include "framekit/framing/internal/frame_writer.h"
+#include "framekit/framing/internal/next_each_decoder.h"
+#include "framekit/framing/internal/too_long_skipper.h"
 
 namespace framekit {
 
@@ -102,10 +102,10 @@ class NetstringDecoder final : public framing_internal::NextEachDecoder<Netstrin
   const TooLongPolicy on_too_long_;
 
   State state_ = State::kHead;
-  bool skipping_ = false;  // kHead of a frame already reported as over max (kSkip).
-  size_t scan_ = 0;        // Resume index: length bytes validated so far.
-  uint64_t value_ = 0;     // The length those bytes spell.
-  size_t header_size_ = 0;  // Digits + ':', once seen.
+  bool skipping_ = false;                  // kHead of a frame already reported as over max (kSkip).
+  size_t scan_ = 0;                        // Resume index: length bytes validated so far.
+  uint64_t value_ = 0;                     // The length those bytes spell.
+  size_t header_size_ = 0;                 // Digits + ':', once seen.
   framing_internal::TooLongSkipper skip_;  // kDiscard, kTrailer: the frame being dropped.
 };
 

@@ -1,8 +1,8 @@
 // Fuzz target: BinaryCodec decode and encode, widths 2/4/8 (and an invalid 3), signed and unsigned.
-// Checks (fuzz_helpers.h, CheckCodec): decode(bytes) -> encode gives back exactly bytes (canonical),
-// encode(values) succeeds iff every value is in the domain and decodes back to them, signed and
-// unsigned decoding agree, errors are InvalidArgument and leave the output untouched, and Spec()
-// rebuilds an equal codec.
+// Checks (fuzz_helpers.h, CheckCodec): decode(bytes) -> encode gives back exactly bytes
+// (canonical), encode(values) succeeds iff every value is in the domain and decodes back to them,
+// signed and unsigned decoding agree, errors are InvalidArgument and leave the output untouched,
+// and Spec() rebuilds an equal codec.
 #include <cstddef>
 #include <cstdint>
 

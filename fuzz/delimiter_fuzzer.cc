@@ -1,8 +1,8 @@
 // Fuzz target: DelimiterFramer / DelimiterDecoder, one or several delimiters (1-16 bytes, often
 // overlapping: drawn from a 4-byte alphabet), small and huge maxima, fail and skip policies.
 // Checks (fuzz_helpers.h, CheckFramer): encode/decode round trip with hostile bytes after it, the
-// same frames and error codes whatever the split (whole, cut, byte by byte, zero-copy), no frame over
-// max, bounded buffer, Spec() and options() re-create an equal framer, and an encoder refusal
+// same frames and error codes whatever the split (whole, cut, byte by byte, zero-copy), no frame
+// over max, bounded buffer, Spec() and options() re-create an equal framer, and an encoder refusal
 // (InvalidArgument) only for a payload holding a byte that can start a delimiter.
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     options.delimiters.push_back(delim);
   }
-  options.max_frame_size = (shape & 0x08) ? framekit::kDefaultMaxFrameSize : framekit::fuzz::FuzzMax(in);
+  options.max_frame_size =
+      (shape & 0x08) ? framekit::kDefaultMaxFrameSize : framekit::fuzz::FuzzMax(in);
   options.on_too_long = in.Bool() ? framekit::TooLongPolicy::kSkip : framekit::TooLongPolicy::kFail;
 
   auto created = framekit::DelimiterFramer::Create(options);
@@ -51,8 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const std::string& d : framer->options().delimiters) {
       can_start = can_start || payload.find(d[0]) != absl::string_view::npos;
     }
-    FUZZ_CHECK(can_start, "refused a payload no byte of which starts a delimiter: " +
-                              status.ToString());
+    FUZZ_CHECK(can_start,
+               "refused a payload no byte of which starts a delimiter: " + status.ToString());
   };
   framekit::fuzz::CheckFramer(*framer, traits, in);
   return 0;

@@ -6,7 +6,8 @@
 //     EncodeEnvelope must agree byte for byte), decode back to themselves (or to the bytes the
 //     framer documents: padding kept, unstripped header bytes kept) in order, even when hostile
 //     bytes follow them in the stream;
-//   * split invariance: the same stream fed whole, cut at points derived from the input, one byte at
+//   * split invariance: the same stream fed whole, cut at points derived from the input, one byte
+//   at
 //     a time, and through the zero-copy PrepareWrite/CommitWrite path gives the same frames, the
 //     same (skipped) errors and the same final status code;
 //   * bounds: no frame is longer than max_payload_size() (+ header bytes a framer keeps), and
@@ -19,7 +20,8 @@
 //   * bytes -> values -> bytes: if DecodeX(bytes) succeeds, EncodeX(values) gives back exactly
 //     `bytes` (the formats are canonical); on failure the code is InvalidArgument and `out` is
 //     untouched (Decode appends: a prefilled element stays);
-//   * values -> bytes -> values: EncodeX(values) succeeds iff every value lies in the codec's domain
+//   * values -> bytes -> values: EncodeX(values) succeeds iff every value lies in the codec's
+//   domain
 //     (value_bits(), is_signed()), then decodes back to exactly `values` and fits MaxEncodedSize;
 //   * the unsigned and signed entry points agree: same bit patterns when both decode, and one fails
 //     where the other succeeds only for a value the failing type cannot hold;
@@ -61,10 +63,11 @@ namespace fuzz {
   std::abort();
 }
 
-#define FUZZ_CHECK(cond, msg)                                                         \
-  do {                                                                                \
-    if (!(cond)) ::framekit::fuzz::Fail(__FILE__, __LINE__,                           \
-                                        std::string("check failed: " #cond "\n") + (msg)); \
+#define FUZZ_CHECK(cond, msg)                                                   \
+  do {                                                                          \
+    if (!(cond))                                                                \
+      ::framekit::fuzz::Fail(__FILE__, __LINE__,                                \
+                             std::string("check failed: " #cond "\n") + (msg)); \
   } while (0)
 
 inline std::string Hex(absl::string_view bytes, size_t limit = 200) {
@@ -202,8 +205,7 @@ inline Outcome DecodeStream(const Framer& framer, const FramerTraits& traits,
     }
     // byte_buffer.cc: capacity < max(4096, 16 * pending-after-append), and pending never exceeds
     // what arrived, nor one frame in progress plus the newest chunk.
-    const uint64_t pending_bound =
-        std::min<uint64_t>(end, frame_bound + largest_chunk);
+    const uint64_t pending_bound = std::min<uint64_t>(end, frame_bound + largest_chunk);
     const uint64_t cap_bound = std::max<uint64_t>(4096, 16 * pending_bound);
     FUZZ_CHECK(decoder->buffer_capacity() <= cap_bound,
                absl::StrCat("buffer_capacity ", decoder->buffer_capacity(), " > bound ", cap_bound,
@@ -295,15 +297,15 @@ inline std::vector<size_t> EveryByte(size_t size) {
 inline void CheckSpecRoundTrip(const Framer& framer) {
   const std::string spec = framer.Spec();
   absl::StatusOr<std::unique_ptr<Framer>> again = MakeFramer(spec);
-  FUZZ_CHECK(again.ok(), "MakeFramer(Spec()) failed: spec '" + absl::CHexEscape(spec) + "': " +
-                             again.status().ToString());
+  FUZZ_CHECK(again.ok(), "MakeFramer(Spec()) failed: spec '" + absl::CHexEscape(spec) +
+                             "': " + again.status().ToString());
   FUZZ_CHECK(**again == framer && (*again)->Spec() == spec,
-             "Spec() does not re-parse to an equal framer: '" + absl::CHexEscape(spec) +
-                 "' -> '" + absl::CHexEscape((*again)->Spec()) + "'");
-  FUZZ_CHECK((*again)->max_payload_size() == framer.max_payload_size(),
-             absl::StrCat("max_payload_size differs after Spec round trip: ",
-                          framer.max_payload_size(), " vs ", (*again)->max_payload_size(),
-                          " for '", absl::CHexEscape(spec), "'"));
+             "Spec() does not re-parse to an equal framer: '" + absl::CHexEscape(spec) + "' -> '" +
+                 absl::CHexEscape((*again)->Spec()) + "'");
+  FUZZ_CHECK(
+      (*again)->max_payload_size() == framer.max_payload_size(),
+      absl::StrCat("max_payload_size differs after Spec round trip: ", framer.max_payload_size(),
+                   " vs ", (*again)->max_payload_size(), " for '", absl::CHexEscape(spec), "'"));
 }
 
 // The properties listed at the top of this file, for `framer` and the rest of `in`: a few payloads
@@ -333,24 +335,24 @@ inline void CheckFramer(const Framer& framer, const FramerTraits& traits, FuzzIn
     const absl::Status s = framer.Encode(payload, &encoded);
     FrameEnvelope envelope;
     const absl::Status se = framer.EncodeEnvelope(payload, &envelope);
-    FUZZ_CHECK(s.code() == se.code(), "Encode and EncodeEnvelope disagree: " + s.ToString() +
-                                          " vs " + se.ToString());
+    FUZZ_CHECK(s.code() == se.code(),
+               "Encode and EncodeEnvelope disagree: " + s.ToString() + " vs " + se.ToString());
     if (!s.ok()) {
       FUZZ_CHECK(encoded.empty(), "Encode changed *out on error");
       FUZZ_CHECK(s.code() == absl::StatusCode::kResourceExhausted ||
                      s.code() == absl::StatusCode::kInvalidArgument,
                  "Encode error code: " + s.ToString());
-      FUZZ_CHECK((s.code() == absl::StatusCode::kResourceExhausted) == (payload.size() > max),
-                 absl::StrCat("Encode of ", payload.size(), " bytes with max ", max, ": ",
-                              s.ToString()));
+      FUZZ_CHECK(
+          (s.code() == absl::StatusCode::kResourceExhausted) == (payload.size() > max),
+          absl::StrCat("Encode of ", payload.size(), " bytes with max ", max, ": ", s.ToString()));
       if (traits.check_refusal) traits.check_refusal(payload, s);
       continue;
     }
     FUZZ_CHECK(payload.size() <= max,
                absl::StrCat("encoded a ", payload.size(), "-byte payload over max ", max));
     const std::string from_envelope = absl::StrCat(envelope.header(), payload, envelope.trailer());
-    FUZZ_CHECK(from_envelope == encoded, "EncodeEnvelope bytes " + Hex(from_envelope) +
-                                             " != Encode bytes " + Hex(encoded));
+    FUZZ_CHECK(from_envelope == encoded,
+               "EncodeEnvelope bytes " + Hex(from_envelope) + " != Encode bytes " + Hex(encoded));
     FUZZ_CHECK(encoded.size() - payload.size() <= traits.max_overhead,
                absl::StrCat("frame overhead ", encoded.size() - payload.size()));
     expected.push_back(traits.expected_frame(payload, encoded));
@@ -416,7 +418,8 @@ void CheckOptionsRoundTrip(const T& framer) {
 // Whether `v` lies in the codec's domain.
 inline bool InDomain(const Codec& codec, uint64_t v) {
   const int bits = codec.value_bits();
-  const uint64_t hi = codec.is_signed() ? (~uint64_t{0} >> (65 - bits)) : (~uint64_t{0} >> (64 - bits));
+  const uint64_t hi =
+      codec.is_signed() ? (~uint64_t{0} >> (65 - bits)) : (~uint64_t{0} >> (64 - bits));
   return v <= hi;
 }
 inline bool InDomain(const Codec& codec, int64_t v) {
@@ -436,7 +439,8 @@ bool CheckCodecDecode(const Codec& codec, absl::string_view bytes, std::vector<T
   const absl::Status s = codec.Decode(bytes, &out);
   FUZZ_CHECK(!out.empty() && out[0] == kSentinel, "Decode did not append (prefix overwritten)");
   if (!s.ok()) {
-    FUZZ_CHECK(s.code() == absl::StatusCode::kInvalidArgument, "Decode error code: " + s.ToString());
+    FUZZ_CHECK(s.code() == absl::StatusCode::kInvalidArgument,
+               "Decode error code: " + s.ToString());
     FUZZ_CHECK(out.size() == 1, "Decode changed *out on error");
     return false;
   }
@@ -445,9 +449,9 @@ bool CheckCodecDecode(const Codec& codec, absl::string_view bytes, std::vector<T
   const absl::Status e = codec.Encode(absl::Span<const T>(*values), &again);
   FUZZ_CHECK(e.ok(), "re-encoding decoded values failed (" + codec.Spec() + "): " + e.ToString() +
                          "\nbytes " + Hex(bytes));
-  FUZZ_CHECK(again.substr(3) == bytes, absl::StrCat("not canonical (", codec.Spec(), "): bytes ",
-                                                    Hex(bytes), " decode to ", values->size(),
-                                                    " values that encode as ", Hex(again.substr(3))));
+  FUZZ_CHECK(again.substr(3) == bytes,
+             absl::StrCat("not canonical (", codec.Spec(), "): bytes ", Hex(bytes), " decode to ",
+                          values->size(), " values that encode as ", Hex(again.substr(3))));
   return true;
 }
 
@@ -459,7 +463,8 @@ void CheckCodecEncode(const Codec& codec, const std::vector<T>& values) {
   std::string out = "pre";
   const absl::Status s = codec.Encode(absl::Span<const T>(values), &out);
   if (!s.ok()) {
-    FUZZ_CHECK(s.code() == absl::StatusCode::kInvalidArgument, "Encode error code: " + s.ToString());
+    FUZZ_CHECK(s.code() == absl::StatusCode::kInvalidArgument,
+               "Encode error code: " + s.ToString());
     FUZZ_CHECK(out == "pre", "Encode changed *out on error");
     FUZZ_CHECK(!all_in, "Encode refused in-domain values (" + codec.Spec() + "): " + s.ToString());
     return;

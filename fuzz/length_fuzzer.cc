@@ -61,9 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   traits.check_refusal = [&o](absl::string_view payload, const absl::Status& status) {
     if (status.code() != absl::StatusCode::kInvalidArgument) return;
-    FUZZ_CHECK(o.length_adjustment > 0 &&
-                   payload.size() < static_cast<uint64_t>(o.length_adjustment),
-               "refused a payload that can be sent: " + status.ToString());
+    FUZZ_CHECK(
+        o.length_adjustment > 0 && payload.size() < static_cast<uint64_t>(o.length_adjustment),
+        "refused a payload that can be sent: " + status.ToString());
   };
   framekit::fuzz::CheckFramer(*framer, traits, in);
   return 0;

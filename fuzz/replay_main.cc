@@ -1,9 +1,9 @@
 // Replay driver for the fuzz targets in normal (gcc, no libFuzzer) builds: `bazel test //fuzz:all`
 // runs each target's LLVMFuzzerTestOneInput on every file of the corpus directories (or files)
 // given as arguments, on a few mutations of each (truncated, bytes flipped, bytes inserted), and on
-// deterministic pseudo-random inputs, so the properties the targets check hold in CI on the checked-in
-// corpora. A violated property aborts, failing the test. FUZZ_REPLAY_RANDOM sets the number of
-// random inputs (default 1500); FUZZ_REPLAY_VERBOSE=1 prints each file as it runs.
+// deterministic pseudo-random inputs, so the properties the targets check hold in CI on the
+// checked-in corpora. A violated property aborts, failing the test. FUZZ_REPLAY_RANDOM sets the
+// number of random inputs (default 1500); FUZZ_REPLAY_VERBOSE=1 prints each file as it runs.
 #include <dirent.h>
 #include <sys/stat.h>
 

@@ -3,9 +3,10 @@
 //                           the kind the spec names whose Spec() re-parses to an equal framer (and
 //                           a Spec() that is a fixed point). The same settings written as a config
 //                           file (when they can be: no whitespace, no '#') give the same outcome.
-//   1: a framer config file ParseFramerConfig(s) either fails with InvalidArgument or gives settings
-//                           for which MakeFramer fails with InvalidArgument or builds a framer whose
-//                           Spec() re-parses to an equal framer.
+//   1: a framer config file ParseFramerConfig(s) either fails with InvalidArgument or gives
+//   settings
+//                           for which MakeFramer fails with InvalidArgument or builds a framer
+//                           whose Spec() re-parses to an equal framer.
 //   2: a codec spec         MakeCodec(s) either fails with InvalidArgument or builds a codec whose
 //                           Spec() rebuilds an equal codec.
 // With the high bit of the first byte set, the text ends at the first 0xFF byte and a framer built
@@ -78,8 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       absl::StatusOr<std::unique_ptr<framekit::Framer>> made = framekit::MakeFramer(text);
       if (CheckMade(made, text) != nullptr) {
         const absl::string_view kind = text.substr(0, text.find(':'));
-        FUZZ_CHECK((*made)->kind() == kind, "kind " + std::string((*made)->kind()) +
-                                                " for spec " + Quote(text));
+        FUZZ_CHECK((*made)->kind() == kind,
+                   "kind " + std::string((*made)->kind()) + " for spec " + Quote(text));
       }
       absl::StatusOr<framekit::FramerSettings> settings = framekit::ParseFramerSpec(text);
       if (settings.ok()) {

@@ -39,10 +39,7 @@ bool ConnectionHandle::Post(std::function<void(Connection&)> work) const {
 
 Connection::Connection(server_internal::EventLoop* loop, uint64_t id, ConnectedSocket socket,
                        const Framer& framer, const FramedConnectionOptions& options)
-    : loop_(loop),
-      id_(id),
-      peer_(socket.peer),
-      conn_(std::move(socket), framer, options) {}
+    : loop_(loop), id_(id), peer_(socket.peer), conn_(std::move(socket), framer, options) {}
 
 Connection::~Connection() = default;
 

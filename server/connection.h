@@ -129,29 +129,29 @@ class Connection {
   std::unique_ptr<ConnectionHandler> handler_;
 
   // Event-loop state (see event_loop.cc).
-  uint32_t interest_ = 0;             // as registered with the poller
-  bool paused_ = false;               // above the high watermark: not reading
-  bool closing_ = false;              // no more reading; closes once the queue is written
-  bool closed_ = false;               // unregistered; deleted at the end of the loop iteration
-  bool opened_ = false;               // OnOpen ran
-  bool logged_ = false;               // its close was logged (once per connection)
-  bool shutdown_reading_ = false;     // io_uring shutdown: still taking in what was sent
-  bool dirty_ = false;                // queued output: flushed at the end of the callback
+  uint32_t interest_ = 0;          // as registered with the poller
+  bool paused_ = false;            // above the high watermark: not reading
+  bool closing_ = false;           // no more reading; closes once the queue is written
+  bool closed_ = false;            // unregistered; deleted at the end of the loop iteration
+  bool opened_ = false;            // OnOpen ran
+  bool logged_ = false;            // its close was logged (once per connection)
+  bool shutdown_reading_ = false;  // io_uring shutdown: still taking in what was sent
+  bool dirty_ = false;             // queued output: flushed at the end of the callback
   CloseReason close_reason_ = CloseReason::kOpen;
   absl::Status close_status_;
-  absl::Time last_active_;            // last byte read or written
-  absl::Time last_read_;              // last byte read
-  bool holds_buffers_ = false;        // may hold buffers: read since they were last released
-  absl::Time paused_since_;           // when it went above the high watermark
+  absl::Time last_active_;      // last byte read or written
+  absl::Time last_read_;        // last byte read
+  bool holds_buffers_ = false;  // may hold buffers: read since they were last released
+  absl::Time paused_since_;     // when it went above the high watermark
 
   // io_uring backend state (see uring_loop.cc).
-  int uring_ops_ = 0;                 // operations in the kernel; freed only at 0
-  bool recv_armed_ = false;           // a multishot recv is armed
-  bool recv_cancelling_ = false;      // ...and its cancellation submitted
-  bool send_busy_ = false;            // `inflight_` is being sent
-  bool held_input_ = false;           // frames (maybe) buffered while the output was full
-  bool eof_held_ = false;             // io_uring: end of stream received behind held frames
-  std::string inflight_;              // bytes handed to the kernel, kept until the send completes
+  int uring_ops_ = 0;             // operations in the kernel; freed only at 0
+  bool recv_armed_ = false;       // a multishot recv is armed
+  bool recv_cancelling_ = false;  // ...and its cancellation submitted
+  bool send_busy_ = false;        // `inflight_` is being sent
+  bool held_input_ = false;       // frames (maybe) buffered while the output was full
+  bool eof_held_ = false;         // io_uring: end of stream received behind held frames
+  std::string inflight_;          // bytes handed to the kernel, kept until the send completes
   size_t inflight_sent_ = 0;
 };
 

@@ -9,10 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "framekit/framing/framer_spec.h"
-#include "server/internal/event_loop.h"
 #include "framekit/transport/errors.h"
 #include "framekit/transport/tcp.h"
 #include "framekit/transport/unix_socket.h"
+#include "server/internal/event_loop.h"
 
 namespace framekit {
 namespace {
@@ -31,8 +31,7 @@ absl::Status CheckOptions(const ServerOptions& o) {
         o.output_high_watermark <= o.max_output_bytes && o.max_output_bytes >= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Server: the output bounds must satisfy low <= high <= max_output_bytes >= 1; got low ",
-        o.output_low_watermark, ", high ", o.output_high_watermark, ", max ",
-        o.max_output_bytes));
+        o.output_low_watermark, ", high ", o.output_high_watermark, ", max ", o.max_output_bytes));
   }
   if (o.read_size < 1 || o.read_size > (size_t{16} << 20)) {
     return absl::InvalidArgumentError(
@@ -43,7 +42,8 @@ absl::Status CheckOptions(const ServerOptions& o) {
       o.io_uring_buffer_size > (size_t{1} << 20)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Server: io_uring_buffers must be a power of two in 1 .. 32768 and io_uring_buffer_size "
-        "1 .. 1 MiB; got ", o.io_uring_buffers, " and ", o.io_uring_buffer_size));
+        "1 .. 1 MiB; got ",
+        o.io_uring_buffers, " and ", o.io_uring_buffer_size));
   }
   if (o.idle_timeout <= absl::ZeroDuration() || o.output_stall_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
@@ -156,9 +156,7 @@ Server::Server(std::unique_ptr<ServerCore> core) : core_(std::move(core)) {}
 
 Server::~Server() { Shutdown(absl::Now()); }
 
-std::vector<SocketAddress> Server::local_addresses() const {
-  return core_->addresses;
-}
+std::vector<SocketAddress> Server::local_addresses() const { return core_->addresses; }
 
 size_t Server::loops() const { return core_->loops.size(); }
 

@@ -130,7 +130,8 @@ struct ServerOptions {
   size_t io_uring_buffer_size = 32 * 1024;
   // io_uring features, on by default; off only to measure what each buys (benchmarks/server).
   // multishot: one recv armed per connection for good, else a recv re-armed per completion.
-  // defer_taskrun: completions run only when the loop enters the kernel (IORING_SETUP_DEFER_TASKRUN).
+  // defer_taskrun: completions run only when the loop enters the kernel
+  // (IORING_SETUP_DEFER_TASKRUN).
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
   // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
@@ -153,7 +154,7 @@ struct ServerStats {
   uint64_t frames_out = 0;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
-  uint64_t paused = 0;  // times a connection went above the high watermark
+  uint64_t paused = 0;                     // times a connection went above the high watermark
   uint64_t receive_buffers_exhausted = 0;  // io_uring: a loop's provided buffers ran out (ENOBUFS)
   // io_uring: of bytes_in, those copied into a decoder (a frame straddling two receive buffers, or
   // input held while paused); the rest were decoded in place, in the receive buffer.

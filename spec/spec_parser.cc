@@ -15,10 +15,9 @@ absl::StatusOr<SpecSettings> ParseSpec(const SpecGrammar& grammar, absl::string_
   const size_t colon = spec.find(':');
   const absl::string_view name = spec.substr(0, colon);
   if (name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(grammar.subject, " spec '", spec, "' has no ",
-                                                   grammar.name_key, "; expected ",
-                                                   absl::AsciiStrToUpper(grammar.name_key),
-                                                   "[:KEY=VALUE,...]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(grammar.subject, " spec '", spec, "' has no ", grammar.name_key, "; expected ",
+                     absl::AsciiStrToUpper(grammar.name_key), "[:KEY=VALUE,...]"));
   }
   if (spec.find(' ') != absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -48,9 +47,8 @@ absl::StatusOr<SpecSettings> ParseSpecConfig(const SpecGrammar& grammar, absl::s
     if (line.empty() || line[0] == '#') continue;
     const size_t eq = line.find('=');
     if (eq == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(grammar.subject, " config line ",
-                                                     line_number, ": '", line,
-                                                     "' is not KEY = VALUE"));
+      return absl::InvalidArgumentError(absl::StrCat(grammar.subject, " config line ", line_number,
+                                                     ": '", line, "' is not KEY = VALUE"));
     }
     const absl::string_view key = absl::StripAsciiWhitespace(line.substr(0, eq));
     const absl::string_view value = absl::StripAsciiWhitespace(line.substr(eq + 1));
@@ -70,8 +68,8 @@ absl::StatusOr<SpecSettings> ParseSpecConfig(const SpecGrammar& grammar, absl::s
     values.emplace_back(std::string(key), std::string(value));
   }
   if (name.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(grammar.subject, " config has no '",
-                                                   grammar.name_key, " = ...' line"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(grammar.subject, " config has no '", grammar.name_key, " = ...' line"));
   }
   return SpecSettings(std::move(name), std::move(values));
 }
@@ -80,7 +78,8 @@ absl::StatusOr<SpecSettings> ReadSpecConfigFile(const SpecGrammar& grammar,
                                                 const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", grammar.subject, " config '", path, "'"));
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", grammar.subject, " config '", path, "'"));
   }
   std::stringstream text;
   text << file.rdbuf();

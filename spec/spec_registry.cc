@@ -55,9 +55,9 @@ absl::Status AlreadyRegistered(const SpecGrammar& grammar, absl::string_view nam
 
 absl::Status UnknownKind(const SpecGrammar& grammar, absl::string_view name,
                          const std::vector<std::string>& registered) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown ", grammar.kind, " '", name, "'; valid ", grammar.kinds, ": ",
-      registered.empty() ? std::string("(none)") : absl::StrJoin(registered, ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown ", grammar.kind, " '", name, "'; valid ", grammar.kinds, ": ",
+                   registered.empty() ? std::string("(none)") : absl::StrJoin(registered, ", ")));
 }
 
 absl::Status CheckKeys(absl::string_view kind_name, const std::vector<SpecKeyInfo>& keys,
@@ -65,11 +65,11 @@ absl::Status CheckKeys(absl::string_view kind_name, const std::vector<SpecKeyInf
   const auto& values = settings.values();
   for (size_t i = 0; i < values.size(); ++i) {
     const std::string& key = values[i].first;
-    auto info = std::find_if(keys.begin(), keys.end(),
-                             [&](const SpecKeyInfo& k) { return k.name == key; });
+    auto info =
+        std::find_if(keys.begin(), keys.end(), [&](const SpecKeyInfo& k) { return k.name == key; });
     if (info == keys.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(kind_name, ": unknown key '", key,
-                                                     "'; valid keys: ", KeyList(keys)));
+      return absl::InvalidArgumentError(
+          absl::StrCat(kind_name, ": unknown key '", key, "'; valid keys: ", KeyList(keys)));
     }
     if (info->repeatable) continue;
     for (size_t j = 0; j < i; ++j) {

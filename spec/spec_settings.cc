@@ -78,9 +78,9 @@ absl::StatusOr<std::vector<std::string>> SpecSettings::GetBytesList(absl::string
     if (kv.first != key) continue;
     absl::StatusOr<std::string> bytes = ParseEscapedBytes(kv.second);
     if (!bytes.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name_, ": bad value for '", key, "' ('", kv.second, "'): ",
-                       bytes.status().message(), "; escapes: \\n \\r \\t \\0 \\\\ \\xHH"));
+      return absl::InvalidArgumentError(absl::StrCat(name_, ": bad value for '", key, "' ('",
+                                                     kv.second, "'): ", bytes.status().message(),
+                                                     "; escapes: \\n \\r \\t \\0 \\\\ \\xHH"));
     }
     out.push_back(*std::move(bytes));
   }

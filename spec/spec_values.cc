@@ -84,7 +84,8 @@ absl::StatusOr<uint8_t> ParseByte(absl::string_view text) {
     }
     return static_cast<uint8_t>(v);
   }
-  if (!text.empty() && absl::ascii_isdigit(static_cast<unsigned char>(text[0])) && text.size() > 1) {
+  if (!text.empty() && absl::ascii_isdigit(static_cast<unsigned char>(text[0])) &&
+      text.size() > 1) {
     absl::StatusOr<uint64_t> v = ParseUnsigned(text, 255);
     if (!v.ok()) return Bad("byte (0-255, 0xHH, or one escaped character)", text);
     return static_cast<uint8_t>(*v);
@@ -113,11 +114,21 @@ absl::StatusOr<std::string> ParseEscapedBytes(absl::string_view text) {
     }
     if (++i == text.size()) return Bad("escape (trailing backslash) in", text);
     switch (text[i]) {
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case '0': out.push_back('\0'); break;
-      case '\\': out.push_back('\\'); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case '0':
+        out.push_back('\0');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
       case 'x': {
         const int hi = i + 1 < text.size() ? HexDigit(text[i + 1]) : -1;
         const int lo = i + 2 < text.size() ? HexDigit(text[i + 2]) : -1;
@@ -137,11 +148,21 @@ std::string FormatEscapedBytes(absl::string_view bytes) {
   std::string out;
   for (unsigned char c : bytes) {
     switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\0': out += "\\0"; break;
-      case '\\': out += "\\\\"; break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c > ' ' && c <= '~' && c != ',' && c != '=' && c != '#') {
           out.push_back(static_cast<char>(c));

@@ -62,7 +62,8 @@ absl::StatusOr<std::vector<SocketAddress>> GetAddrInfo(absl::string_view host_po
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = flags | AI_NUMERICSERV;
   struct addrinfo* list = nullptr;
-  int rc = ::getaddrinfo(hp.host.empty() ? nullptr : hp.host.c_str(), hp.port.c_str(), &hints, &list);
+  int rc =
+      ::getaddrinfo(hp.host.empty() ? nullptr : hp.host.c_str(), hp.port.c_str(), &hints, &list);
   if (rc != 0) return GaiError(rc, host_port);
   std::vector<SocketAddress> out;
   for (struct addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
@@ -73,7 +74,8 @@ absl::StatusOr<std::vector<SocketAddress>> GetAddrInfo(absl::string_view host_po
     if (!seen) out.push_back(a);
   }
   ::freeaddrinfo(list);
-  if (out.empty()) return absl::NotFoundError(absl::StrCat("resolve ", host_port, ": no IP address"));
+  if (out.empty())
+    return absl::NotFoundError(absl::StrCat("resolve ", host_port, ": no IP address"));
   return out;
 }
 

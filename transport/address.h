@@ -10,8 +10,8 @@
 //   "@app"               a Linux abstract Unix socket name (sun_path[0] == '\0', then "app")
 //
 // SocketAddress::Parse() accepts exactly these forms (numeric hosts only, it never does DNS) and
-// ToString() produces them, so Parse(a.ToString()) == a. Host names are resolved by Resolve(), which
-// returns every address getaddrinfo(3) reports, in its order; connecting tries them in turn.
+// ToString() produces them, so Parse(a.ToString()) == a. Host names are resolved by Resolve(),
+// which returns every address getaddrinfo(3) reports, in its order; connecting tries them in turn.
 // SplitHostPort() separates "host:port", "[v6]:port" and ":port" for both.
 //
 // Example:
@@ -43,8 +43,9 @@ class SocketAddress {
   // Parses one of the forms above. InvalidArgument names what was wrong.
   static absl::StatusOr<SocketAddress> Parse(absl::string_view text);
 
-  // A Unix socket address for `path` (any path, relative too). A leading '@' is taken literally here;
-  // use Abstract() for abstract names. InvalidArgument if it does not fit in sun_path (107 bytes).
+  // A Unix socket address for `path` (any path, relative too). A leading '@' is taken literally
+  // here; use Abstract() for abstract names. InvalidArgument if it does not fit in sun_path (107
+  // bytes).
   static absl::StatusOr<SocketAddress> UnixPath(absl::string_view path);
 
   // A Linux abstract socket address for `name` (without the '@'); may hold any bytes.
@@ -55,14 +56,13 @@ class SocketAddress {
   static absl::StatusOr<SocketAddress> PeerOf(int fd);
 
   int family() const { return storage_.ss_family; }
-  const struct sockaddr* get() const {
-    return reinterpret_cast<const struct sockaddr*>(&storage_);
-  }
+  const struct sockaddr* get() const { return reinterpret_cast<const struct sockaddr*>(&storage_); }
   socklen_t size() const { return size_; }
 
   bool is_ip() const { return family() == AF_INET || family() == AF_INET6; }
   bool is_unix() const { return family() == AF_UNIX; }
-  // Unix addresses only: an abstract name ("@name"); an unnamed socket (socketpair, unbound client).
+  // Unix addresses only: an abstract name ("@name"); an unnamed socket (socketpair, unbound
+  // client).
   bool is_abstract() const;
   bool is_unnamed() const;
 
@@ -95,7 +95,8 @@ absl::StatusOr<HostPort> SplitHostPort(absl::string_view host_port);
 // Resolves "host:port" with getaddrinfo (numeric hosts too) to every stream address, in the order
 // the resolver gives. `passive`: an empty host means all interfaces (AI_PASSIVE) rather than
 // loopback. NotFound if the name does not resolve, Unavailable on a temporary resolver failure.
-absl::StatusOr<std::vector<SocketAddress>> Resolve(absl::string_view host_port, bool passive = false);
+absl::StatusOr<std::vector<SocketAddress>> Resolve(absl::string_view host_port,
+                                                   bool passive = false);
 
 }  // namespace framekit
 

@@ -2,7 +2,8 @@
 //
 // ConnectedSocket is what Accept() and the Connect functions hand back: the owned descriptor of a
 // connected stream socket and the address of its peer (for error messages and logs). The descriptor
-// is non-blocking and close-on-exec; stream_io.h works on it as it is (see SetNonBlocking to change).
+// is non-blocking and close-on-exec; stream_io.h works on it as it is (see SetNonBlocking to
+// change).
 //
 // Example:
 //   absl::StatusOr<ConnectedSocket> c = ConnectTcp("localhost:8080", deadline);

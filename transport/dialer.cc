@@ -68,8 +68,8 @@ absl::StatusOr<ConnectedSocket> ConnectAny(absl::Span<const SocketAddress> addre
     if (name.empty() || name == addresses[0].ToString()) return last;
     return WithContext(last, target);
   }
-  return WithMessage(last, absl::StrCat(target, ": tried ", addresses.size(), " addresses: ",
-                                        absl::StrJoin(failures, "; ")));
+  return WithMessage(last, absl::StrCat(target, ": tried ", addresses.size(),
+                                        " addresses: ", absl::StrJoin(failures, "; ")));
 }
 
 }  // namespace framekit

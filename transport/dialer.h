@@ -5,11 +5,11 @@
 // connection made. ConnectTcp / ConnectUnix (tcp.h, unix_socket.h) are the front ends that take
 // text addresses.
 //
-// Connecting is non-blocking connect(2) plus poll(2) up to the deadline, then SO_ERROR. With several
-// addresses, each attempt gets an equal share of the time left (the last gets all of it), so one
-// address that swallows SYNs cannot use up the whole deadline. When every address fails, the status
-// has the last failure's code (and payloads, so IsConnectionRefused still holds) and a message naming
-// every address tried with its error:
+// Connecting is non-blocking connect(2) plus poll(2) up to the deadline, then SO_ERROR. With
+// several addresses, each attempt gets an equal share of the time left (the last gets all of it),
+// so one address that swallows SYNs cannot use up the whole deadline. When every address fails, the
+// status has the last failure's code (and payloads, so IsConnectionRefused still holds) and a
+// message naming every address tried with its error:
 //   "connect localhost:9: tried 2 addresses: connect to [::1]:9: connection refused; connect to
 //    127.0.0.1:9: connection refused"
 //
@@ -37,8 +37,8 @@ struct ConnectOptions {
 absl::StatusOr<ConnectedSocket> ConnectAddress(const SocketAddress& address, absl::Time deadline,
                                                const ConnectOptions& options = {});
 
-// Tries `addresses` in order. `name` (e.g. "localhost:8080") is what error messages call the target;
-// empty means "connect". InvalidArgument if `addresses` is empty.
+// Tries `addresses` in order. `name` (e.g. "localhost:8080") is what error messages call the
+// target; empty means "connect". InvalidArgument if `addresses` is empty.
 absl::StatusOr<ConnectedSocket> ConnectAny(absl::Span<const SocketAddress> addresses,
                                            absl::Time deadline, const ConnectOptions& options = {},
                                            absl::string_view name = "");

@@ -19,10 +19,14 @@ std::string ErrnoText(int e) {
 
 const char* PeerGoneName(int e) {
   switch (e) {
-    case EPIPE: return "EPIPE";
-    case ECONNRESET: return "ECONNRESET";
-    case ESHUTDOWN: return "ESHUTDOWN";
-    default: return nullptr;
+    case EPIPE:
+      return "EPIPE";
+    case ECONNRESET:
+      return "ECONNRESET";
+    case ESHUTDOWN:
+      return "ESHUTDOWN";
+    default:
+      return nullptr;
   }
 }
 
@@ -37,8 +41,7 @@ absl::Status SocketError(int e, absl::string_view operation, absl::string_view p
     return s;
   }
   switch (e) {
-    case ECONNREFUSED:
-    {
+    case ECONNREFUSED: {
       absl::Status s = absl::UnavailableError(absl::StrCat(where, ": connection refused"));
       s.SetPayload(kConnectionRefusedPayload, absl::Cord("ECONNREFUSED"));
       return s;

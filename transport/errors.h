@@ -8,9 +8,11 @@
 //                       own ETIMEDOUT (retransmission/keepalive gave up) is Unavailable instead.
 //   Unavailable         the peer or network: peer gone, connection refused, unreachable, ETIMEDOUT.
 //                       Two kinds are told apart:
-//                         * peer gone (EPIPE, ECONNRESET, ESHUTDOWN): message contains "peer closed"
+//                         * peer gone (EPIPE, ECONNRESET, ESHUTDOWN): message contains "peer
+//                         closed"
 //                           and the status carries kPeerGonePayload; test with IsPeerGone().
-//                         * connection refused (ECONNREFUSED): message contains "connection refused"
+//                         * connection refused (ECONNREFUSED): message contains "connection
+//                         refused"
 //                           and the status carries kConnectionRefusedPayload; test with
 //                           IsConnectionRefused().
 //   InvalidArgument     a malformed address or argument.
@@ -33,12 +35,15 @@
 namespace framekit {
 
 // Type URLs of the payloads that mark the two kinds of Unavailable. The value is the errno name
-// ("EPIPE", "ECONNREFUSED"...). Payloads rather than message text so that callers may wrap messages.
+// ("EPIPE", "ECONNREFUSED"...). Payloads rather than message text so that callers may wrap
+// messages.
 inline constexpr absl::string_view kPeerGonePayload = "framekit.transport/PeerGone";
-inline constexpr absl::string_view kConnectionRefusedPayload = "framekit.transport/ConnectionRefused";
+inline constexpr absl::string_view kConnectionRefusedPayload =
+    "framekit.transport/ConnectionRefused";
 
 // The status for a failed system call: `errno_value` mapped as in the table above, message
-// "<operation>[ <peer>]: <errno text>". `peer` is a preposition plus address ("to 1.2.3.4:5") or "".
+// "<operation>[ <peer>]: <errno text>". `peer` is a preposition plus address ("to 1.2.3.4:5") or
+// "".
 absl::Status SocketError(int errno_value, absl::string_view operation, absl::string_view peer = "");
 
 // `status` with "<context>: " before its message, code and payloads kept (so IsPeerGone etc. still
@@ -51,7 +56,8 @@ absl::Status WithMessage(const absl::Status& status, absl::string_view message);
 // True if `status` says the peer has gone (EPIPE, ECONNRESET, ESHUTDOWN): Unavailable + payload.
 bool IsPeerGone(const absl::Status& status);
 
-// True if `status` is a refused connection (nothing listening at the address): Unavailable + payload.
+// True if `status` is a refused connection (nothing listening at the address): Unavailable +
+// payload.
 bool IsConnectionRefused(const absl::Status& status);
 
 }  // namespace framekit

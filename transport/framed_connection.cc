@@ -212,7 +212,8 @@ absl::Status FramedConnection::SendBatch(absl::Span<const absl::string_view> pay
       absl::StatusOr<size_t> n = s.framer->EncodeBatchInto(
           payloads.subspan(i, end - i),
           [&s, used](size_t size) {
-            if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < size)) s.GrowScratch(used, used + size);
+            if (ABSL_PREDICT_FALSE(s.scratch_capacity - used < size))
+              s.GrowScratch(used, used + size);
             return s.scratch.get() + used;
           },
           &refused);
@@ -342,7 +343,8 @@ absl::Status FramedConnection::DeliverBuffered(
   absl::string_view frames[kBatchFrames];
   Decoder::Result r;
   do {
-    const size_t got = d.NextBatch(absl::MakeSpan(frames, std::clamp<size_t>(max_run, 1, kBatchFrames)), &r);
+    const size_t got =
+        d.NextBatch(absl::MakeSpan(frames, std::clamp<size_t>(max_run, 1, kBatchFrames)), &r);
     if (got > 0) on_frames(absl::MakeConstSpan(frames, got));
   } while (r == Decoder::kFrame && (stop == nullptr || !*stop));
   if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
@@ -471,8 +473,8 @@ absl::Status FramedConnection::QueueBatch(absl::Span<const absl::string_view> pa
   if (queued > s.options.max_queued_bytes) {
     s.out.resize(before);
     return absl::ResourceExhaustedError(absl::StrCat(
-        "QueueBatch to ", s.peer, ": ", payloads.size(), " frames of ", queued - (before - s.out_offset),
-        " bytes would take the queue (", before - s.out_offset,
+        "QueueBatch to ", s.peer, ": ", payloads.size(), " frames of ",
+        queued - (before - s.out_offset), " bytes would take the queue (", before - s.out_offset,
         " bytes unwritten) past max_queued_bytes=", s.options.max_queued_bytes));
   }
   return absl::OkStatus();
@@ -512,8 +514,6 @@ uint64_t FramedConnection::copied_in_bytes() const { return state_->copied_in; }
 
 size_t FramedConnection::queued_bytes() const { return state_->out.size() - state_->out_offset; }
 
-absl::Status FramedConnection::ShutdownWrite() {
-  return framekit::ShutdownWrite(state_->fd.get());
-}
+absl::Status FramedConnection::ShutdownWrite() { return framekit::ShutdownWrite(state_->fd.get()); }
 
 }  // namespace framekit

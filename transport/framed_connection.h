@@ -17,9 +17,9 @@
 //
 // Sending: SendBatch writes many frames with one gathered write (in IOV_MAX-sized groups): headers
 // and trailers are built in a scratch buffer; a payload larger than `copy_threshold` is sent by
-// reference (never copied); a smaller one is copied next to its header, since for a few bytes a copy
-// is cheaper than an iovec entry in the kernel. Each run of such small payloads is encoded into the
-// scratch by one Framer::EncodeBatchInto call, not a call per frame.
+// reference (never copied); a smaller one is copied next to its header, since for a few bytes a
+// copy is cheaper than an iovec entry in the kernel. Each run of such small payloads is encoded
+// into the scratch by one Framer::EncodeBatchInto call, not a call per frame.
 //
 // Receiving: frames are views into the decoder's buffer, valid until the next Receive /
 // ReadAvailable call. A clean end of stream between frames is std::nullopt (Receive) or
@@ -150,7 +150,8 @@ class FramedConnection {
   // `stop` as for ReadAvailableBatch; `max_run` caps the frames of one run (1 gives the caller a
   // say after every frame).
   absl::StatusOr<ReadState> Deliver(
-      absl::string_view bytes, absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+      absl::string_view bytes,
+      absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
       const bool* stop = nullptr, size_t max_run = 64);
   // Feeds `bytes` (copied) to the decoder without delivering any frame: for bytes that arrive
   // while the caller is not taking frames (a paused connection); Deliver({}) hands them out later.
@@ -196,8 +197,9 @@ class FramedConnection {
   absl::StatusOr<std::optional<absl::string_view>> ReceiveSlow(absl::Time deadline);
   // Hands every frame decoded ahead for Receive(), then every complete buffered frame, to
   // `on_frames`; the decoder's error that stopped it, if any.
-  absl::Status DeliverBuffered(absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
-                               const bool* stop = nullptr, size_t max_run = 64);
+  absl::Status DeliverBuffered(
+      absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
+      const bool* stop = nullptr, size_t max_run = 64);
   // Hands every frame decoded ahead for Receive() to `on_frame`; returns how many.
   size_t DrainReady(absl::FunctionRef<void(absl::string_view)> on_frame);
 

@@ -39,10 +39,7 @@ bool SkipAcceptError(int e) {
 }  // namespace
 
 Listener::Listener(SocketFd fd, SocketAddress local, ListenOptions options, std::string unlink_path)
-    : fd_(std::move(fd)),
-      local_(local),
-      options_(options),
-      unlink_path_(std::move(unlink_path)) {}
+    : fd_(std::move(fd)), local_(local), options_(options), unlink_path_(std::move(unlink_path)) {}
 
 Listener::~Listener() { Cleanup(); }
 
@@ -133,8 +130,8 @@ absl::StatusOr<ConnectedSocket> Accept(const Listener& listener, absl::Time dead
     absl::Status s = WaitReadable(listener.fd(), deadline);
     if (!s.ok()) {
       if (absl::IsDeadlineExceeded(s)) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            "accept on ", listener.local_address().ToString(), ": deadline exceeded"));
+        return absl::DeadlineExceededError(
+            absl::StrCat("accept on ", listener.local_address().ToString(), ": deadline exceeded"));
       }
       return s;
     }

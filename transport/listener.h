@@ -1,7 +1,7 @@
 // framekit/transport/listener.h
 //
-// The server side, for any stream address family: ListenAt() binds and listens, Accept() waits up to
-// a deadline for the next connection. ListenTcp / ListenUnix (tcp.h, unix_socket.h) are the
+// The server side, for any stream address family: ListenAt() binds and listens, Accept() waits up
+// to a deadline for the next connection. ListenTcp / ListenUnix (tcp.h, unix_socket.h) are the
 // front ends that take text addresses.
 //
 // A Listener owns its (non-blocking, close-on-exec) socket. For a Unix socket path it created, it
@@ -33,8 +33,8 @@ struct ListenOptions {
   // listen(2) backlog: connections the kernel completes before Accept takes them. Must be >= 1;
   // the kernel silently caps it at net.core.somaxconn (4096 on current kernels).
   int backlog = 128;
-  // SO_REUSEADDR (IP only): lets a restarted server bind its port while old connections are still in
-  // TIME_WAIT. It does not allow two live listeners on one port.
+  // SO_REUSEADDR (IP only): lets a restarted server bind its port while old connections are still
+  // in TIME_WAIT. It does not allow two live listeners on one port.
   bool reuse_address = true;
   // SO_REUSEPORT (IP only): several sockets, each bound to the same address with this set, share
   // the port, and the kernel spreads new connections over them by a hash of the addresses (one
@@ -73,8 +73,8 @@ class Listener {
 // accepts IPv4 too only if the system default (net.ipv6.bindv6only) says so.
 absl::StatusOr<Listener> ListenAt(const SocketAddress& address, const ListenOptions& options = {});
 
-// The next connection, waiting up to `deadline` (DeadlineExceeded then). Connections that died while
-// queued (ECONNABORTED and the like) are skipped, not reported.
+// The next connection, waiting up to `deadline` (DeadlineExceeded then). Connections that died
+// while queued (ECONNABORTED and the like) are skipped, not reported.
 absl::StatusOr<ConnectedSocket> Accept(const Listener& listener, absl::Time deadline);
 
 }  // namespace framekit

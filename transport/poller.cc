@@ -49,8 +49,8 @@ Poller::Poller(SocketFd epoll, SocketFd wake, Options options)
 
 absl::Status Poller::Control(int op, int fd, uint32_t interest, uint64_t token, const char* what) {
   if (op != EPOLL_CTL_DEL && token == kWakeToken) {
-    return absl::InvalidArgumentError(absl::StrCat("Poller::", what, "(fd ", fd,
-                                                   "): token ~0 is reserved for Wake()"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Poller::", what, "(fd ", fd, "): token ~0 is reserved for Wake()"));
   }
   if (fd == wake_.get()) {
     return absl::InvalidArgumentError(absl::StrCat("Poller::", what, ": fd ", fd, " is internal"));

@@ -35,10 +35,10 @@
 #ifndef FRAMEKIT_TRANSPORT_POLLER_H_
 #define FRAMEKIT_TRANSPORT_POLLER_H_
 
+#include <sys/epoll.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <sys/epoll.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

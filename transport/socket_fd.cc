@@ -14,8 +14,8 @@ void SocketFd::reset(int fd) {
   if (old < 0 || old == fd) return;
   // Never retry: on Linux the descriptor is released even when close() reports EINTR.
   if (::close(old) != 0 && errno == EBADF) {
-    std::fprintf(stderr, "framekit::SocketFd: close(%d) failed with EBADF: descriptor closed twice\n",
-                 old);
+    std::fprintf(stderr,
+                 "framekit::SocketFd: close(%d) failed with EBADF: descriptor closed twice\n", old);
     std::abort();
   }
 }

@@ -5,8 +5,8 @@
 // closing it. An empty SocketFd holds -1.
 //
 // close(2) errors are ignored, as they must be on Linux (the descriptor is gone even on EINTR, and
-// retrying could close a descriptor another thread has just been given) -- except EBADF, which means
-// the descriptor was already closed behind our back: a bug that could close someone else's
+// retrying could close a descriptor another thread has just been given) -- except EBADF, which
+// means the descriptor was already closed behind our back: a bug that could close someone else's
 // descriptor, so it aborts with a message.
 //
 // Example:

@@ -103,8 +103,8 @@ absl::Status WriteAll(int fd, absl::string_view bytes, absl::Time deadline,
     int e = errno;
     if (e == EINTR) continue;
     if (!WouldBlock(e)) return Error(e, "WriteAll", fd, options, "to");
-    absl::Status s = Wait(fd, POLLOUT, deadline, ops, "WriteAll", options, "to",
-                          Progress(done, bytes.size()));
+    absl::Status s =
+        Wait(fd, POLLOUT, deadline, ops, "WriteAll", options, "to", Progress(done, bytes.size()));
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

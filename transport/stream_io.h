@@ -5,11 +5,11 @@
 // always driven with MSG_DONTWAIT and waited on with poll(2), so a blocking socket never blocks
 // past the deadline. They survive partial transfers, EINTR and EAGAIN, and never raise SIGPIPE.
 //
-// Deadlines are absolute (absl::Time). absl::InfiniteFuture() waits forever; a deadline already past
-// (e.g. absl::InfinitePast()) still makes one attempt, so it means "don't wait" -- what an event
-// loop passes after the Poller reported the descriptor ready. When the deadline passes with work
-// left the result is DeadlineExceeded, and for writes the message says how many bytes went out:
-// the stream is then mid-message and should normally be closed.
+// Deadlines are absolute (absl::Time). absl::InfiniteFuture() waits forever; a deadline already
+// past (e.g. absl::InfinitePast()) still makes one attempt, so it means "don't wait" -- what an
+// event loop passes after the Poller reported the descriptor ready. When the deadline passes with
+// work left the result is DeadlineExceeded, and for writes the message says how many bytes went
+// out: the stream is then mid-message and should normally be closed.
 //
 // Errors follow errors.h: peer gone (EPIPE, ECONNRESET) is Unavailable with IsPeerGone() true.
 // Messages name the operation and the peer, e.g. "WriteAll to 127.0.0.1:4000: peer closed (...)".
@@ -64,9 +64,9 @@ absl::Status WriteAll(int fd, absl::string_view bytes, absl::Time deadline,
 absl::Status WriteAllV(int fd, absl::Span<const struct iovec> iov, absl::Time deadline,
                        const IoOptions& options = {});
 
-// Writes some of the bytes left in `cursor` (at least one, unless the cursor is done), waiting up to
-// `deadline` for the first; advances the cursor and returns the count. For event loops: with a past
-// deadline it never waits, and DeadlineExceeded then only means the socket buffer was full.
+// Writes some of the bytes left in `cursor` (at least one, unless the cursor is done), waiting up
+// to `deadline` for the first; advances the cursor and returns the count. For event loops: with a
+// past deadline it never waits, and DeadlineExceeded then only means the socket buffer was full.
 absl::StatusOr<size_t> WriteSomeV(int fd, IovecCursor* cursor, absl::Time deadline,
                                   const IoOptions& options = {});
 

@@ -5,10 +5,9 @@
 #include "asio_peer.h"
 
 #include <array>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <vector>
-
-#include <boost/asio.hpp>
 
 namespace framekit {
 namespace encoding_bench {

@@ -34,11 +34,20 @@ inline std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -54,10 +63,14 @@ inline std::string Num(double v) {
 inline std::string Tick(double v) {
   char buf[32];
   const double a = std::fabs(v);
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%gG", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%gk", v / 1e3);
-  else std::snprintf(buf, sizeof buf, "%g", v);
+  if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%gG", v / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%gM", v / 1e6);
+  else if (a >= 1e3)
+    std::snprintf(buf, sizeof buf, "%gk", v / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
@@ -151,9 +164,10 @@ inline std::string RenderPanel(const BarPanel& p, double top) {
       const double y = y_of(v);
       char val[64];
       std::snprintf(val, sizeof val, "%.4g", v);
-      s += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" + Num(std::max(1.0, bar_w - 1)) +
-           "\" height=\"" + Num(std::max(0.0, base - y)) + "\" fill=\"" + Color(i) + "\"><title>" +
-           Escape(p.groups[g] + " / " + p.series[i]) + ": " + val + "</title></rect>\n";
+      s += "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" +
+           Num(std::max(1.0, bar_w - 1)) + "\" height=\"" + Num(std::max(0.0, base - y)) +
+           "\" fill=\"" + Color(i) + "\"><title>" + Escape(p.groups[g] + " / " + p.series[i]) +
+           ": " + val + "</title></rect>\n";
     }
     s += "<text x=\"" + Num(left + group_w * (static_cast<double>(g) + 0.5)) + "\" y=\"" +
          Num(base + 18) + "\" font-size=\"12\" text-anchor=\"middle\">" + Escape(p.groups[g]) +

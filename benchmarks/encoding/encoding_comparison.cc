@@ -20,7 +20,8 @@
 // delimiter is 2 bytes ("0\n"), as a 64-bit binary integer 8.
 //
 // The separator/delimiter question: in the one-value regime `ascii+delim` is the ascii codec (sep
-// '\n') whose trailing '\n' IS the frame's delimiter: the framer gets the digits only and writes the
+// '\n') whose trailing '\n' IS the frame's delimiter: the framer gets the digits only and writes
+// the
 // '\n' itself, so the wire is exactly the HOWTO's "0\n"; the receiver hands the codec frame + '\n'.
 // In the batch regime the payload is "v1,v2,...,vn," (ascii:sep=','), ended by the '\n' delimiter.
 //
@@ -51,6 +52,8 @@
 // The default run takes about a minute or two on a 2-core machine.
 //
 //   bazel run -c opt //benchmarks/encoding:encoding_comparison -- --out_dir=/tmp/out
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -66,8 +69,6 @@
 #include <type_traits>
 #include <vector>
 
-#include <sys/stat.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -79,10 +80,10 @@
 #include "absl/types/span.h"
 #include "asio_peer.h"
 #include "benchmark/benchmark.h"
-#include "framekit/benchmarks/cpu_pinning.h"
-#include "framekit/benchmarks/simulated_reads.h"
-#include "framekit/benchmarks/encoding/value_distributions.h"
 #include "chart.h"
+#include "framekit/benchmarks/cpu_pinning.h"
+#include "framekit/benchmarks/encoding/value_distributions.h"
+#include "framekit/benchmarks/simulated_reads.h"
 #include "framekit/codecs/codec.h"
 #include "framekit/codecs/codec_registry.h"
 #include "framekit/framing/ascii_length_framer.h"
@@ -110,12 +111,12 @@ constexpr size_t kBatchValues = 1000;
 
 struct Mode {
   std::string name = "default";
-  size_t one_values = 16384;     // Values per dataset, one-value regime (= frames).
-  size_t batch_values = 64000;   // Values per dataset, batch regime (64 frames of 1,000).
-  double min_time = 0.05;        // --benchmark_min_time unless given.
-  double socket_seconds = 0.2;   // Sender time budget per socket run.
-  double asio_seconds = 0.25;    // Sender time budget per Asio comparison run.
-  int asio_rounds = 7;           // Alternating framekit/Asio rounds per comparison (odd: a median).
+  size_t one_values = 16384;    // Values per dataset, one-value regime (= frames).
+  size_t batch_values = 64000;  // Values per dataset, batch regime (64 frames of 1,000).
+  double min_time = 0.05;       // --benchmark_min_time unless given.
+  double socket_seconds = 0.2;  // Sender time budget per socket run.
+  double asio_seconds = 0.25;   // Sender time budget per Asio comparison run.
+  int asio_rounds = 7;          // Alternating framekit/Asio rounds per comparison (odd: a median).
   uint64_t asio_small_max = 50'000'000;  // Message caps, 16 B and 64 KiB.
   uint64_t asio_large_max = 200'000;
 };
@@ -197,8 +198,8 @@ const std::vector<EncodingDef>& Encodings() {
   static const std::vector<EncodingDef> defs = {
       {"ascii+delim", "ascii", "ascii:signed=true", "ascii:sep=\\x2C",
        "ascii:sep=\\x2C,signed=true", "delimiter", "delimiter", true},
-      {"ascii+ascii5", "ascii", "ascii:signed=true", "ascii", "ascii:signed=true",
-       "ascii:digits=5", "ascii:digits=5"},
+      {"ascii+ascii5", "ascii", "ascii:signed=true", "ascii", "ascii:signed=true", "ascii:digits=5",
+       "ascii:digits=5"},
       {"ascii+netstring", "ascii", "ascii:signed=true", "ascii", "ascii:signed=true", "netstring",
        "netstring"},
       {"bin8+fixed", "binary:width=8", "binary:width=8,signed=true", "binary:width=8",
@@ -257,12 +258,13 @@ class PipelineT final : public Pipeline {
     for (size_t i = 0; i < n; i += per_frame_) {
       const size_t k = std::min(per_frame_, n - i);
       scratch.clear();
-      absl::Status s = is_signed_
-                           ? codec_->EncodeSigned(absl::MakeConstSpan(d.s).subspan(i, k), &scratch)
-                           : codec_->EncodeUnsigned(absl::MakeConstSpan(d.u).subspan(i, k), &scratch);
+      absl::Status s =
+          is_signed_ ? codec_->EncodeSigned(absl::MakeConstSpan(d.s).subspan(i, k), &scratch)
+                     : codec_->EncodeUnsigned(absl::MakeConstSpan(d.u).subspan(i, k), &scratch);
       if (!s.ok()) return s;
       absl::string_view payload = scratch;
-      if (strip_sep_) payload.remove_suffix(1);  // The delimiter the framer writes is the separator.
+      if (strip_sep_)
+        payload.remove_suffix(1);  // The delimiter the framer writes is the separator.
       s = framer.FramerT::Encode(payload, wire);
       if (!s.ok()) return s;
     }
@@ -374,11 +376,13 @@ struct Combo {
   bool batch = false;
   const Dataset* data = nullptr;
   std::unique_ptr<Pipeline> pipeline;
-  std::string wire;    // The dataset's frames.
-  std::string na;      // Non-empty: not applicable, and why.
-  uint64_t sum = 0;    // Of the dataset's values.
+  std::string wire;  // The dataset's frames.
+  std::string na;    // Non-empty: not applicable, and why.
+  uint64_t sum = 0;  // Of the dataset's values.
   double bytes_per_value = NAN;
-  std::string Key() const { return absl::StrCat(enc->name, "/", RegimeName(batch), "/", data->name); }
+  std::string Key() const {
+    return absl::StrCat(enc->name, "/", RegimeName(batch), "/", data->name);
+  }
 };
 
 std::vector<std::unique_ptr<Combo>> g_combos;
@@ -410,8 +414,8 @@ void BuildCombos() {
         const std::string& codec = batch ? (sgn ? enc.codec_batch_signed : enc.codec_batch)
                                          : (sgn ? enc.codec_one_signed : enc.codec_one);
         absl::StatusOr<std::unique_ptr<Pipeline>> p =
-            MakePipeline(batch ? enc.framer_batch : enc.framer_one, codec,
-                         batch ? kBatchValues : 1, !batch && enc.strip_sep_one, sgn);
+            MakePipeline(batch ? enc.framer_batch : enc.framer_one, codec, batch ? kBatchValues : 1,
+                         !batch && enc.strip_sep_one, sgn);
         if (!p.ok()) {
           std::fprintf(stderr, "%s: %s\n", c->Key().c_str(), p.status().ToString().c_str());
           std::exit(2);
@@ -428,9 +432,9 @@ void BuildCombos() {
           DecodeTotals t;
           s = c->pipeline->DecodeStream(c->wire, &t);
           if (!s.ok() || t.values != c->data->size() || t.sum != c->sum) {
-            std::fprintf(stderr, "%s: round trip failed: %s (values %llu/%zu)\n",
-                         c->Key().c_str(), s.ToString().c_str(),
-                         static_cast<unsigned long long>(t.values), c->data->size());
+            std::fprintf(stderr, "%s: round trip failed: %s (values %llu/%zu)\n", c->Key().c_str(),
+                         s.ToString().c_str(), static_cast<unsigned long long>(t.values),
+                         c->data->size());
             std::exit(2);
           }
         }
@@ -446,7 +450,8 @@ void BuildCombos() {
 void SetPerValueCounters(benchmark::State& state, const Combo& c) {
   const double values = static_cast<double>(c.data->size());
   state.counters["bytes/value"] = c.bytes_per_value;
-  state.counters["values/s"] = benchmark::Counter(values, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["values/s"] =
+      benchmark::Counter(values, benchmark::Counter::kIsIterationInvariantRate);
   // Seconds per value (printed e.g. "12.3n" = 12.3 ns).
   state.counters["sec/value"] = benchmark::Counter(
       values, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
@@ -660,8 +665,7 @@ absl::Status RawReceive(int fd, size_t frame_size, ReceiveResult* r) {
   return absl::OkStatus();
 }
 
-absl::Status FramekitReceiveAny(const AsioCase& c, const Framer& framer, int fd,
-                                ReceiveResult* r) {
+absl::Status FramekitReceiveAny(const AsioCase& c, const Framer& framer, int fd, ReceiveResult* r) {
   return c.delimited ? FramekitReceive<DelimiterDecoder>(framer, fd, r)
                      : FramekitReceive<LengthHeaderDecoder>(framer, fd, r);
 }
@@ -769,8 +773,8 @@ ReceiveResult RunEndToEnd(const AsioCase& c, const Framer& framer, const std::st
     LoopbackRun run = RunLoopback(
         [&](int fd, std::string* error) {
           sent = c.delimited
-                     ? FramekitSendEncoded(static_cast<const DelimiterFramer&>(framer), fd,
-                                           payload, AsioMax(c), g_mode.asio_seconds, error)
+                     ? FramekitSendEncoded(static_cast<const DelimiterFramer&>(framer), fd, payload,
+                                           AsioMax(c), g_mode.asio_seconds, error)
                      : FramekitSendEncoded(static_cast<const LengthHeaderFramer&>(framer), fd,
                                            payload, AsioMax(c), g_mode.asio_seconds, error);
         },
@@ -918,7 +922,8 @@ Summary BuildSummary(double seconds_total) {
                   ". bytes/value = all wire bytes / values. encode/decode: ns per value "
                   "(codec + framer). socket: loopback TCP, receiver decodes every value. "
                   "N/A: the codec cannot represent the distribution (never truncated). Socket "
-                  "threads: ", benchmarks::CpuPinningDescription(), ".\n");
+                  "threads: ",
+                  benchmarks::CpuPinningDescription(), ".\n");
   absl::StrAppend(&s, "\nDistributions:");
   for (const std::string& d : DistributionNames()) {
     absl::StrAppend(&s, " `", d, "` = ", MakeDataset(d, 0).description, ";");
@@ -931,12 +936,12 @@ Summary BuildSummary(double seconds_total) {
   const size_t var0 = WireOfZero("varint+lenvar");
   const bool howto_ok = ascii0 == 2 && bin0 == 8;
   out.targets_met &= howto_ok;
-  absl::StrAppend(&s, "\n## The HOWTO's claim: the value 0 on the wire\n\n",
-                  "| value | encoding | wire bytes | HOWTO says | check |\n|---|---|---:|---:|---|\n",
-                  "| 0 | ascii + '\\n' delimiter (`0\\n`) | ", ascii0, " | 2 | ",
-                  ascii0 == 2 ? "PASS" : "FAIL", " |\n", "| 0 | binary 64-bit, fixed 8 | ", bin0,
-                  " | 8 | ", bin0 == 8 ? "PASS" : "FAIL", " |\n",
-                  "| 0 | varint in a varint length header | ", var0, " | - | - |\n");
+  absl::StrAppend(
+      &s, "\n## The HOWTO's claim: the value 0 on the wire\n\n",
+      "| value | encoding | wire bytes | HOWTO says | check |\n|---|---|---:|---:|---|\n",
+      "| 0 | ascii + '\\n' delimiter (`0\\n`) | ", ascii0, " | 2 | ", ascii0 == 2 ? "PASS" : "FAIL",
+      " |\n", "| 0 | binary 64-bit, fixed 8 | ", bin0, " | 8 | ", bin0 == 8 ? "PASS" : "FAIL",
+      " |\n", "| 0 | varint in a varint length header | ", var0, " | - | - |\n");
 
   for (bool batch : {false, true}) {
     const std::string regime = batch ? absl::StrCat(kBatchValues, " values per message")
@@ -958,24 +963,25 @@ Summary BuildSummary(double seconds_total) {
   }
 
   // Asio.
-  absl::StrAppend(&s, "\n## framekit vs Boost.Asio (loopback TCP, messages/s)\n\n",
-                  "(a) same pre-encoded stream from the same sender; framekit ReadSome of "
-                  "NextReadSize(128 KiB) bytes into PrepareWrite + NextBatch() vs Asio read_until "
-                  "/ read(transfer_exactly).  \n"
-                  "(b) end to end: framekit encodes into a buffer, one WriteAll per ~64 KiB; "
-                  "Asio one asio::write per message.\n\n",
-                  "Each comparison alternates framekit and Asio runs (", g_mode.asio_rounds,
-                  " rounds of ", absl::StrFormat("%g", g_mode.asio_seconds),
-                  " s each side, the two taking turns to go first); msgs/s is each side's best "
-                  "round, (median) in parentheses. `paired ratio`: the median over rounds of "
-                  "framekit / Asio within a round, the two having run back to back under the same "
-                  "load; the check uses it (as the transport benchmark's x raw (paired) does). "
-                  "`best ratio`: the ratio of the bests.\n\n",
-                  "`raw ceiling`: for (a), the same sender read by ReadSome into a 128 KiB buffer "
-                  "with no framing at all -- the most any receiver can show on this machine.\n\n",
-                  "| test | framing | payload | framekit msgs/s | Asio msgs/s | paired ratio | best ratio "
-                  "| target | check | raw ceiling | ceiling / Asio |\n"
-                  "|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|\n");
+  absl::StrAppend(
+      &s, "\n## framekit vs Boost.Asio (loopback TCP, messages/s)\n\n",
+      "(a) same pre-encoded stream from the same sender; framekit ReadSome of "
+      "NextReadSize(128 KiB) bytes into PrepareWrite + NextBatch() vs Asio read_until "
+      "/ read(transfer_exactly).  \n"
+      "(b) end to end: framekit encodes into a buffer, one WriteAll per ~64 KiB; "
+      "Asio one asio::write per message.\n\n",
+      "Each comparison alternates framekit and Asio runs (", g_mode.asio_rounds, " rounds of ",
+      absl::StrFormat("%g", g_mode.asio_seconds),
+      " s each side, the two taking turns to go first); msgs/s is each side's best "
+      "round, (median) in parentheses. `paired ratio`: the median over rounds of "
+      "framekit / Asio within a round, the two having run back to back under the same "
+      "load; the check uses it (as the transport benchmark's x raw (paired) does). "
+      "`best ratio`: the ratio of the bests.\n\n",
+      "`raw ceiling`: for (a), the same sender read by ReadSome into a 128 KiB buffer "
+      "with no framing at all -- the most any receiver can show on this machine.\n\n",
+      "| test | framing | payload | framekit msgs/s | Asio msgs/s | paired ratio | best ratio "
+      "| target | check | raw ceiling | ceiling / Asio |\n"
+      "|---|---|---|---:|---:|---:|---:|---:|---|---:|---:|\n");
   for (const char* test : {"asio_a", "asio_b"}) {
     for (const AsioCase& c : AsioCases()) {
       const std::string base = absl::StrCat(test, "/", AsioCaseName(c));
@@ -996,14 +1002,14 @@ Summary BuildSummary(double seconds_total) {
           out.targets_met &= ratio >= target;
         }
       }
-      absl::StrAppend(&s, "| ", std::string(test) == "asio_a" ? "(a) same stream" : "(b) end to end",
-                      " | ", c.delimited ? "delimiter \\n" : "length BE32", " | ",
-                      c.payload == 16 ? "16 B" : "64 KiB", " | ", Rate(fk), " (", Rate(fk_med),
-                      ") | ", Rate(as), " (", Rate(as_med), ") | ", Fmt(ratio, "%.2fx"), " | ",
-                      Fmt(fk / as, "%.2fx"), " | ",
-                      std::isnan(target) ? std::string("-") : absl::StrFormat(">= %gx", target),
-                      " | ", check, " | ", Rate(Result(base + "/raw", "msgs/s")), " | ",
-                      Fmt(Result(base + "/raw", "msgs/s") / as, "%.1fx"), " |\n");
+      absl::StrAppend(
+          &s, "| ", std::string(test) == "asio_a" ? "(a) same stream" : "(b) end to end", " | ",
+          c.delimited ? "delimiter \\n" : "length BE32", " | ", c.payload == 16 ? "16 B" : "64 KiB",
+          " | ", Rate(fk), " (", Rate(fk_med), ") | ", Rate(as), " (", Rate(as_med), ") | ",
+          Fmt(ratio, "%.2fx"), " | ", Fmt(fk / as, "%.2fx"), " | ",
+          std::isnan(target) ? std::string("-") : absl::StrFormat(">= %gx", target), " | ", check,
+          " | ", Rate(Result(base + "/raw", "msgs/s")), " | ",
+          Fmt(Result(base + "/raw", "msgs/s") / as, "%.1fx"), " |\n");
     }
   }
   return out;
@@ -1035,8 +1041,8 @@ std::string BuildChart() {
                [](const Combo& c) { return c.bytes_per_value; });
   matrix_panel("Bytes on the wire per value, 1,000 values per message", "bytes / value", true,
                false, [](const Combo& c) { return c.bytes_per_value; });
-  matrix_panel("Loopback throughput, one value per message", "values (= messages) / s", false,
-               true, [](const Combo& c) { return SocketValues(c); });
+  matrix_panel("Loopback throughput, one value per message", "values (= messages) / s", false, true,
+               [](const Combo& c) { return SocketValues(c); });
   matrix_panel("Loopback throughput, 1,000 values per message", "values / s", true, true,
                [](const Combo& c) { return SocketValues(c); });
   matrix_panel("Decode cost, 1,000 values per message", "ns / value", true, false,
@@ -1049,8 +1055,8 @@ std::string BuildChart() {
   for (const char* test : {"asio_a", "asio_b"}) {
     for (const AsioCase& c : AsioCases()) {
       const std::string base = absl::StrCat(test, "/", AsioCaseName(c));
-      asio.groups.push_back(absl::StrCat(std::string(test) == "asio_a" ? "(a) " : "(b) ",
-                                         AsioCaseName(c)));
+      asio.groups.push_back(
+          absl::StrCat(std::string(test) == "asio_a" ? "(a) " : "(b) ", AsioCaseName(c)));
       asio.values.push_back({Result(base + "/framekit", "msgs/s"), Result(base + "/asio", "msgs/s"),
                              Result(base + "/raw", "msgs/s")});
     }
@@ -1066,8 +1072,7 @@ void RegisterAll() {
     for (const auto& c : g_combos) {
       if (!c->na.empty()) continue;
       benchmark::RegisterBenchmark(absl::StrCat(what, "/", c->Key()).c_str(),
-                                   std::string(what) == "encode" ? BM_Encode : BM_Decode,
-                                   c.get());
+                                   std::string(what) == "encode" ? BM_Encode : BM_Decode, c.get());
     }
   }
   for (const auto& c : g_combos) {
@@ -1132,9 +1137,11 @@ int Main(int argc, char** argv) {
   }
   MakeDirs(out_dir);
   std::vector<std::string> injected;
-  if (!has_out) injected.push_back(absl::StrCat("--benchmark_out=", out_dir, "/encoding_comparison.json"));
+  if (!has_out)
+    injected.push_back(absl::StrCat("--benchmark_out=", out_dir, "/encoding_comparison.json"));
   if (!has_format) injected.push_back("--benchmark_out_format=json");
-  if (!has_min_time) injected.push_back(absl::StrFormat("--benchmark_min_time=%g", g_mode.min_time));
+  if (!has_min_time)
+    injected.push_back(absl::StrFormat("--benchmark_min_time=%g", g_mode.min_time));
   for (std::string& s : injected) args.push_back(s.data());
   args.push_back(nullptr);
   int bargc = static_cast<int>(args.size()) - 1;
@@ -1160,9 +1167,9 @@ int Main(int argc, char** argv) {
   std::printf("\n%s\n", summary.markdown.c_str());
   bool ok = WriteFile(md_path, summary.markdown);
   ok &= WriteFile(svg_path, BuildChart());
-  std::printf("summary: %s\nchart:   %s\njson:    %s\n", md_path.c_str(), svg_path.c_str(),
-              has_out ? "(as given by --benchmark_out)"
-                      : (out_dir + "/encoding_comparison.json").c_str());
+  std::printf(
+      "summary: %s\nchart:   %s\njson:    %s\n", md_path.c_str(), svg_path.c_str(),
+      has_out ? "(as given by --benchmark_out)" : (out_dir + "/encoding_comparison.json").c_str());
   std::printf("targets: %s\n", summary.targets_met ? "all met" : "NOT all met (see FAIL above)");
   std::fflush(stdout);
   if (!ok) {

@@ -39,7 +39,7 @@ struct Dataset {
 
 // The names, in the order reports list them.
 inline const std::vector<std::string>& DistributionNames() {
-  static const std::vector<std::string> names = {"zeros", "zero_one", "small", "u32",
+  static const std::vector<std::string> names = {"zeros", "zero_one", "small",    "u32",
                                                  "u64",   "zipf",     "negatives"};
   return names;
 }

@@ -230,7 +230,7 @@ class Histogram {
 
   static size_t Index(uint64_t ns) {
     if (ns < kLinear) return static_cast<size_t>(ns);
-    const int exponent = 63 - __builtin_clzll(ns);  // >= kLinearBits
+    const int exponent = 63 - __builtin_clzll(ns);          // >= kLinearBits
     const uint64_t mantissa = ns >> (exponent - kSubBits);  // in [kSubBuckets, 2 * kSubBuckets)
     return static_cast<size_t>(kLinear + (exponent - kLinearBits) * kSubBuckets +
                                (mantissa - kSubBuckets));
@@ -272,10 +272,10 @@ struct Phases {
 struct Connection {
   int fd = -1;
   uint32_t id = 0;
-  uint32_t interest = EPOLLIN;   // as registered with epoll
+  uint32_t interest = EPOLLIN;  // as registered with epoll
   uint64_t next_send = 0;
   uint64_t next_recv = 0;
-  size_t rx_have = 0;            // bytes of the current echo read so far, header included
+  size_t rx_have = 0;  // bytes of the current echo read so far, header included
   unsigned char rx_header[kHeaderBytes] = {};
   uint64_t rx_tag = 0;           // Payload tag of frame next_recv, once its header is in
   std::unique_ptr<char[]> wbuf;  // window * frame_bytes: room for every frame in flight
@@ -283,7 +283,7 @@ struct Connection {
   size_t wend = 0;
   std::unique_ptr<uint64_t[]> sent_ns;  // send time of frame f at [f % window]
   uint64_t last_rx_ns = 0;
-  uint64_t measured = 0;         // echoes completed inside the measure window
+  uint64_t measured = 0;  // echoes completed inside the measure window
 };
 
 // A stalled connection: writes the same run of whole frames over and over, never reads.
@@ -357,7 +357,7 @@ class Worker {
   std::vector<char> stalled_frames_;
   std::vector<Connection> conns_;
   std::vector<Stalled> stalled_;
-  size_t open_ = 0;       // measured connections still open
+  size_t open_ = 0;        // measured connections still open
   bool stopping_ = false;  // past the measure window: no new frames, drain and close
   WorkerResult result_;
 };
@@ -366,7 +366,8 @@ void Worker::Register(int fd, uint32_t events, uint64_t token) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = token;
-  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) Fail(absl::StrCat("epoll_ctl: ", strerror(errno)));
+  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0)
+    Fail(absl::StrCat("epoll_ctl: ", strerror(errno)));
 }
 
 void Worker::SetInterest(Connection& c, uint32_t interest) {
@@ -462,10 +463,11 @@ void Worker::Consume(Connection& c, const char* p, size_t n, uint64_t now) {
     const size_t take = std::min(size - j, n);
     const size_t bad = payload_.Mismatch(c.rx_tag, j, p, take);
     if (bad != take) {
-      Fail(absl::StrFormat("%s: echo of frame %d differs at payload byte %d of %d: got 0x%02x, "
-                           "sent 0x%02x (%s)",
-                           Name(c), c.next_recv, j + bad, size, static_cast<uint8_t>(p[bad]),
-                           payload_.Byte(c.rx_tag, j + bad), State(c)));
+      Fail(
+          absl::StrFormat("%s: echo of frame %d differs at payload byte %d of %d: got 0x%02x, "
+                          "sent 0x%02x (%s)",
+                          Name(c), c.next_recv, j + bad, size, static_cast<uint8_t>(p[bad]),
+                          payload_.Byte(c.rx_tag, j + bad), State(c)));
     }
     c.rx_have += take;
     p += take;
@@ -518,7 +520,8 @@ void Worker::CloseStalled(Stalled& s, bool by_server) {
 
 void Worker::CheckProgress(uint64_t now) {
   for (const Connection& c : conns_) {
-    if (c.fd >= 0 && c.next_recv < c.next_send && now - c.last_rx_ns > config_.progress_timeout_ns) {
+    if (c.fd >= 0 && c.next_recv < c.next_send &&
+        now - c.last_rx_ns > config_.progress_timeout_ns) {
       Fail(absl::StrCat(Name(c), ": no echo bytes for ",
                         absl::FormatDuration(absl::Trunc(absl::Nanoseconds(now - c.last_rx_ns),
                                                          absl::Milliseconds(1))),
@@ -646,7 +649,8 @@ std::vector<int> ConnectAll(const Config& config, uint32_t total, absl::Duration
       socklen_t len = sizeof(error);
       getsockopt(fds[index], SOL_SOCKET, SO_ERROR, &error, &len);
       if (error != 0) {
-        Fail(absl::StrCat(name(index), ": connect to ", config.address_text, ": ", strerror(error)));
+        Fail(
+            absl::StrCat(name(index), ": connect to ", config.address_text, ": ", strerror(error)));
       }
       epoll_ctl(ep, EPOLL_CTL_DEL, fds[index], nullptr);
       --pending;
@@ -741,8 +745,8 @@ int Main(int argc, char** argv) {
   const Payload payload(seed, static_cast<uint32_t>(size));
 
   const uint64_t connect_start = NowNs();
-  const std::vector<int> fds = ConnectAll(config, config.connections + config.stalled,
-                                          absl::GetFlag(FLAGS_connect_timeout));
+  const std::vector<int> fds =
+      ConnectAll(config, config.connections + config.stalled, absl::GetFlag(FLAGS_connect_timeout));
   const double connect_seconds = (NowNs() - connect_start) * 1e-9;
 
   // Workers are built before the clock starts; connection i goes to worker i % threads.
@@ -814,9 +818,8 @@ int Main(int argc, char** argv) {
       ", \"duration_s\": ", JsonNumber(seconds), ", \"threads\": ", config.threads,
       ", \"stalled\": ", config.stalled, ", \"seed\": ", seed, "},\n");
   absl::StrAppend(&json, " \"echoes\": ", total,
-                  ", \"echoes_per_s\": ", JsonNumber(total / seconds),
-                  ", \"payload_mb_per_s\": ", JsonNumber(total * static_cast<double>(size) / seconds / 1e6),
-                  ",\n");
+                  ", \"echoes_per_s\": ", JsonNumber(total / seconds), ", \"payload_mb_per_s\": ",
+                  JsonNumber(total * static_cast<double>(size) / seconds / 1e6), ",\n");
   absl::StrAppend(&json, " \"latency_us\": {\"p50\": ", us(latency.Percentile(0.5)),
                   ", \"p99\": ", us(latency.Percentile(0.99)),
                   ", \"p999\": ", us(latency.Percentile(0.999)),
@@ -825,11 +828,12 @@ int Main(int argc, char** argv) {
   absl::StrAppend(&json, " \"fairness\": {\"min\": ", min_count, ", \"max\": ", max_count,
                   ", \"max_over_min\": ", JsonNumber(max_over_min),
                   ", \"jain\": ", JsonNumber(jain), "},\n");
-  absl::StrAppend(
-      &json, " \"stalled\": {\"connections\": ", config.stalled, ", \"bytes_sent\": ", stalled_bytes,
-      ", \"closed_by_server\": ", stalled_closed, ", \"first_close_after_s\": ",
-      first_stalled_close == 0 ? std::string("null") : JsonNumber((first_stalled_close - start) * 1e-9),
-      "},\n");
+  absl::StrAppend(&json, " \"stalled\": {\"connections\": ", config.stalled,
+                  ", \"bytes_sent\": ", stalled_bytes, ", \"closed_by_server\": ", stalled_closed,
+                  ", \"first_close_after_s\": ",
+                  first_stalled_close == 0 ? std::string("null")
+                                           : JsonNumber((first_stalled_close - start) * 1e-9),
+                  "},\n");
   absl::StrAppend(&json, " \"connect_s\": ", JsonNumber(connect_seconds),
                   ", \"generator_cpu_s\": ", JsonNumber(cpu_end - cpu_start), "}\n");
   std::fputs(json.c_str(), stdout);

@@ -15,7 +15,8 @@
 //                           "%05d" + payload and loops on send() until all of it is sent; the
 //                           receiver loops recv(5 - got) for the header, then
 //                           recv(min(len - got, 2048)) for the payload (the HOWTO's own cap).
-//   socket/framekit/SPEC/N  FramedConnection: SendBatch of up to 1024 frames / 64 KiB of payload per
+//   socket/framekit/SPEC/N  FramedConnection: SendBatch of up to 1024 frames / 64 KiB of payload
+//   per
 //                           call on the sender; Receive() in a loop on the receiver. Each run also
 //                           moves the same batch over a second, raw connection, alternating with
 //                           the framed batches (ABBA), and reports x_raw_paired = raw time / framed
@@ -25,8 +26,8 @@
 //                           receive API: one call per read, a callback per frame).
 //
 // At the end a Markdown summary per payload size gives msgs/s, MB/s, the ratio to raw and to the
-// HOWTO port, each thread's CPU ns per message, and the targets (met / not met): >= 0.9x raw
-// bytes/s at 4 KiB and 64 KiB, >= 40M msgs/s at 16 B, >= 50x the HOWTO port's msgs/s at 16 B.
+// HOWTO port, each thread's CPU ns per message, and the targets (met / not met): >= 0.9x
+// raw bytes/s at 4 KiB and 64 KiB, >= 40M msgs/s at 16 B, >= 50x the HOWTO port's msgs/s at 16 B.
 // The machine is shared, so by default every benchmark runs 3 times in random order
 // (--benchmark_repetitions=3 --benchmark_enable_random_interleaving=true
 // --benchmark_min_time=0.2, each overridable); the summary takes each benchmark's best run (load
@@ -69,8 +70,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -237,7 +238,8 @@ class BatchSender {
 // early end of stream).
 std::string Failure(const absl::Status& receiver, BatchSender& sender) {
   const absl::Status s = sender.error();
-  return s.ok() ? receiver.ToString() : absl::StrCat(receiver.ToString(), "; sender: ", s.ToString());
+  return s.ok() ? receiver.ToString()
+                : absl::StrCat(receiver.ToString(), "; sender: ", s.ToString());
 }
 
 // The measured part of one benchmark run: wall time and receiver (this thread's) CPU time between
@@ -616,16 +618,15 @@ std::string FramekitName(absl::string_view spec, size_t size,
 struct Rates {
   double msgs = 0;
   double bytes = 0;
-  double rx_ns = 0;  // CPU per message, receiver thread
-  double tx_ns = 0;  // CPU per message, sender thread
+  double rx_ns = 0;         // CPU per message, receiver thread
+  double tx_ns = 0;         // CPU per message, sender thread
   double x_raw_paired = 0;  // framekit only: raw time / framed time, alternating batches
 };
 
 // Collects each benchmark's final runs (not the ramp-up ones) while printing as usual.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
-  CollectingReporter()
-      : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
+  CollectingReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
 
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
@@ -635,9 +636,8 @@ class CollectingReporter : public benchmark::ConsoleReporter {
         return it == run.counters.end() ? 0.0 : static_cast<double>(it->second);
       };
       if (get("msgs/s") <= 0) continue;
-      runs_[run.run_name.function_name].push_back(
-          Rates{get("msgs/s"), get("bytes/s"), get("rx_ns/msg"), get("tx_ns/msg"),
-                get("x_raw_paired")});
+      runs_[run.run_name.function_name].push_back(Rates{
+          get("msgs/s"), get("bytes/s"), get("rx_ns/msg"), get("tx_ns/msg"), get("x_raw_paired")});
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -757,11 +757,10 @@ std::string Summary(const CollectingReporter& r, const std::string& load_before)
       }
       if (v && v->x_raw_paired > 0 && (size == 4096 || size == 65536)) {
         const double x = v->x_raw_paired;
-        absl::StrAppend(
-            &notes, ">= 0.9x raw: ",
-            check(x >= 0.9, absl::StrCat("framekit ", full, " at ", SizeName(size),
-                                         ": >= 0.9x raw (paired: ", absl::StrFormat("%.2fx", x),
-                                         ")")));
+        absl::StrAppend(&notes, ">= 0.9x raw: ",
+                        check(x >= 0.9, absl::StrCat("framekit ", full, " at ", SizeName(size),
+                                                     ": >= 0.9x raw (paired: ",
+                                                     absl::StrFormat("%.2fx", x), ")")));
       }
       row(absl::StrCat("framekit `", full, "`"), v, notes);
     }

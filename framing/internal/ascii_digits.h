@@ -56,8 +56,9 @@ constexpr uint64_t MaxValueWithDigits(int digits) {
   return digits >= kMaxDecimalDigits ? UINT64_MAX : Pow10(digits) - 1;
 }
 
-// ParseUpTo8Digits's preparation for a count `n` (1..8) fixed in advance (a decoder's header width):
-// the shift that moves the n digits to the top bytes and the '0's that fill the bytes below.
+// ParseUpTo8Digits's preparation for a count `n` (1..8) fixed in advance (a decoder's header
+// width): the shift that moves the n digits to the top bytes and the '0's that fill the bytes
+// below.
 struct EightDigitLayout {
   unsigned shift = 0;
   uint64_t fill = 0;
@@ -88,9 +89,9 @@ inline bool ParseDigitWord(uint64_t x, uint64_t* value) {
   // the check fails on it whatever its neighbours became.
   x -= 0x3030303030303030u;
   if (((x | (x + 0x7676767676767676u)) & 0x8080808080808080u) != 0) return false;
-  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFu;       // pairs of digits
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFu;     // groups of four
-  x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFu;   // all eight
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFu;      // pairs of digits
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFu;    // groups of four
+  x = (x * 10000 + (x >> 32)) & 0x00000000FFFFFFFFu;  // all eight
   *value = x;
   return true;
 }
@@ -145,11 +146,26 @@ inline void FormatFixedWidth(uint64_t value, int width, char* out) {
 
 // The number of digits FormatDecimal writes for `value`: 1 to kMaxDecimalDigits.
 inline int CountDecimalDigits(uint64_t value) {
-  static constexpr uint64_t kPow10[kMaxDecimalDigits] = {
-      1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
-      10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
-      1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
-      10000000000000000000u};
+  static constexpr uint64_t kPow10[kMaxDecimalDigits] = {1u,
+                                                         10u,
+                                                         100u,
+                                                         1000u,
+                                                         10000u,
+                                                         100000u,
+                                                         1000000u,
+                                                         10000000u,
+                                                         100000000u,
+                                                         1000000000u,
+                                                         10000000000u,
+                                                         100000000000u,
+                                                         1000000000000u,
+                                                         10000000000000u,
+                                                         100000000000000u,
+                                                         1000000000000000u,
+                                                         10000000000000000u,
+                                                         100000000000000000u,
+                                                         1000000000000000000u,
+                                                         10000000000000000000u};
   // Lengths under 100 (small frames, where this cost shows) in two instructions and a branch that
   // stays predicted while they last.
   if (value < 100) return value < 10 ? 1 : 2;

@@ -1,7 +1,7 @@
 // framekit/framing/internal/ascii_length_inl.h
 //
-// Internal to framekit: the inline hot paths of ascii_length_framer.h, which includes this file at its
-// end so that a caller holding the concrete (final) types pays no call. Not a public API.
+// Internal to framekit: the inline hot paths of ascii_length_framer.h, which includes this file at
+// its end so that a caller holding the concrete (final) types pays no call. Not a public API.
 #ifndef FRAMEKIT_FRAMING_INTERNAL_ASCII_LENGTH_INL_H_
 #define FRAMEKIT_FRAMING_INTERNAL_ASCII_LENGTH_INL_H_
 
@@ -14,13 +14,14 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "framekit/framing/internal/copy.h"
-#include "framekit/framing/internal/ascii_digits.h"
 #include "framekit/framing/ascii_length_framer.h"
+#include "framekit/framing/internal/ascii_digits.h"
+#include "framekit/framing/internal/copy.h"
 
 namespace framekit {
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result AsciiLengthDecoder::Next(
+    absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed())) return kError;
   ClearError();
   if (state_ == State::kHead) {

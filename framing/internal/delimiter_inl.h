@@ -14,8 +14,8 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/delimiter_framer.h"
+#include "framekit/framing/internal/copy.h"
 
 namespace framekit {
 

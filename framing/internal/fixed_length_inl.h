@@ -1,7 +1,7 @@
 // framekit/framing/internal/fixed_length_inl.h
 //
-// Internal to framekit: the inline hot paths of fixed_length_framer.h, which includes this file at its
-// end so that a caller holding the concrete (final) types pays no call. Not a public API.
+// Internal to framekit: the inline hot paths of fixed_length_framer.h, which includes this file at
+// its end so that a caller holding the concrete (final) types pays no call. Not a public API.
 #ifndef FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_INL_H_
 #define FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_INL_H_
 
@@ -14,8 +14,8 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/fixed_length_framer.h"
+#include "framekit/framing/internal/copy.h"
 
 namespace framekit {
 

@@ -82,8 +82,7 @@ class FrameWriter : public Framer {
     return absl::OkStatus();
   }
 
-  absl::Status EncodeEnvelope(absl::string_view payload,
-                              FrameEnvelope* envelope) const override {
+  absl::Status EncodeEnvelope(absl::string_view payload, FrameEnvelope* envelope) const override {
     const Rule& r = rule();
     if (!r.QuickAccept(payload)) {
       absl::Status refused = r.Check(payload);
@@ -107,7 +106,8 @@ class FrameWriter : public Framer {
         absl::Status refused = r.Check(payloads[i]);
         if (!refused.ok()) return refused;
         const size_t size = payloads[i].size();
-        if (__builtin_add_overflow(total, FrameSize(size), &total)) return BatchTooLargeError(kind());
+        if (__builtin_add_overflow(total, FrameSize(size), &total))
+          return BatchTooLargeError(kind());
       }
     }
     r.WriteBatch(payloads, get_buffer(total));
@@ -163,8 +163,7 @@ class FrameWriter : public Framer {
 
   // Encode's path for an accepted payload over kEncodeInPlaceMax bytes: header, payload and
   // trailer appended as they are (zero-filling room first would double the payload's writes).
-  ABSL_ATTRIBUTE_NOINLINE void AppendLargeFrame(absl::string_view payload,
-                                                std::string* out) const {
+  ABSL_ATTRIBUTE_NOINLINE void AppendLargeFrame(absl::string_view payload, std::string* out) const {
     const Rule& r = rule();
     char header[FrameEnvelope::kMaxHeaderSize];
     out->append(header, r.WriteHeader(payload.size(), header));

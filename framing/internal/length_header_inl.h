@@ -1,7 +1,7 @@
 // framekit/framing/internal/length_header_inl.h
 //
-// Internal to framekit: the inline hot paths of length_header_framer.h, which includes this file at its
-// end so that a caller holding the concrete (final) types pays no call. Not a public API.
+// Internal to framekit: the inline hot paths of length_header_framer.h, which includes this file at
+// its end so that a caller holding the concrete (final) types pays no call. Not a public API.
 #ifndef FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_
 #define FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INL_H_
 
@@ -19,7 +19,8 @@
 
 namespace framekit {
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result LengthHeaderDecoder::Next(
+    absl::string_view* frame) {
   using length_header_internal::FieldCodec;
   // Fast path: a fixed-width or short varint header at the front and no error pending (kHead with
   // no fatal error implies status() is OK: a skipped frame's report always leaves kDiscard first).

@@ -1,7 +1,7 @@
 // framekit/framing/internal/length_header_internal.h
 //
-// Internal to framekit: the helpers of length_header_framer.h (types its classes hold, inline pieces of
-// its hot paths). Not a public API.
+// Internal to framekit: the helpers of length_header_framer.h (types its classes hold, inline
+// pieces of its hot paths). Not a public API.
 #ifndef FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INTERNAL_H_
 #define FRAMEKIT_FRAMING_INTERNAL_LENGTH_HEADER_INTERNAL_H_
 
@@ -10,10 +10,10 @@
 #include <cstring>
 
 #include "absl/base/attributes.h"
+#include "absl/base/internal/endian.h"
 #include "absl/base/optimization.h"
 #include "absl/strings/string_view.h"
 #include "framekit/coding/varint.h"
-#include "absl/base/internal/endian.h"
 #include "framekit/framing/framer.h"
 
 namespace framekit {
@@ -66,8 +66,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint64_t LoadField(FieldCodec codec, const c
   return 0;
 }
 
-// Writes `field` (which fits) at `f` in the codec's layout; returns the bytes written (for a varint,
-// 1 to 10). A template so that a batch loop can pick the codec once, outside the loop.
+// Writes `field` (which fits) at `f` in the codec's layout; returns the bytes written (for a
+// varint, 1 to 10). A template so that a batch loop can pick the codec once, outside the loop.
 template <FieldCodec kCodec>
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t StoreField(uint64_t field, char* f) {
   switch (kCodec) {

@@ -14,13 +14,14 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/internal/ascii_digits.h"
+#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/netstring_framer.h"
 
 namespace framekit {
 
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(
+    absl::string_view* frame) {
   if (ABSL_PREDICT_FALSE(failed())) return kError;
   ClearError();
   if (state_ == State::kHead) {

@@ -11,8 +11,8 @@
 // Bad specs, payloads a framer cannot encode (a delimiter inside one) and codec errors are plain
 // ValueError with the C++ message.
 #include <Python.h>
-#include <structmember.h>
 #include <pybind11/pybind11.h>
+#include <structmember.h>
 
 #include <atomic>
 #include <cstddef>
@@ -68,7 +68,8 @@ class BytesView {
   ~BytesView() {
     if (held_) PyBuffer_Release(&view_);
   }
-  BytesView(BytesView&& other) noexcept : view_(other.view_), held_(other.held_), data_(other.data_) {
+  BytesView(BytesView&& other) noexcept
+      : view_(other.view_), held_(other.held_), data_(other.data_) {
     other.held_ = false;
   }
   BytesView(const BytesView&) = delete;
@@ -159,10 +160,10 @@ class PyFramer {
         &refused);
     py::object result = py::reinterpret_steal<py::object>(out);
     if (!written.ok()) {
-      RaiseEncodeError(absl::Status(written.status().code(),
-                                    "payload " + std::to_string(refused) + " of " +
-                                        std::to_string(data.size()) + ": " +
-                                        std::string(written.status().message())));
+      RaiseEncodeError(
+          absl::Status(written.status().code(), "payload " + std::to_string(refused) + " of " +
+                                                    std::to_string(data.size()) + ": " +
+                                                    std::string(written.status().message())));
     }
     if (!result) return py::bytes("", 0);
     return py::reinterpret_borrow<py::bytes>(result);
@@ -342,7 +343,7 @@ PyObject* NewException(py::module_& m, const char* name, PyObject* base, const c
   PyObject* cls = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
   if (cls == nullptr) throw py::error_already_set();
   m.add_object(name, py::handle(cls));  // add_object takes its own reference.
-  return cls;  // Kept for the module's lifetime (one reference held here).
+  return cls;                           // Kept for the module's lifetime (one reference held here).
 }
 
 // ---- The asyncio reader's fast path, in C ----
@@ -355,8 +356,7 @@ PyObject* NewException(py::module_& m, const char* name, PyObject* base, const c
 // protocol's waiting path). Semantics are those of the Python version they replace.
 
 struct ReadyObject {
-  PyObject_HEAD
-  PyObject* value;  // Owned; handed out (once) by send/next.
+  PyObject_HEAD PyObject* value;  // Owned; handed out (once) by send/next.
 };
 
 PyTypeObject* g_ready_type = nullptr;
@@ -410,12 +410,11 @@ PyObject* ReadyNext(PyObject* self) {  // For callers that drive the iterator by
 // slow() (a coroutine). As an async iterator (am_anext) it does the same with `slow` being the
 // iterator's coroutine function (which raises StopAsyncIteration at the end).
 struct FastReadObject {
-  PyObject_HEAD
-  PyObject* queue;    // a collections.deque
-  PyObject* popleft;  // its bound popleft
-  PyObject* slow;     // a callable returning an awaitable
-  vectorcallfunc vectorcall;  // FastReadVectorcall: calls without an argument tuple
-  PyObject* ready;    // The last Ready handed out, reused once nothing else refers to it.
+  PyObject_HEAD PyObject* queue;  // a collections.deque
+  PyObject* popleft;              // its bound popleft
+  PyObject* slow;                 // a callable returning an awaitable
+  vectorcallfunc vectorcall;      // FastReadVectorcall: calls without an argument tuple
+  PyObject* ready;  // The last Ready handed out, reused once nothing else refers to it.
 };
 
 PyTypeObject* g_fast_read_type = nullptr;
@@ -457,8 +456,7 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyObject* queue = nullptr;
   PyObject* slow = nullptr;
   static const char* kwlist[] = {"queue", "slow", nullptr};
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO", const_cast<char**>(kwlist), &queue,
-                                   &slow)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO", const_cast<char**>(kwlist), &queue, &slow)) {
     return nullptr;
   }
   PyObject* popleft = PyObject_GetAttrString(queue, "popleft");
@@ -555,9 +553,9 @@ void RegisterFastRead(py::module_& m) {
                          "framekit.asyncio's read_frame and async iterator.")},
       {0, nullptr},
   };
-  static PyType_Spec fast_spec = {"framekit._framekit._FastRead", sizeof(FastReadObject), 0,
-                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
-                                  fast_slots};
+  static PyType_Spec fast_spec = {
+      "framekit._framekit._FastRead", sizeof(FastReadObject), 0,
+      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL, fast_slots};
   PyObject* ready = PyType_FromSpec(&ready_spec);
   if (ready == nullptr) throw py::error_already_set();
   g_ready_type = reinterpret_cast<PyTypeObject*>(ready);  // One reference kept for good.
@@ -593,9 +591,8 @@ PYBIND11_MODULE(_framekit, m) {
   g_malformed_frame = NewException(
       m, "MalformedFrame", g_framing_error,
       "A malformed header or trailer (absl InvalidArgument). Always fatal for the decoder.");
-  g_truncated_stream = NewException(
-      m, "TruncatedStream", g_framing_error,
-      "finish(): the stream ended inside a frame (absl DataLoss).");
+  g_truncated_stream = NewException(m, "TruncatedStream", g_framing_error,
+                                    "finish(): the stream ended inside a frame (absl DataLoss).");
 
   RegisterFastRead(m);
 
@@ -612,16 +609,20 @@ PYBIND11_MODULE(_framekit, m) {
       .def("encode_batch", &PyFramer::EncodeBatch, py::arg("payloads"),
            "Returns the frames of every payload, concatenated, as one bytes object. All or "
            "nothing: a refused payload raises, naming its index ('payload 3 of 10: ...').")
-      .def("decoder", [](const PyFramer& f) { return std::make_unique<PyDecoder>(f.framer()); },
-           "A new Decoder for this framer.")
-      .def_property_readonly("spec", [](const PyFramer& f) { return f.framer()->Spec(); },
-                             "The canonical spec (every key spelled out).")
-      .def_property_readonly("kind", [](const PyFramer& f) {
-            return std::string(f.framer()->kind()); }, "The kind: 'length', 'delimiter', ...")
-      .def_property_readonly("max_payload_size",
-                             [](const PyFramer& f) { return f.framer()->max_payload_size(); },
-                             "The largest payload encoded or decoded.")
-      .def("__eq__", [](const PyFramer& a, const PyFramer& b) { return *a.framer() == *b.framer(); })
+      .def(
+          "decoder", [](const PyFramer& f) { return std::make_unique<PyDecoder>(f.framer()); },
+          "A new Decoder for this framer.")
+      .def_property_readonly(
+          "spec", [](const PyFramer& f) { return f.framer()->Spec(); },
+          "The canonical spec (every key spelled out).")
+      .def_property_readonly(
+          "kind", [](const PyFramer& f) { return std::string(f.framer()->kind()); },
+          "The kind: 'length', 'delimiter', ...")
+      .def_property_readonly(
+          "max_payload_size", [](const PyFramer& f) { return f.framer()->max_payload_size(); },
+          "The largest payload encoded or decoded.")
+      .def("__eq__",
+           [](const PyFramer& a, const PyFramer& b) { return *a.framer() == *b.framer(); })
       .def("__hash__", [](const PyFramer& f) { return py::hash(py::str(f.framer()->Spec())); })
       .def("__repr__",
            [](const PyFramer& f) { return "framekit.Framer('" + f.framer()->Spec() + "')"; });
@@ -634,7 +635,8 @@ PYBIND11_MODULE(_framekit, m) {
              if (py::isinstance<PyFramer>(spec_or_framer)) {
                return std::make_unique<PyDecoder>(spec_or_framer.cast<const PyFramer&>().framer());
              }
-             return std::make_unique<PyDecoder>(MakeFramerOrRaise(spec_or_framer.cast<std::string>()));
+             return std::make_unique<PyDecoder>(
+                 MakeFramerOrRaise(spec_or_framer.cast<std::string>()));
            }),
            py::arg("spec"), "A decoder for a spec string or a Framer.")
       .def("feed", &PyDecoder::Feed, py::arg("data"),
@@ -648,16 +650,16 @@ PYBIND11_MODULE(_framekit, m) {
       .def("finish", &PyDecoder::Finish,
            "End of stream: returns None if the stream ended on a frame boundary; raises "
            "TruncatedStream if it ended inside a frame, or the fatal error if there was one.")
-      .def_property_readonly("failed", &PyDecoder::failed,
-                             "True once a fatal error has occurred.")
+      .def_property_readonly("failed", &PyDecoder::failed, "True once a fatal error has occurred.")
       .def_property_readonly("buffered_bytes", &PyDecoder::buffered_bytes,
                              "Bytes received and not yet delivered as (or discarded with) a frame.")
       .def_property_readonly("stream_offset", &PyDecoder::stream_offset,
                              "Bytes of the stream consumed so far.")
       .def_property_readonly("last_feed_payload_bytes", &PyDecoder::last_feed_payload_bytes,
                              "Total payload bytes of the frames the last feed() returned.")
-      .def_property_readonly("spec", [](const PyDecoder& d) { return d.framer()->Spec(); },
-                             "The framer's canonical spec.")
+      .def_property_readonly(
+          "spec", [](const PyDecoder& d) { return d.framer()->Spec(); },
+          "The framer's canonical spec.")
       .def("__repr__",
            [](const PyDecoder& d) { return "framekit.Decoder('" + d.framer()->Spec() + "')"; });
 
@@ -672,13 +674,17 @@ PYBIND11_MODULE(_framekit, m) {
       .def("decode", &PyCodec::Decode, py::arg("data"),
            "Decodes bytes to a list of ints. ValueError naming the byte offset of the first "
            "malformed value.")
-      .def_property_readonly("spec", [](const PyCodec& c) { return c.codec().Spec(); },
-                             "The canonical spec.")
-      .def_property_readonly("name", [](const PyCodec& c) { return std::string(c.codec().name()); },
-                             "The codec's name: 'varint', 'binary', ...")
-      .def_property_readonly("signed", [](const PyCodec& c) { return c.codec().is_signed(); },
-                             "Whether the domain is signed.")
-      .def_property_readonly("value_bits", [](const PyCodec& c) { return c.codec().value_bits(); },
-                             "The width of the domain's integers, in bits.")
-      .def("__repr__", [](const PyCodec& c) { return "framekit.Codec('" + c.codec().Spec() + "')"; });
+      .def_property_readonly(
+          "spec", [](const PyCodec& c) { return c.codec().Spec(); }, "The canonical spec.")
+      .def_property_readonly(
+          "name", [](const PyCodec& c) { return std::string(c.codec().name()); },
+          "The codec's name: 'varint', 'binary', ...")
+      .def_property_readonly(
+          "signed", [](const PyCodec& c) { return c.codec().is_signed(); },
+          "Whether the domain is signed.")
+      .def_property_readonly(
+          "value_bits", [](const PyCodec& c) { return c.codec().value_bits(); },
+          "The width of the domain's integers, in bits.")
+      .def("__repr__",
+           [](const PyCodec& c) { return "framekit.Codec('" + c.codec().Spec() + "')"; });
 }

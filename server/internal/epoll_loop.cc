@@ -79,8 +79,8 @@ class EpollLoop : public EventLoop {
     if (s.ok()) {
       l->registered = on;
     } else {
-      core_->Log(absl::StrCat("listener ", l->listener.local_address().ToString(), ": ",
-                              s.ToString()));
+      core_->Log(
+          absl::StrCat("listener ", l->listener.local_address().ToString(), ": ", s.ToString()));
     }
   }
 

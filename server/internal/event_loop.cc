@@ -127,7 +127,8 @@ void EventLoop::Run() {
   for (;;) {
     bool tick = false;
     if (absl::Status s = WaitAndDispatch(NextTimeout(), &tick); !s.ok()) {
-      core_->Log(absl::StrCat("event loop ", index_, ": ", s.ToString(), "; closing its connections"));
+      core_->Log(
+          absl::StrCat("event loop ", index_, ": ", s.ToString(), "; closing its connections"));
       StartShutdown(absl::InfinitePast());
     }
     if (!HasTimer() && now_ >= next_sweep_) tick = true;
@@ -263,11 +264,11 @@ void EventLoop::ReadWith(Connection* c, ReadStep step) {
     // A frame over the max under too_long=skip is reported without failing the decoder, and the
     // stream goes on: log it and go on at once, since the frames after it may already be
     // buffered (they would get no readiness event).
-    const bool skipped = !state.ok() && !d.failed() &&
-                         state.status().code() == absl::StatusCode::kResourceExhausted;
+    const bool skipped =
+        !state.ok() && !d.failed() && state.status().code() == absl::StatusCode::kResourceExhausted;
     if (!skipped) break;
-    core_->Log(absl::StrCat("skipping a frame from ", c->peer_string(), ": ",
-                            state.status().ToString()));
+    core_->Log(
+        absl::StrCat("skipping a frame from ", c->peer_string(), ": ", state.status().ToString()));
     if (round == 3) {  // fairness: the rest waits for the next read
       state = FramedConnection::ReadState::kOpen;
       break;
@@ -410,8 +411,9 @@ void EventLoop::Reap() {
   }
   closed_.clear();
   if (zombies_.empty()) return;
-  dirty_.erase(std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->closed_; }),
-               dirty_.end());
+  dirty_.erase(
+      std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->closed_; }),
+      dirty_.end());
   size_t kept = 0;
   for (Connection* c : zombies_) {
     if (!Drained(*c)) {
@@ -492,9 +494,9 @@ void EventLoop::Sweep() {
     }
     if (o.idle_timeout != absl::InfiniteDuration() && now_ - c->last_active_ >= o.idle_timeout) {
       CloseNow(c, CloseReason::kIdleTimeout,
-               absl::DeadlineExceededError(absl::StrCat(
-                   "idle for ", absl::FormatDuration(now_ - c->last_active_),
-                   " (idle_timeout=", absl::FormatDuration(o.idle_timeout), ")")));
+               absl::DeadlineExceededError(
+                   absl::StrCat("idle for ", absl::FormatDuration(now_ - c->last_active_),
+                                " (idle_timeout=", absl::FormatDuration(o.idle_timeout), ")")));
       continue;
     }
     if (c->holds_buffers_ && o.release_idle_buffers_after > absl::ZeroDuration() &&
@@ -507,9 +509,8 @@ void EventLoop::Sweep() {
       CloseNow(c, CloseReason::kOutputStalled,
                absl::ResourceExhaustedError(absl::StrCat(
                    "not reading: ", Unsent(*c),
-                   " bytes of output queued, over the high watermark of ",
-                   o.output_high_watermark, " bytes for ",
-                   absl::FormatDuration(now_ - c->paused_since_))));
+                   " bytes of output queued, over the high watermark of ", o.output_high_watermark,
+                   " bytes for ", absl::FormatDuration(now_ - c->paused_since_))));
     }
   }
 }

@@ -50,9 +50,9 @@ class EventLoop;
 struct ListenerState {
   Listener listener;
   std::shared_ptr<const Framer> framer;
-  size_t loop = 0;           // the loop that accepts on it
-  bool keep_local = false;   // one of a SO_REUSEPORT set: its connections stay on that loop
-  bool registered = false;                         // accepting through the backend
+  size_t loop = 0;          // the loop that accepts on it
+  bool keep_local = false;  // one of a SO_REUSEPORT set: its connections stay on that loop
+  bool registered = false;  // accepting through the backend
   absl::Time paused_until = absl::InfinitePast();  // accepting paused (out of descriptors)
   bool error_logged = false;                       // once per episode
 };
@@ -60,8 +60,8 @@ struct ListenerState {
 // One loop's counters: written by that loop only (a relaxed load and store, no locked
 // instruction), read by ServerCore::Stats from any thread.
 struct LoopStats {
-  std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0},
-      bytes_in{0}, bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0};
+  std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0}, bytes_in{0},
+      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0};
   std::atomic<uint64_t> closed[8] = {};
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -78,7 +78,7 @@ class ServerCore {
   std::vector<SocketAddress> addresses;  // what ServerOptions::listeners were bound to
   std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> threads;
-  bool shut_down = false;  // Server's own thread only
+  bool shut_down = false;                                           // Server's own thread only
   ServerOptions::Backend backend = ServerOptions::Backend::kEpoll;  // the one in use
   // Connections open in the whole server: max_connections is checked against it at accept.
   std::atomic<size_t> open{0};
@@ -199,8 +199,7 @@ class EventLoop {
 };
 
 // The backends (epoll_loop.cc, uring_loop.cc).
-std::unique_ptr<EventLoop> NewEpollLoop(ServerCore* core, size_t index,
-                                        absl::Status* error);
+std::unique_ptr<EventLoop> NewEpollLoop(ServerCore* core, size_t index, absl::Status* error);
 // The ring itself is created by the loop's thread; on failure, *error says why.
 std::unique_ptr<EventLoop> NewUringLoop(ServerCore* core, size_t index, absl::Status* error);
 // Why io_uring cannot serve here (kernel, io_uring_disabled, seccomp...), or OK.

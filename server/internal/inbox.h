@@ -2,8 +2,8 @@
 //
 // An event loop's mailbox, the only way other threads reach a loop: connections handed over by the
 // acceptor, work posted to a connection (ConnectionHandle::Post), and the shutdown request. The
-// sender appends under the mutex and wakes the loop (its backend's wake); the loop takes everything at once
-// when `pending()` says there is something, so an idle mailbox costs one relaxed load per
+// sender appends under the mutex and wakes the loop (its backend's wake); the loop takes everything
+// at once when `pending()` says there is something, so an idle mailbox costs one relaxed load per
 // iteration. Shared with every ConnectionHandle, so it outlives the loop: once the loop exits it is
 // closed and refuses more.
 #ifndef FRAMEKIT_SERVER_INTERNAL_INBOX_H_
@@ -97,8 +97,8 @@ class Inbox {
   // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locking, while Debian's
   // prebuilt Abseil has its TSan annotations compiled out.
   std::mutex mu_;
-  Batch batch_;            // guarded by mu_
-  bool closed_ = false;    // guarded by mu_
+  Batch batch_;                 // guarded by mu_
+  bool closed_ = false;         // guarded by mu_
   std::function<void()> wake_;  // guarded by mu_
   std::atomic<bool> pending_{false};
 };

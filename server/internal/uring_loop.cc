@@ -53,7 +53,9 @@ constexpr int kBufferGroup = 0;
 constexpr unsigned kSqEntries = 512;
 constexpr unsigned kCqEntries = 4096;  // multishot recvs post many completions per iteration
 
-uint64_t Tag(const void* p, Op op) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) | op; }
+uint64_t Tag(const void* p, Op op) {
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) | op;
+}
 
 absl::Status UringError(int negative_errno, absl::string_view what) {
   return SocketError(-negative_errno, absl::StrCat("io_uring ", what));
@@ -145,8 +147,8 @@ class UringLoop : public EventLoop {
 
  protected:
   absl::Status Setup() override {
-    if (absl::Status s = CreateRing(&ring_, &buffer_ring_, buffer_count_,
-                                    core_->options.io_uring_defer_taskrun);
+    if (absl::Status s =
+            CreateRing(&ring_, &buffer_ring_, buffer_count_, core_->options.io_uring_defer_taskrun);
         !s.ok()) {
       return s;
     }
@@ -418,7 +420,8 @@ class UringLoop : public EventLoop {
       return;
     }
     if (res == -ECANCELED || OneConnectionOnly(-res)) return;
-    Accepted(l, SocketError(-res, "accept", absl::StrCat("on ", l->listener.local_address().ToString())));
+    Accepted(l, SocketError(-res, "accept",
+                            absl::StrCat("on ", l->listener.local_address().ToString())));
   }
 
   struct io_uring ring_ = {};
@@ -447,8 +450,8 @@ absl::Status UringAvailable(const ServerOptions& options) {
     if (parts.size() >= 2 && absl::SimpleAtoi(parts[0], &major) &&
         absl::SimpleAtoi(parts[1].substr(0, parts[1].find_first_not_of("0123456789")), &minor) &&
         (major < 6)) {
-      return absl::UnavailableError(absl::StrCat("kernel ", u.release,
-                                                 ": multishot recv needs Linux 6.0 or later"));
+      return absl::UnavailableError(
+          absl::StrCat("kernel ", u.release, ": multishot recv needs Linux 6.0 or later"));
     }
   }
   std::ifstream disabled("/proc/sys/kernel/io_uring_disabled");

@@ -23,8 +23,8 @@ constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
 // Expects `bytes` refused with InvalidArgument whose message names the codec, `offset` and `what`.
 void ExpectRefused(const Codec& codec, const std::string& bytes, size_t offset,
                    absl::string_view what) {
-  const absl::Status s = codec.is_signed() ? DecodeS(codec, bytes).status()
-                                           : DecodeU(codec, bytes).status();
+  const absl::Status s =
+      codec.is_signed() ? DecodeS(codec, bytes).status() : DecodeU(codec, bytes).status();
   EXPECT_EQ(s.code(), kInvalid) << "'" << bytes << "': " << s;
   EXPECT_TRUE(absl::StartsWith(s.message(), "ascii: ")) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("byte offset ", offset, " ")))
@@ -39,9 +39,7 @@ TEST(AsciiCodec, DefaultIsNewlineUnsigned) {
   EXPECT_EQ(codec->value_bits(), 64);
 }
 
-TEST(AsciiCodec, GoldenZeroIsTwoBytes) {
-  EXPECT_EQ(*EncodeU(*MustMake("ascii"), {0}), "0\n");
-}
+TEST(AsciiCodec, GoldenZeroIsTwoBytes) { EXPECT_EQ(*EncodeU(*MustMake("ascii"), {0}), "0\n"); }
 
 TEST(AsciiCodec, GoldenValues) {
   EXPECT_EQ(*EncodeU(*MustMake("ascii"), {0, 300, 7}), "0\n300\n7\n");
@@ -161,8 +159,7 @@ TEST(AsciiCodec, EncodeRefusesValuesOutsideDomain) {
   auto r = EncodeS(*MustMake("ascii"), {1, -1});
   EXPECT_EQ(r.status().code(), kInvalid);
   EXPECT_TRUE(absl::StrContains(r.status().message(), "index 1 (-1)")) << r.status();
-  EXPECT_EQ(EncodeU(*MustMake("ascii:signed=true"), {uint64_t{1} << 63}).status().code(),
-            kInvalid);
+  EXPECT_EQ(EncodeU(*MustMake("ascii:signed=true"), {uint64_t{1} << 63}).status().code(), kInvalid);
 }
 
 TEST(AsciiCodec, SeparatorThatCouldBeANumberRefused) {

@@ -46,8 +46,7 @@ TEST(BinaryCodec, GoldenTwosComplement) {
   EXPECT_EQ(Hex(*EncodeS(*MustMake("binary:width=2,signed=true"), {-2, -32768, 32767})),
             "ff fe 80 00 7f ff");
   EXPECT_EQ(Hex(*EncodeS(*MustMake("binary:width=4,signed=true"), {-1})), "ff ff ff ff");
-  EXPECT_EQ(Hex(*EncodeS(*MustMake("binary:signed=true"), {INT64_MIN})),
-            "80 00 00 00 00 00 00 00");
+  EXPECT_EQ(Hex(*EncodeS(*MustMake("binary:signed=true"), {INT64_MIN})), "80 00 00 00 00 00 00 00");
   EXPECT_EQ(*DecodeS(*MustMake("binary:width=2,signed=true"), Bytes("ff fe 80 00")),
             (std::vector<int64_t>{-2, -32768}));
 }

@@ -1,8 +1,8 @@
 #include "framekit/codecs/codec_registry.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -44,15 +44,13 @@ class Le24Codec final : public Codec {
   std::string Spec() const override { return "le24"; }
   bool is_signed() const override { return false; }
   int value_bits() const override { return 24; }
-  absl::Status EncodeUnsigned(absl::Span<const uint64_t> values,
-                              std::string* out) const override {
+  absl::Status EncodeUnsigned(absl::Span<const uint64_t> values, std::string* out) const override {
     return EncodeAny(values, out);
   }
   absl::Status EncodeSigned(absl::Span<const int64_t> values, std::string* out) const override {
     return EncodeAny(values, out);
   }
-  absl::Status DecodeUnsigned(absl::string_view bytes,
-                              std::vector<uint64_t>* out) const override {
+  absl::Status DecodeUnsigned(absl::string_view bytes, std::vector<uint64_t>* out) const override {
     return DecodeAny(bytes, out);
   }
   absl::Status DecodeSigned(absl::string_view bytes, std::vector<int64_t>* out) const override {
@@ -68,7 +66,8 @@ class Le24Codec final : public Codec {
       if (!check.Fits(values[i])) return EncodeRangeError(name(), i, values[i], false, 24);
     }
     for (T v : values) {
-      for (int b = 0; b < 3; ++b) out->push_back(static_cast<char>(static_cast<uint64_t>(v) >> (8 * b)));
+      for (int b = 0; b < 3; ++b)
+        out->push_back(static_cast<char>(static_cast<uint64_t>(v) >> (8 * b)));
     }
     return absl::OkStatus();
   }
@@ -133,11 +132,10 @@ TEST(CodecRegistry, BooleanSpellings) {
 }
 
 TEST(CodecRegistry, SpecRoundTripsToAnEqualCodec) {
-  for (const char* spec :
-       {"binary", "binary:width=2,signed=true", "binary:width=4", "ascii", "ascii:sep=\\x2C",
-        "ascii:sep=\\x20,signed=true", "ascii:sep=\\0", "ascii:sep=\\\\", "ascii:sep=0xFF",
-        "ascii:sep=\\x3D", "ascii:sep=#", "varint", "varint:zigzag=yes", "groupvarint",
-        "groupvarint:zigzag=1"}) {
+  for (const char* spec : {"binary", "binary:width=2,signed=true", "binary:width=4", "ascii",
+                           "ascii:sep=\\x2C", "ascii:sep=\\x20,signed=true", "ascii:sep=\\0",
+                           "ascii:sep=\\\\", "ascii:sep=0xFF", "ascii:sep=\\x3D", "ascii:sep=#",
+                           "varint", "varint:zigzag=yes", "groupvarint", "groupvarint:zigzag=1"}) {
     auto codec = MustMake(spec);
     auto again = MakeCodec(codec->Spec());
     ASSERT_TRUE(again.ok()) << spec << " -> " << codec->Spec() << ": " << again.status();
@@ -322,7 +320,8 @@ TEST(CodecRegistry, ConcurrentMakeAndRegister) {
       for (int i = 0; i < 50; ++i) {
         EXPECT_TRUE(MakeCodec("varint:zigzag=true").ok());
         if (i == 0) {
-          EXPECT_TRUE(RegisterCodecKind(absl::StrCat("concurrent_", t), "s", {}, Le24Factory()).ok());
+          EXPECT_TRUE(
+              RegisterCodecKind(absl::StrCat("concurrent_", t), "s", {}, Le24Factory()).ok());
         }
       }
     });

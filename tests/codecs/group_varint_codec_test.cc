@@ -24,8 +24,8 @@ constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
 
 void ExpectRefused(const Codec& codec, const std::string& bytes, size_t offset,
                    absl::string_view what) {
-  const absl::Status s = codec.is_signed() ? DecodeS(codec, bytes).status()
-                                           : DecodeU(codec, bytes).status();
+  const absl::Status s =
+      codec.is_signed() ? DecodeS(codec, bytes).status() : DecodeU(codec, bytes).status();
   EXPECT_EQ(s.code(), kInvalid) << Hex(bytes) << ": " << s;
   EXPECT_TRUE(absl::StartsWith(s.message(), "groupvarint: ")) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("byte offset ", offset, " ")))
@@ -86,8 +86,8 @@ TEST(GroupVarintCodec, EmptySequenceIsEmptyPayload) {
 TEST(GroupVarintCodec, RoundTripsEveryCountAndLength) {
   auto u = MustMake("groupvarint");
   auto s = MustMake("groupvarint:zigzag=true");
-  const std::vector<uint64_t> pool = {0, 1, 255, 256, 65535, 65536, 0xFFFFFF, 0x1000000,
-                                      0xFFFFFFFF};
+  const std::vector<uint64_t> pool = {0,     1,        255,       256,       65535,
+                                      65536, 0xFFFFFF, 0x1000000, 0xFFFFFFFF};
   const std::vector<int64_t> spool = {0, -1, 1, -128, 127, -32768, 32767, INT32_MIN, INT32_MAX};
   for (size_t n = 0; n < 40; ++n) {
     std::vector<uint64_t> uv;

@@ -10,8 +10,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "framekit/codecs/codec.h"
 #include "framekit/benchmarks/encoding/value_distributions.h"
+#include "framekit/codecs/codec.h"
 #include "framekit/codecs/codec_registry.h"
 #include "gtest/gtest.h"
 #include "tests/codecs/testing/codec_test_util.h"
@@ -26,18 +26,26 @@ using ::framekit::testing::EncodeU;
 using ::framekit::testing::MustMake;
 
 const char* const kSpecs[] = {
-    "binary:width=2",         "binary:width=2,signed=true", "binary:width=4",
-    "binary:width=4,signed=true", "binary",                 "binary:signed=true",
-    "ascii",                  "ascii:signed=true",          "ascii:sep=\\x20",
-    "varint",                 "varint:zigzag=true",         "groupvarint",
+    "binary:width=2",
+    "binary:width=2,signed=true",
+    "binary:width=4",
+    "binary:width=4,signed=true",
+    "binary",
+    "binary:signed=true",
+    "ascii",
+    "ascii:signed=true",
+    "ascii:sep=\\x20",
+    "varint",
+    "varint:zigzag=true",
+    "groupvarint",
     "groupvarint:zigzag=true",
 };
 
 // The domain's bounds: [min, max] of `bits`-bit signed or unsigned integers.
 struct Bounds {
-  int64_t smin;    // Signed codecs.
+  int64_t smin;  // Signed codecs.
   int64_t smax;
-  uint64_t umax;   // Unsigned codecs.
+  uint64_t umax;  // Unsigned codecs.
 };
 
 Bounds BoundsOf(const Codec& codec) {
@@ -222,9 +230,8 @@ TEST_P(AllCodecs, MaxEncodedSizeIsABound) {
   auto codec = MustMake(GetParam());
   const Bounds b = BoundsOf(*codec);
   for (size_t n : {0, 1, 2, 3, 4, 5, 8, 9}) {
-    std::string bytes = codec->is_signed()
-                            ? *EncodeS(*codec, std::vector<int64_t>(n, b.smin))
-                            : *EncodeU(*codec, std::vector<uint64_t>(n, b.umax));
+    std::string bytes = codec->is_signed() ? *EncodeS(*codec, std::vector<int64_t>(n, b.smin))
+                                           : *EncodeU(*codec, std::vector<uint64_t>(n, b.umax));
     EXPECT_LE(bytes.size(), codec->MaxEncodedSize(n)) << n;
   }
   EXPECT_GT(codec->MaxEncodedSize(1), 0u);

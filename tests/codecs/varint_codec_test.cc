@@ -24,8 +24,8 @@ constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
 
 void ExpectRefused(const Codec& codec, const std::string& bytes, size_t offset,
                    absl::string_view what) {
-  const absl::Status s = codec.is_signed() ? DecodeS(codec, bytes).status()
-                                           : DecodeU(codec, bytes).status();
+  const absl::Status s =
+      codec.is_signed() ? DecodeS(codec, bytes).status() : DecodeU(codec, bytes).status();
   EXPECT_EQ(s.code(), kInvalid) << Hex(bytes) << ": " << s;
   EXPECT_TRUE(absl::StartsWith(s.message(), "varint: ")) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("byte offset ", offset, " ")))
@@ -49,8 +49,7 @@ TEST(VarintCodec, Golden300IsAC02) {
 
 TEST(VarintCodec, GoldenBoundaries) {
   auto codec = MustMake("varint");
-  EXPECT_EQ(Hex(*EncodeU(*codec, {0, 1, 127, 128, 16383, 16384})),
-            "00 01 7f 80 01 ff 7f 80 80 01");
+  EXPECT_EQ(Hex(*EncodeU(*codec, {0, 1, 127, 128, 16383, 16384})), "00 01 7f 80 01 ff 7f 80 80 01");
   EXPECT_EQ(Hex(*EncodeU(*codec, {UINT64_MAX})), "ff ff ff ff ff ff ff ff ff 01");
   EXPECT_EQ(Hex(*EncodeU(*codec, {uint64_t{1} << 63})), "80 80 80 80 80 80 80 80 80 01");
 }
@@ -71,8 +70,9 @@ TEST(VarintCodec, RoundTripsEveryLength) {
   for (int bits = 1; bits < 64; ++bits) {
     const uint64_t p = uint64_t{1} << bits;
     uv.insert(uv.end(), {p - 1, p, p + 1});
-    if (bits < 63) sv.insert(sv.end(), {static_cast<int64_t>(p), -static_cast<int64_t>(p),
-                                        static_cast<int64_t>(p) - 1, 1 - static_cast<int64_t>(p)});
+    if (bits < 63)
+      sv.insert(sv.end(), {static_cast<int64_t>(p), -static_cast<int64_t>(p),
+                           static_cast<int64_t>(p) - 1, 1 - static_cast<int64_t>(p)});
   }
   EXPECT_EQ(*DecodeU(*u, *EncodeU(*u, uv)), uv);
   EXPECT_EQ(*DecodeS(*s, *EncodeS(*s, sv)), sv);
@@ -147,9 +147,11 @@ TEST(VarintCodec, ZigZagNegativeIntoUint64Refused) {
   auto codec = MustMake("varint:zigzag=true");
   auto r = DecodeU(*codec, Bytes("02 04 06 08 0a 0c 01 0e"));
   EXPECT_EQ(r.status().code(), kInvalid);
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "byte offset 6 (value 6) is -1")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "byte offset 6 (value 6) is -1"))
+      << r.status();
   r = DecodeU(*codec, Bytes("02 03"));
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "byte offset 1 (value 1) is -2")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "byte offset 1 (value 1) is -2"))
+      << r.status();
   r = DecodeU(*codec, Bytes("ff 01"));
   EXPECT_TRUE(absl::StrContains(r.status().message(), "is -128")) << r.status();
 }

@@ -41,11 +41,11 @@ TEST(HeaderExamples, Framer) {
   ASSERT_TRUE(framer.ok());
   std::string wire;
   // --- framer.h ---
-  absl::Status s = (*framer)->Encode("hi", &wire);   // 00 00 00 02 68 69
+  absl::Status s = (*framer)->Encode("hi", &wire);  // 00 00 00 02 68 69
   std::vector<absl::string_view> batch = {"a", "bc"};
   if (s.ok()) s = (*framer)->EncodeBatch(batch, &wire);
-  ByteBuffer out;                                  // e.g. a connection's send buffer
-  if (s.ok()) s = (*framer)->Encode("hi", &out);   // out.view(): 00 00 00 02 68 69
+  ByteBuffer out;                                 // e.g. a connection's send buffer
+  if (s.ok()) s = (*framer)->Encode("hi", &out);  // out.view(): 00 00 00 02 68 69
   std::unique_ptr<Decoder> decoder = (*framer)->NewDecoder();
   // ---
   ASSERT_TRUE(s.ok()) << s;
@@ -86,7 +86,9 @@ class TlvFramer : public Framer {
     env->set_trailer("\n");
     return absl::OkStatus();
   }
-  std::unique_ptr<Decoder> NewDecoder() const override { return (*MakeFramer("delimiter"))->NewDecoder(); }
+  std::unique_ptr<Decoder> NewDecoder() const override {
+    return (*MakeFramer("delimiter"))->NewDecoder();
+  }
 
  private:
   uint64_t max_;
@@ -114,11 +116,11 @@ TEST(HeaderExamples, FramerRegistry) {
 TEST(HeaderExamples, LengthHeader) {
   // --- length_header_framer.h ---
   LengthHeaderOptions options;
-  options.length_offset = 1;          // the Compressed-Flag byte
+  options.length_offset = 1;  // the Compressed-Flag byte
   options.max_frame_size = 4 << 20;
   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer = LengthHeaderFramer::Create(options);
   std::string wire;
-  (*framer)->Encode("hi", &wire);     // 00 | 00 00 00 02 | 68 69
+  (*framer)->Encode("hi", &wire);                          // 00 | 00 00 00 02 | 68 69
   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
   // ---
   EXPECT_EQ(wire, std::string("\0\0\0\0\2hi", 7));
@@ -149,10 +151,10 @@ TEST(HeaderExamples, Fixed) {
   options.pad = ' ';
   absl::StatusOr<std::unique_ptr<FixedLengthFramer>> framer = FixedLengthFramer::Create(options);
   std::string wire;
-  (*framer)->Encode("BUY", &wire);      // "BUY     "
+  (*framer)->Encode("BUY", &wire);       // "BUY     "
   (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
   FixedLengthDecoder decoder = (*framer)->MakeDecoder();
-  decoder.Feed(wire);                   // Next(): "BUY     ", "SELL 100"
+  decoder.Feed(wire);  // Next(): "BUY     ", "SELL 100"
   // ---
   EXPECT_EQ(wire, "BUY     SELL 100");
   absl::string_view frame;
@@ -165,11 +167,11 @@ TEST(HeaderExamples, AsciiAndNetstring) {
     // --- ascii_length_framer.h ---
     absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> framer = AsciiLengthFramer::Create({});
     std::string wire;
-    absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "00005hello"
+    absl::Status s = (*framer)->Encode("hello", &wire);     // wire == "00005hello"
     AsciiLengthDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call.
     s = decoder.Feed(wire);
     absl::string_view frame;
-    decoder.Next(&frame);                                // kFrame, frame == "hello"
+    decoder.Next(&frame);  // kFrame, frame == "hello"
     // ---
     EXPECT_EQ(wire, "00005hello");
     EXPECT_EQ(frame, "hello");
@@ -178,11 +180,11 @@ TEST(HeaderExamples, AsciiAndNetstring) {
     // --- netstring_framer.h ---
     absl::StatusOr<std::unique_ptr<NetstringFramer>> framer = NetstringFramer::Create({});
     std::string wire;
-    absl::Status s = (*framer)->Encode("hello", &wire);  // wire == "5:hello,"
+    absl::Status s = (*framer)->Encode("hello", &wire);   // wire == "5:hello,"
     NetstringDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call.
     s = decoder.Feed(wire);
     absl::string_view frame;
-    decoder.Next(&frame);                                // kFrame, frame == "hello"
+    decoder.Next(&frame);  // kFrame, frame == "hello"
     // ---
     EXPECT_EQ(wire, "5:hello,");
     EXPECT_EQ(frame, "hello");
@@ -192,9 +194,9 @@ TEST(HeaderExamples, AsciiAndNetstring) {
 TEST(HeaderExamples, SpecSettingsAndParser) {
   // --- spec/spec_settings.h ---
   SpecSettings s("length", {{"width", "4"}, {"max", "1MiB"}});
-  absl::StatusOr<uint64_t> width = s.GetUnsigned("width", 4, 1, 8);   // 4
-  absl::StatusOr<uint64_t> max = s.GetSize("max", 1 << 20);           // 1048576
-  absl::StatusOr<bool> b = s.GetBool("signed", false);                 // false: absent
+  absl::StatusOr<uint64_t> width = s.GetUnsigned("width", 4, 1, 8);  // 4
+  absl::StatusOr<uint64_t> max = s.GetSize("max", 1 << 20);          // 1048576
+  absl::StatusOr<bool> b = s.GetBool("signed", false);               // false: absent
   // ---
   EXPECT_EQ(*width, 4u);
   EXPECT_EQ(*max, 1048576u);
@@ -229,11 +231,11 @@ class Fixed32LeCodec : public Codec {
 
 TEST(HeaderExamples, CodecRegistry) {
   // --- codec_registry.h ---
-  absl::Status s = RegisterCodecKind(
-      "fixed32le", "4-byte little-endian unsigned", {},
-      [](const CodecSettings&) -> absl::StatusOr<std::unique_ptr<Codec>> {
-        return std::make_unique<Fixed32LeCodec>();
-      });
+  absl::Status s =
+      RegisterCodecKind("fixed32le", "4-byte little-endian unsigned", {},
+                        [](const CodecSettings&) -> absl::StatusOr<std::unique_ptr<Codec>> {
+                          return std::make_unique<Fixed32LeCodec>();
+                        });
   absl::StatusOr<std::unique_ptr<Codec>> codec = MakeCodec("fixed32le");
   // ---
   ASSERT_TRUE(s.ok()) << s;

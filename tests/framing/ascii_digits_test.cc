@@ -93,7 +93,10 @@ TEST(ParseUpTo8DigitsTest, EveryPairOfBytesAtEveryPairOfPositions) {
 TEST(ParseUpTo8DigitsTest, SignsSpacesAndNeighboursRefused) {
   uint64_t v = 0;
   for (const char* s : {"+0005hel", "-0005hel", " 0005hel", "0 005hel", "/0005hel", ":0005hel",
-                        "0000\xff" "hel", "0000\xfa" "hel"}) {
+                        "0000\xff"
+                        "hel",
+                        "0000\xfa"
+                        "hel"}) {
     EXPECT_FALSE(ParseUpTo8Digits(s, 5, &v)) << s;
   }
 }

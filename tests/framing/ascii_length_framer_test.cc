@@ -87,12 +87,12 @@ std::vector<std::string> DecodeThroughSkips(const Framer& framer, absl::string_v
       if (r == Decoder::kFrame) {
         out.emplace_back(frame);
       } else if (decoder->failed()) {
-        out.push_back(absl::StrCat("<fatal ", absl::StatusCodeToString(decoder->status().code()),
-                                   ">"));
+        out.push_back(
+            absl::StrCat("<fatal ", absl::StatusCodeToString(decoder->status().code()), ">"));
         return out;
       } else {
-        out.push_back(absl::StrCat("<error ", absl::StatusCodeToString(decoder->status().code()),
-                                   ">"));
+        out.push_back(
+            absl::StrCat("<error ", absl::StatusCodeToString(decoder->status().code()), ">"));
       }
     }
   }
@@ -177,8 +177,8 @@ TEST(AsciiLengthFramer, GoldenDecodesAtEverySplit) {
 
 TEST(AsciiLengthFramer, SeveralFramesAtEverySplitAndByteByByte) {
   auto framer = Make();
-  const std::vector<std::string> payloads = {"hello", "", "a", std::string(300, 'z'), "00005",
-                                             "world"};
+  const std::vector<std::string> payloads = {"hello", "",     "a", std::string(300, 'z'),
+                                             "00005", "world"};
   const std::string wire = EncodeAll(*framer, payloads);
   EXPECT_EQ(wire.substr(0, 10), "00005hello");
   ExpectDecodesAtEverySplit(*framer, wire, payloads);
@@ -226,8 +226,8 @@ TEST(AsciiLengthFramer, RunsOfEqualHeadersThenOtherLengthsDecodeEachLength) {
     const size_t max = framer->max_payload_size();
     std::vector<std::string> payloads;
     char fill = 'a';
-    for (size_t size : {size_t{3}, size_t{3}, size_t{3}, size_t{3}, size_t{0}, size_t{0},
-                        size_t{5}, size_t{3}, size_t{3}, max, max, size_t{1}, max, size_t{0}}) {
+    for (size_t size : {size_t{3}, size_t{3}, size_t{3}, size_t{3}, size_t{0}, size_t{0}, size_t{5},
+                        size_t{3}, size_t{3}, max, max, size_t{1}, max, size_t{0}}) {
       payloads.push_back(std::string(std::min(size, max), fill++));
     }
     const std::string wire = EncodeAll(*framer, payloads);
@@ -242,7 +242,10 @@ TEST(AsciiLengthFramer, AllZeroHeaderFirstIsAnEmptyFrameAndEightNulBytesAreRefus
   // The all-'0' header is the one the decoder knows before it has parsed any; eight NUL bytes
   // must not pass for it (or for anything).
   auto framer = Make(8);
-  DecodeOutcome ok = DecodeWhole(*framer, "00000000" "00000000" "00000002hi");
+  DecodeOutcome ok = DecodeWhole(*framer,
+                                 "00000000"
+                                 "00000000"
+                                 "00000002hi");
   EXPECT_TRUE(ok.status.ok()) << ok.status;
   EXPECT_EQ(ok.frames, (std::vector<std::string>{"", "", "hi"}));
   DecodeOutcome bad = DecodeWhole(*framer, "00000000" + std::string(8, '\0') + "00000000");
@@ -380,17 +383,23 @@ TEST(AsciiLengthFramer, FatalErrorIsSticky) {
 TEST(AsciiLengthFramer, SkipReportsOnceDiscardsPayloadAndGoesOn) {
   auto framer = Make(5, 4, TooLongPolicy::kSkip);
   // The skipped payload is itself a valid-looking frame: it must never be read as one.
-  const std::string stream = "00003abc" "00010" "00005hello" "00002hi";
+  const std::string stream =
+      "00003abc"
+      "00010"
+      "00005hello"
+      "00002hi";
   ExpectSkipsAtEverySplit(*framer, stream, {"abc", "<error RESOURCE_EXHAUSTED>", "hi"});
 }
 
 TEST(AsciiLengthFramer, SkipRefusesARepeatedOverMaxHeaderEveryTime) {
   auto framer = Make(5, 4, TooLongPolicy::kSkip);
-  const std::string too_long = "00010" "0123456789";
-  EXPECT_EQ(DecodeThroughSkips(*framer, "00002hi" + too_long + too_long + too_long + "00002hi", {}),
-            (std::vector<std::string>{"hi", "<error RESOURCE_EXHAUSTED>",
-                                      "<error RESOURCE_EXHAUSTED>", "<error RESOURCE_EXHAUSTED>",
-                                      "hi"}));
+  const std::string too_long =
+      "00010"
+      "0123456789";
+  EXPECT_EQ(
+      DecodeThroughSkips(*framer, "00002hi" + too_long + too_long + too_long + "00002hi", {}),
+      (std::vector<std::string>{"hi", "<error RESOURCE_EXHAUSTED>", "<error RESOURCE_EXHAUSTED>",
+                                "<error RESOURCE_EXHAUSTED>", "hi"}));
 }
 
 TEST(AsciiLengthFramer, SkipReportsAtOffendingDigit) {
@@ -442,7 +451,11 @@ TEST(AsciiLengthFramer, EofInsideSkippedFrameIsDataLoss) {
 
 TEST(AsciiLengthFramer, DefaultPolicyFailsOnOverMax) {
   auto framer = Make(5, 4);
-  EXPECT_EQ(DecodeThroughSkips(*framer, "00010" "0123456789" "00002hi", {}),
+  EXPECT_EQ(DecodeThroughSkips(*framer,
+                               "00010"
+                               "0123456789"
+                               "00002hi",
+                               {}),
             std::vector<std::string>{"<fatal RESOURCE_EXHAUSTED>"});
 }
 

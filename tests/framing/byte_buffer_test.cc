@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/random/random.h"
-#include "gtest/gtest.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/length_header_framer.h"
+#include "gtest/gtest.h"
 
 namespace framekit {
 namespace {
@@ -78,7 +78,8 @@ TEST(ByteBufferTest, BytesSitAtTheirStreamOffsetModulo64) {
     std::memcpy(dst, Pattern(kRead, i).data(), kRead);
     buffer.Commit(kRead);
     committed += kRead;
-    const size_t take = buffer.size() - (4100 * i) % 4000;  // Leaves a partial frame of < 4000 bytes.
+    const size_t take =
+        buffer.size() - (4100 * i) % 4000;  // Leaves a partial frame of < 4000 bytes.
     buffer.Consume(take);
     consumed += take;
     EXPECT_EQ(AddressPhase(buffer.data()), consumed % 64) << "read " << i;
@@ -120,8 +121,8 @@ TEST(ByteBufferTest, TrimFreesOnlyAnEmptyBufferOverTheLimit) {
   EXPECT_FALSE(buffer.TrimIfEmpty(0));  // Bytes pending: never.
   buffer.Consume(99990);
   EXPECT_FALSE(buffer.TrimIfEmpty(0));
-  buffer.Consume(10);                         // Empty at stream offset 100000 (phase 32).
-  EXPECT_FALSE(buffer.TrimIfEmpty(grown));    // Not over the limit: kept.
+  buffer.Consume(10);                       // Empty at stream offset 100000 (phase 32).
+  EXPECT_FALSE(buffer.TrimIfEmpty(grown));  // Not over the limit: kept.
   EXPECT_EQ(buffer.capacity(), grown);
   EXPECT_TRUE(buffer.TrimIfEmpty(grown - 1));
   EXPECT_EQ(buffer.capacity(), 0u);

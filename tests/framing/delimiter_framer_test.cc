@@ -23,10 +23,10 @@ namespace {
 using ::framekit::testing::DecodeByteByByte;
 using ::framekit::testing::DecodeInPieces;
 using ::framekit::testing::DecodeOutcome;
+using ::framekit::testing::DecodeThroughReports;
 using ::framekit::testing::DecodeWhole;
 using ::framekit::testing::EncodeAll;
 using ::framekit::testing::ExpectDecodesAtEverySplit;
-using ::framekit::testing::DecodeThroughReports;
 using ::framekit::testing::ReportingOutcome;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -43,8 +43,7 @@ std::unique_ptr<DelimiterFramer> Make(std::vector<std::string> delimiters,
   return framer.ok() ? std::move(*framer) : nullptr;
 }
 
-absl::Status CreateStatus(std::vector<std::string> delimiters,
-                          uint64_t max = kDefaultMaxFrameSize,
+absl::Status CreateStatus(std::vector<std::string> delimiters, uint64_t max = kDefaultMaxFrameSize,
                           TooLongPolicy policy = TooLongPolicy::kFail) {
   DelimiterOptions options;
   options.delimiters = std::move(delimiters);
@@ -55,7 +54,7 @@ absl::Status CreateStatus(std::vector<std::string> delimiters,
 
 // DecodeThroughReports where every report is a too-long frame's and none is fatal.
 ReportingOutcome DecodeThroughSkips(const Framer& framer, absl::string_view stream,
-                                             const std::vector<size_t>& cuts) {
+                                    const std::vector<size_t>& cuts) {
   ReportingOutcome out = DecodeThroughReports(framer, stream, cuts);
   EXPECT_FALSE(out.fatal) << out.end;
   for (absl::StatusCode code : out.reported) {
@@ -479,13 +478,13 @@ TEST(DelimiterFramerTest, BadOptionsAreInvalidArgument) {
   EXPECT_TRUE(CreateStatus({"\n"}, 0).ok());
 
   const std::vector<absl::Status> bad = {
-      CreateStatus({}),                                        // None.
+      CreateStatus({}),                                             // None.
       CreateStatus({"1", "2", "3", "4", "5", "6", "7", "8", "9"}),  // Nine.
-      CreateStatus({""}),                                      // Empty.
-      CreateStatus({"\n", ""}),                                // Empty, second.
-      CreateStatus({std::string(17, '-')}),                    // 17 bytes.
-      CreateStatus({"\n", "\n"}),                              // Duplicate.
-      CreateStatus({"\r", "\r\n"}),                            // Written one a prefix of another.
+      CreateStatus({""}),                                           // Empty.
+      CreateStatus({"\n", ""}),                                     // Empty, second.
+      CreateStatus({std::string(17, '-')}),                         // 17 bytes.
+      CreateStatus({"\n", "\n"}),                                   // Duplicate.
+      CreateStatus({"\r", "\r\n"}),                             // Written one a prefix of another.
       CreateStatus({"\n"}, 10, static_cast<TooLongPolicy>(7)),  // No such policy.
   };
   for (size_t i = 0; i < bad.size(); ++i) {

@@ -17,13 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "framekit/framing/internal/ascii_digits.h"
 #include "framekit/framing/byte_buffer.h"
-#include "framekit/framing/internal/copy.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
+#include "framekit/framing/internal/ascii_digits.h"
+#include "framekit/framing/internal/copy.h"
 #include "gtest/gtest.h"
 #include "tests/framing/testing/decode_helpers.h"
 
@@ -112,14 +112,15 @@ const char* const kSpecs[] = {
 // 64 KiB, large), kept only when Encode accepts them: random bytes if the framer takes them,
 // else letters (delimiter framers).
 std::vector<std::string> RandomPayloads(const Framer& framer, uint32_t seed, size_t count) {
-  static const size_t kSizes[] = {0,   1,   2,   3,   4,    5,    7,     8,     9,     15,   16,
-                                  17,  24,  31,  32,  33,   100,  255,   256,   257,   300,  1000,
-                                  4096, 9999, 65535, 65536, 70000, 99999, 100000};
+  static const size_t kSizes[] = {0,   1,    2,    3,    4,     5,     7,     8,     9,     15,
+                                  16,  17,   24,   31,   32,    33,    100,   255,   256,   257,
+                                  300, 1000, 4096, 9999, 65535, 65536, 70000, 99999, 100000};
   std::mt19937 rng(seed);
   std::vector<std::string> out;
   std::string scratch;
   for (int attempts = 0; out.size() < count && attempts < 100000; ++attempts) {
-    const size_t size = rng() % 3 == 0 ? rng() % 40 : kSizes[rng() % (sizeof(kSizes) / sizeof(kSizes[0]))];
+    const size_t size =
+        rng() % 3 == 0 ? rng() % 40 : kSizes[rng() % (sizeof(kSizes) / sizeof(kSizes[0]))];
     std::string p(size, '\0');
     for (char& c : p) c = static_cast<char>(rng());
     scratch.clear();
@@ -266,15 +267,16 @@ TEST(EncodeBatchRuns, LongBatchesSplitIntoRunsGiveEncodeBytesAndStayAllOrNothing
   // EncodeBatch encodes each run of payloads up to 256 bytes with one EncodeBatchInto call and
   // sends larger payloads through Encode: a long batch alternating the two, and a refusal in a late
   // run must still undo everything already appended.
-  for (const char* spec : {"length:width=4", "length:width=varint,offset=2", "delimiter", "netstring",
-                           "ascii:digits=6", "fixed:size=300,pad=0x2E"}) {
+  for (const char* spec : {"length:width=4", "length:width=varint,offset=2", "delimiter",
+                           "netstring", "ascii:digits=6", "fixed:size=300,pad=0x2E"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
     ASSERT_NE(framer, nullptr);
     std::mt19937 rng(11);
     std::vector<std::string> payloads = {std::string(280, 'L')};  // Then a run from index 1.
     for (int i = 0; i < 9000; ++i) payloads.push_back(std::string(rng() % 24, 'a' + i % 26));
-    for (int i = 0; i < 600; ++i) payloads.push_back(std::string(200 + rng() % 57, 'q'));  // 200..256
+    for (int i = 0; i < 600; ++i)
+      payloads.push_back(std::string(200 + rng() % 57, 'q'));  // 200..256
     for (int i = 0; i < 50; ++i) {
       payloads.push_back(std::string(rng() % 2 ? 257 : 290, 'z'));
       payloads.push_back(std::string(rng() % 40, 'y'));
@@ -341,8 +343,8 @@ std::vector<BadCase> BadCases() {
 std::vector<std::string> GoodPayloads(const Framer& framer) {
   std::vector<std::string> good;
   // At least 3 bytes (adjust=3 refuses shorter ones), at most 8 (fixed:size=8).
-  for (const char* p : {"aaa", "bbbb", "ccccc", "dddddd", "eeeeeee", "ffffffff", "ggg", "hhhh",
-                        "iiiii"}) {
+  for (const char* p :
+       {"aaa", "bbbb", "ccccc", "dddddd", "eeeeeee", "ffffffff", "ggg", "hhhh", "iiiii"}) {
     std::string s = p;
     if (const auto* fixed = dynamic_cast<const FixedLengthFramer*>(&framer)) {
       s.resize(fixed->options().frame_size, 'x');  // Fits with or without a pad.
@@ -417,11 +419,11 @@ TEST(EncodeBatchRefusal, BadPayloadFirstOrLastIsFound) {
   ASSERT_NE(framer, nullptr);
   std::vector<std::string> payloads = {"12345", "a", "b"};
   std::string out;
-  EXPECT_TRUE(absl::StartsWith(framer->EncodeBatch(Views(payloads), &out).message(),
-                               "payload 0 of 3: "));
+  EXPECT_TRUE(
+      absl::StartsWith(framer->EncodeBatch(Views(payloads), &out).message(), "payload 0 of 3: "));
   payloads = {"a", "b", "12345"};
-  EXPECT_TRUE(absl::StartsWith(framer->EncodeBatch(Views(payloads), &out).message(),
-                               "payload 2 of 3: "));
+  EXPECT_TRUE(
+      absl::StartsWith(framer->EncodeBatch(Views(payloads), &out).message(), "payload 2 of 3: "));
   EXPECT_TRUE(out.empty());
 }
 
@@ -465,7 +467,9 @@ TEST(EncodeBatchDefault, UserFramerGetsTheSameBytesAsEncode) {
   std::string out = ">";
   ASSERT_TRUE(framer.EncodeBatch(Views(payloads), &out).ok());
   EXPECT_EQ(out, EncodeEach(framer, payloads, ">"));
-  EXPECT_EQ(out.substr(0, 9), std::string(">\x02" "ab\r\n\x00\r\n", 9));
+  EXPECT_EQ(out.substr(0, 9), std::string(">\x02"
+                                          "ab\r\n\x00\r\n",
+                                          9));
 
   IntoResult into = EncodeInto(framer, Views(payloads));
   ASSERT_TRUE(into.written.ok());
@@ -683,8 +687,7 @@ TEST(FormatFixedWidth, ZeroPadsToEveryWidthAndAgreesWithFormatDecimal) {
     for (int width = static_cast<int>(n); width <= kMaxDecimalDigits; ++width) {
       char text[kMaxDecimalDigits];
       FormatFixedWidth(v, width, text);
-      EXPECT_EQ(std::string(text, width),
-                std::string(width - n, '0') + std::string(decimal, n))
+      EXPECT_EQ(std::string(text, width), std::string(width - n, '0') + std::string(decimal, n))
           << v << " width " << width;
     }
   }

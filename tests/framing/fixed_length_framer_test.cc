@@ -27,9 +27,9 @@ using ::framekit::testing::ExpectDecodesAtEverySplit;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-absl::StatusOr<std::unique_ptr<FixedLengthFramer>> Create(
-    uint64_t size, std::optional<uint8_t> pad = std::nullopt,
-    uint64_t max = kDefaultMaxFrameSize) {
+absl::StatusOr<std::unique_ptr<FixedLengthFramer>> Create(uint64_t size,
+                                                          std::optional<uint8_t> pad = std::nullopt,
+                                                          uint64_t max = kDefaultMaxFrameSize) {
   FixedLengthOptions options;
   options.frame_size = size;
   options.pad = pad;
@@ -211,9 +211,9 @@ TEST(FixedLengthFramerTest, BadOptionsAreInvalidArgument) {
   EXPECT_TRUE(Create(1).ok());
   EXPECT_TRUE(Create(1024, std::nullopt, 1024).ok());  // frame_size == max.
   const std::vector<absl::Status> bad = {
-      Create(0).status(),                     // Required.
+      Create(0).status(),                         // Required.
       Create(1025, std::nullopt, 1024).status(),  // Over max.
-      Create(1, 0x20, 0).status(),            // max 0.
+      Create(1, 0x20, 0).status(),                // max 0.
       Create(kDefaultMaxFrameSize + 1).status(),  // Over the default max.
   };
   for (size_t i = 0; i < bad.size(); ++i) {
@@ -232,8 +232,8 @@ TEST(FixedLengthFramerTest, SpecIsCanonical) {
 }
 
 TEST(FixedLengthFramerTest, SpecRoundTripsThroughMakeFramer) {
-  for (const auto& framer : {Make(16), Make(16, 0x20), Make(16, 0), Make(2048, 0xAB, 4096),
-                             Make(7, std::nullopt, 7)}) {
+  for (const auto& framer :
+       {Make(16), Make(16, 0x20), Make(16, 0), Make(2048, 0xAB, 4096), Make(7, std::nullopt, 7)}) {
     absl::StatusOr<std::unique_ptr<Framer>> parsed = MakeFramer(framer->Spec());
     ASSERT_TRUE(parsed.ok()) << framer->Spec() << ": " << parsed.status();
     EXPECT_EQ((*parsed)->Spec(), framer->Spec());

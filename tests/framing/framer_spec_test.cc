@@ -1,6 +1,6 @@
 // MakeFramer / config files: every documented spelling builds the framer it names (checked by
-// what that framer puts on the wire), every canonical spec parses back to an equal framer, and every
-// error path names the offender.
+// what that framer puts on the wire), every canonical spec parses back to an equal framer, and
+// every error path names the offender.
 #include "framekit/framing/framer_spec.h"
 
 #include <cstdio>
@@ -286,7 +286,8 @@ TEST(FramerConfig, FileWithCommentsAndSpaces) {
   }
   absl::StatusOr<std::unique_ptr<Framer>> from_file = MakeFramerFromConfigFile(path);
   ASSERT_TRUE(from_file.ok()) << from_file.status();
-  absl::StatusOr<std::unique_ptr<Framer>> from_spec = MakeFramer("length:width=4,offset=1,max=4MiB");
+  absl::StatusOr<std::unique_ptr<Framer>> from_spec =
+      MakeFramer("length:width=4,offset=1,max=4MiB");
   ASSERT_TRUE(from_spec.ok());
   EXPECT_TRUE(**from_file == **from_spec) << (*from_file)->Spec();
   std::remove(path.c_str());

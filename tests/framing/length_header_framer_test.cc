@@ -20,10 +20,10 @@ namespace {
 using ::framekit::testing::DecodeByteByByte;
 using ::framekit::testing::DecodeInPieces;
 using ::framekit::testing::DecodeOutcome;
+using ::framekit::testing::DecodeThroughReports;
 using ::framekit::testing::DecodeWhole;
 using ::framekit::testing::EncodeAll;
 using ::framekit::testing::ExpectDecodesAtEverySplit;
-using ::framekit::testing::DecodeThroughReports;
 using ::framekit::testing::ReportingOutcome;
 using ::testing::HasSubstr;
 
@@ -64,7 +64,9 @@ std::string EncodeOne(const Framer& framer, absl::string_view payload) {
 
 TEST(LengthHeaderGolden, FourByteBigEndian) {
   auto framer = Make(Opts(4));
-  EXPECT_EQ(Hex(EncodeAll(*framer, {"hi"})), "0000000268" "69");
+  EXPECT_EQ(Hex(EncodeAll(*framer, {"hi"})),
+            "0000000268"
+            "69");
   ExpectDecodesAtEverySplit(*framer, Bytes({0, 0, 0, 2, 'h', 'i'}), {"hi"});
 }
 
@@ -269,9 +271,8 @@ TEST(LengthHeaderSplit, VarintWithOffsetSplitAtEveryByte) {
   auto framer = Make(o);
   const std::string wire = EncodeAll(*framer, {std::string(200, 'v'), "w"});
   EXPECT_EQ(Hex(wire.substr(0, 4)), "0000c801");
-  ExpectDecodesAtEverySplit(*framer, wire,
-                            {Bytes({0, 0, 0xC8, 1}) + std::string(200, 'v'),
-                             Bytes({0, 0, 1}) + "w"});
+  ExpectDecodesAtEverySplit(
+      *framer, wire, {Bytes({0, 0, 0xC8, 1}) + std::string(200, 'v'), Bytes({0, 0, 1}) + "w"});
 }
 
 // ---- Varint header edge cases. ----
@@ -523,7 +524,7 @@ TEST(LengthHeaderStrip, VarintStripZeroKeepsTheVarint) {
 
 // DecodeThroughReports for a skip-policy decoder: no error is fatal, and a report lasts one call.
 ReportingOutcome DecodeSkipping(const Framer& framer, absl::string_view stream,
-                                         const std::vector<size_t>& cuts) {
+                                const std::vector<size_t>& cuts) {
   ReportingOutcome out = DecodeThroughReports(framer, stream, cuts);
   EXPECT_FALSE(out.fatal) << out.end;
   EXPECT_EQ(out.stale_reports, 0u) << "a report lasts one call";
@@ -814,8 +815,7 @@ TEST(LengthHeaderSpec, CanonicalStrings) {
             "length:width=1,order=big,offset=0,adjust=0,strip=all,max=255,too_long=fail");
   o = Opts(2);
   o.strip = 2;  // The whole header.
-  EXPECT_EQ(spec(o),
-            "length:width=2,order=big,offset=0,adjust=0,strip=all,max=65535,too_long=fail")
+  EXPECT_EQ(spec(o), "length:width=2,order=big,offset=0,adjust=0,strip=all,max=65535,too_long=fail")
       << "the effective max, clamped to the field";
 }
 

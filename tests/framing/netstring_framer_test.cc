@@ -85,12 +85,12 @@ std::vector<std::string> DecodeThroughSkips(const Framer& framer, absl::string_v
       if (r == Decoder::kFrame) {
         out.emplace_back(frame);
       } else if (decoder->failed()) {
-        out.push_back(absl::StrCat("<fatal ", absl::StatusCodeToString(decoder->status().code()),
-                                   ">"));
+        out.push_back(
+            absl::StrCat("<fatal ", absl::StatusCodeToString(decoder->status().code()), ">"));
         return out;
       } else {
-        out.push_back(absl::StrCat("<error ", absl::StatusCodeToString(decoder->status().code()),
-                                   ">"));
+        out.push_back(
+            absl::StrCat("<error ", absl::StatusCodeToString(decoder->status().code()), ">"));
       }
     }
   }
@@ -160,8 +160,8 @@ TEST(NetstringFramer, GoldenDecodesAtEverySplit) {
 
 TEST(NetstringFramer, SeveralFramesAtEverySplitAndByteByByte) {
   auto framer = Make();
-  const std::vector<std::string> payloads = {"hello", "", "a", std::string(300, 'z'), "3:abc,",
-                                             ",", "world"};
+  const std::vector<std::string> payloads = {"hello",  "",  "a",    std::string(300, 'z'),
+                                             "3:abc,", ",", "world"};
   const std::string wire = EncodeAll(*framer, payloads);
   EXPECT_EQ(wire.substr(0, 11), "5:hello,0:,");
   ExpectDecodesAtEverySplit(*framer, wire, payloads);
@@ -383,7 +383,10 @@ TEST(NetstringFramer, FatalErrorIsSticky) {
 TEST(NetstringFramer, SkipReportsOnceDiscardsPayloadAndCommaAndGoesOn) {
   auto framer = Make(4, TooLongPolicy::kSkip);
   // The skipped payload is itself made of valid frames: they must never be read as such.
-  const std::string stream = "3:abc," "10:3:abc,1:x,," "2:hi,";
+  const std::string stream =
+      "3:abc,"
+      "10:3:abc,1:x,,"
+      "2:hi,";
   ExpectSkipsAtEverySplit(*framer, stream, {"abc", "<error RESOURCE_EXHAUSTED>", "hi"});
 }
 
@@ -465,8 +468,7 @@ TEST(NetstringFramer, DefaultPolicyFailsOnOverMax) {
 TEST(NetstringFramer, BadOptionsRefused) {
   NetstringOptions zero_max;
   zero_max.max_frame_size = 0;
-  EXPECT_EQ(NetstringFramer::Create(zero_max).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NetstringFramer::Create(zero_max).status().code(), absl::StatusCode::kInvalidArgument);
   NetstringOptions bad_policy;
   bad_policy.on_too_long = static_cast<TooLongPolicy>(7);
   EXPECT_EQ(NetstringFramer::Create(bad_policy).status().code(),

@@ -10,10 +10,10 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
-#include "gtest/gtest.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
+#include "gtest/gtest.h"
 
 namespace framekit {
 namespace {
@@ -71,10 +71,14 @@ std::string DelimitedStream(absl::BitGen& gen, absl::string_view delim, size_t l
   for (size_t i = 0; i < lines; ++i) {
     size_t size;
     const int kind = absl::Uniform(gen, 0, 20);
-    if (kind < 14) size = absl::Uniform<size_t>(gen, 0, 40);
-    else if (kind < 18) size = absl::Uniform<size_t>(gen, 40, 400);
-    else if (kind < 19) size = max;  // Exactly the max: allowed.
-    else size = max + absl::Uniform<size_t>(gen, 1, 3000);  // Over it.
+    if (kind < 14)
+      size = absl::Uniform<size_t>(gen, 0, 40);
+    else if (kind < 18)
+      size = absl::Uniform<size_t>(gen, 40, 400);
+    else if (kind < 19)
+      size = max;  // Exactly the max: allowed.
+    else
+      size = max + absl::Uniform<size_t>(gen, 1, 3000);  // Over it.
     s += Line(gen, size);
     s.append(delim.data(), delim.size());
   }

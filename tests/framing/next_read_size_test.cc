@@ -11,10 +11,10 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/string_view.h"
-#include "gtest/gtest.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_spec.h"
+#include "gtest/gtest.h"
 
 namespace framekit {
 namespace {
@@ -46,9 +46,9 @@ void FeedPrefix(Decoder& decoder, absl::string_view wire, size_t n) {
 // and NextReadSize asks for exactly that.
 TEST(NextReadSizeTest, LargeFrameAsksForItsRest) {
   const std::string payload = Pattern(40000, 1);
-  for (const std::string spec : {"length:width=4", "length:width=2,order=little",
-                                 "length:width=varint", "length:width=4,offset=1",
-                                 "ascii:digits=5", "netstring", "fixed:size=40000"}) {
+  for (const std::string spec :
+       {"length:width=4", "length:width=2,order=little", "length:width=varint",
+        "length:width=4,offset=1", "ascii:digits=5", "netstring", "fixed:size=40000"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
     ASSERT_NE(framer, nullptr);
@@ -81,7 +81,8 @@ TEST(NextReadSizeTest, NetstringCountsItsComma) {
 // frames of that size as fit beside the 20 bytes already buffered, so that it ends on a frame
 // boundary if the sizes repeat, and the buffer never needs more than one read's room.
 TEST(NextReadSizeTest, SmallFrameReadEndsOnAFrameBoundary) {
-  for (const std::string spec : {"length:width=4", "ascii:digits=5", "netstring", "fixed:size=64"}) {
+  for (const std::string spec :
+       {"length:width=4", "ascii:digits=5", "netstring", "fixed:size=64"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
     std::string wire;
@@ -119,8 +120,8 @@ TEST(NextReadSizeTest, EmptyBufferAsksForFramesOfTheLastSize) {
     std::unique_ptr<Framer> framer = Make(spec);
     const size_t header = spec == "ascii:digits=5" ? 5 : spec == "netstring" ? 4 : 2;  // "995:"
     const size_t trailer = spec == "netstring" || spec == "delimiter" ? 1 : 0;
-    const size_t payload = 1000 - (spec == "delimiter" ? 0 : header) - trailer -
-                           (spec == "length:width=4" ? 2 : 0);
+    const size_t payload =
+        1000 - (spec == "delimiter" ? 0 : header) - trailer - (spec == "length:width=4" ? 2 : 0);
     std::string wire;
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(framer->Encode(Pattern(payload, i), &wire).ok());
     ASSERT_EQ(wire.size(), 3000u);
@@ -155,8 +156,8 @@ TEST(NextReadSizeTest, EmptyBufferAfterALargeFrameAsksForAFullRead) {
 
 // Until a whole header is in, the size is unknown: a full read.
 TEST(NextReadSizeTest, PartialHeaderIsUnknown) {
-  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=5",
-                                 "netstring"}) {
+  for (const std::string spec :
+       {"length:width=4", "length:width=varint", "ascii:digits=5", "netstring"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
     std::string wire;
@@ -209,7 +210,7 @@ TEST(NextReadSizeTest, SkippedFrameIsUnknown) {
   const std::string header("\x00\x01\x00\x00", 4);  // 65536 bytes announced.
   ASSERT_TRUE(decoder->Feed(header + Pattern(100, 6)).ok());
   absl::string_view frame;
-  ASSERT_EQ(decoder->Next(&frame), Decoder::kError);  // Reported once...
+  ASSERT_EQ(decoder->Next(&frame), Decoder::kError);     // Reported once...
   ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);  // ...then discarded as it arrives.
   EXPECT_EQ(decoder->frame_bytes_missing(), 0u);
   EXPECT_EQ(decoder->NextReadSize(kRead), kRead);
@@ -272,8 +273,8 @@ BothWays ReadBothWays(const Framer& framer, size_t payload, size_t count) {
 // by NextReadSize, at most one frame's bytes are ever moved (when the buffer first grows), the
 // buffer stays at two reads, and the frames are the same as with plain 64 KiB reads.
 TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
-  for (const std::string spec : {"length:width=4", "length:width=varint", "ascii:digits=6",
-                                 "netstring"}) {
+  for (const std::string spec :
+       {"length:width=4", "length:width=varint", "ascii:digits=6", "netstring"}) {
     SCOPED_TRACE(spec);
     std::unique_ptr<Framer> framer = Make(spec);
     const auto [sent, hinted, plain] = ReadBothWays(*framer, kRead, 40);
@@ -289,8 +290,8 @@ TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
 }
 
 // Frames of one size under half a read (4 KiB payloads: 4100-4101 bytes framed, which never
-// divide a 64 KiB read): with plain 64 KiB reads each read ends inside a frame, whose bytes are then
-// moved to make room (~3-5% of the stream); with reads sized by NextReadSize, nothing is moved
+// divide a 64 KiB read): with plain 64 KiB reads each read ends inside a frame, whose bytes are
+// then moved to make room (~3-5% of the stream); with reads sized by NextReadSize, nothing is moved
 // after the first read. The first read (frame size not yet known) ends inside a frame, which is
 // moved to the front; the next read completes it and takes the whole frames that fit beside it in
 // one read's room; every later read is whole frames into the empty buffer's front. The buffer

@@ -14,10 +14,8 @@ namespace {
 
 // A 40-byte payload is over every spec's max of 8.
 const char* const kSpecs[] = {
-    "delimiter:max=8,too_long=skip",
-    "length:width=4,max=8,too_long=skip",
-    "length:width=varint,max=8,too_long=skip",
-    "ascii:digits=5,max=8,too_long=skip",
+    "delimiter:max=8,too_long=skip",           "length:width=4,max=8,too_long=skip",
+    "length:width=varint,max=8,too_long=skip", "ascii:digits=5,max=8,too_long=skip",
     "netstring:max=8,too_long=skip",
 };
 

@@ -9,15 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
-#include <set>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -25,7 +24,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "framekit/framing/framer_spec.h"
-#include "tests/transport/test_util.h"
 #include "framekit/transport/errors.h"
 #include "framekit/transport/framed_connection.h"
 #include "framekit/transport/stream_io.h"
@@ -33,6 +31,7 @@
 #include "framekit/transport/unix_socket.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/transport/test_util.h"
 
 namespace framekit {
 namespace {
@@ -93,7 +92,8 @@ struct TestServer {
   }
   // Waits until a log line contains `text`.
   bool WaitForLog(absl::string_view text) const {
-    for (absl::Time end = LongDeadline(); absl::Now() < end; absl::SleepFor(absl::Milliseconds(5))) {
+    for (absl::Time end = LongDeadline(); absl::Now() < end;
+         absl::SleepFor(absl::Milliseconds(5))) {
       for (const std::string& l : Log()) {
         if (absl::StrContains(l, text)) return true;
       }
@@ -205,8 +205,8 @@ TEST_P(EveryFramerTest, EchoesEveryFrameInOrderAcrossLoops) {
   const size_t size = absl::StartsWith(spec, "fixed") ? 8 : 0;
   for (int c = 0; c < kClients; ++c) {
     std::vector<std::string> payloads;
-    for (int f = 0; f < 50; ++f) payloads.push_back(size ? Payload(c, f, size).substr(0, size)
-                                                           : Payload(c, f, f * 7 % 300));
+    for (int f = 0; f < 50; ++f)
+      payloads.push_back(size ? Payload(c, f, size).substr(0, size) : Payload(c, f, f * 7 % 300));
     std::vector<absl::string_view> views(payloads.begin(), payloads.end());
     FK_ASSERT_OK(clients[c]->SendBatch(views, LongDeadline()));
     for (const std::string& p : payloads) ASSERT_EQ(Next(*clients[c]), p) << "client " << c;
@@ -230,8 +230,8 @@ INSTANTIATE_TEST_SUITE_P(
                                          ServerOptions::Backend::kIoUring),
                        ::testing::Values("length:width=4", "length:width=varint",
                                          "length:width=2,order=little,offset=1", "delimiter",
-                                         "delimiter:delim=\\r\\n", "fixed:size=8",
-                                         "ascii:digits=5", "netstring")));
+                                         "delimiter:delim=\\r\\n", "fixed:size=8", "ascii:digits=5",
+                                         "netstring")));
 
 TEST_P(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
@@ -288,7 +288,8 @@ TEST_P(ServerTest, HundredsOfClientsThousandsOfFramesAllEchoed) {
   // Everyone sends first (the echoes wait in the kernel and the server's queues), then reads.
   for (int c = 0; c < kClients; ++c) {
     std::vector<std::string> payloads;
-    for (int f = 0; f < kFrames; ++f) payloads.push_back(Payload(c, f, 1 + (c * 31 + f * 17) % 200));
+    for (int f = 0; f < kFrames; ++f)
+      payloads.push_back(Payload(c, f, 1 + (c * 31 + f * 17) % 200));
     std::vector<absl::string_view> views(payloads.begin(), payloads.end());
     FK_ASSERT_OK(clients[c]->SendBatch(views, LongDeadline()));
   }
@@ -331,8 +332,8 @@ TEST_P(ServerTest, ClientThatStopsReadingPausesItsReadsNothingDroppedOthersServe
   options.output_high_watermark = 64 * 1024;
   options.read_size = 16 * 1024;             // epoll: what one read takes in
   options.io_uring_buffer_size = 16 * 1024;  // io_uring: what one completion brings
-  TestServer t =
-      Start(options, [&] { return std::make_unique<Watch>(&max_queued, &unwritable, &writable_again); });
+  TestServer t = Start(
+      options, [&] { return std::make_unique<Watch>(&max_queued, &unwritable, &writable_again); });
 
   std::unique_ptr<FramedConnection> hog = Dial(t.address(), *framer);
   std::unique_ptr<FramedConnection> good = Dial(t.address(), *framer);
@@ -443,7 +444,8 @@ TEST_P(ServerTest, OverMaxConnectionsIsClosedAtOnceAndCounted) {
   EXPECT_EQ(Next(*a), "still");
   // Once one closes, a new one is served.
   b.reset();
-  for (absl::Time end = LongDeadline(); t.server->stats().connections_open > 1 && absl::Now() < end;) {
+  for (absl::Time end = LongDeadline();
+       t.server->stats().connections_open > 1 && absl::Now() < end;) {
     absl::SleepFor(absl::Milliseconds(5));
   }
   std::unique_ptr<FramedConnection> d = Dial(t.address(), *framer);
@@ -552,9 +554,11 @@ TEST_P(ServerTest, ShutdownDeadlineClosesConnectionsThatOweBytesToANonReader) {
   // loop, after which the output drains.)
   uint64_t last_in = ~uint64_t{0}, last_out = ~uint64_t{0};
   int quiet = 0;
-  for (absl::Time end = LongDeadline(); absl::Now() < end; absl::SleepFor(absl::Milliseconds(200))) {
+  for (absl::Time end = LongDeadline(); absl::Now() < end;
+       absl::SleepFor(absl::Milliseconds(200))) {
     const ServerStats stats = t.server->stats();
-    quiet = (unwritable && stats.bytes_in == last_in && stats.bytes_out == last_out) ? quiet + 1 : 0;
+    quiet =
+        (unwritable && stats.bytes_in == last_in && stats.bytes_out == last_out) ? quiet + 1 : 0;
     if (quiet == 3) break;
     last_in = stats.bytes_in;
     last_out = stats.bytes_out;
@@ -769,7 +773,8 @@ TEST_F(UringTest, PeersResettingWithOperationsInFlight) {
     FK_ASSERT_OK(good->Send(absl::StrCat("round ", round), LongDeadline()));
     ASSERT_EQ(Next(*good), absl::StrCat("round ", round));
   }
-  for (absl::Time end = LongDeadline(); t.server->stats().connections_open > 1 && absl::Now() < end;) {
+  for (absl::Time end = LongDeadline();
+       t.server->stats().connections_open > 1 && absl::Now() < end;) {
     absl::SleepFor(absl::Milliseconds(5));
   }
   EXPECT_EQ(t.server->stats().connections_open, 1u);
@@ -814,8 +819,7 @@ TEST(BackendTest, AutoFallsBackToEpollWithOneLogLineAndServes) {
   EXPECT_THAT(lines[0], HasSubstr("io_uring unavailable, using epoll"));
   EXPECT_THAT(lines[0], HasSubstr("testing_io_uring_unavailable"));
   FK_ASSERT_OK((*server)->Start());
-  std::unique_ptr<FramedConnection> c =
-      Dial((*server)->local_addresses()[0].ToString(), *framer);
+  std::unique_ptr<FramedConnection> c = Dial((*server)->local_addresses()[0].ToString(), *framer);
   FK_ASSERT_OK(c->Send("served", LongDeadline()));
   EXPECT_EQ(Next(*c), "served");
 
@@ -835,7 +839,8 @@ TEST(BackendTest, AutoUsesIoUringWhereItCanBeSetUp) {
   options.log = [&lines](absl::string_view line) { lines.emplace_back(line); };
   absl::StatusOr<std::unique_ptr<Server>> server = Server::Create(options, EchoFactory());
   ASSERT_TRUE(server.ok()) << server.status();
-  EXPECT_EQ((*server)->backend(), ServerOptions::Backend::kIoUring) << (lines.empty() ? "" : lines[0]);
+  EXPECT_EQ((*server)->backend(), ServerOptions::Backend::kIoUring)
+      << (lines.empty() ? "" : lines[0]);
   EXPECT_TRUE(lines.empty());
 }
 

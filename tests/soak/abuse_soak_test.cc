@@ -182,12 +182,13 @@ TEST_P(AbuseSoakTest, FloodersAndTricklersStayBoundedWhileOthersAreServed) {
 // Big-endian 8-byte length: 0x1'0000'0000 = 4 GiB.
 constexpr char kFourGiBHeader[] = {0, 0, 0, 1, 0, 0, 0, 0};
 
-INSTANTIATE_TEST_SUITE_P(
-    Framers, AbuseSoakTest,
-    ::testing::Values(Param{"EndlessLine", "delimiter:max=64KiB", '\n', "", 0},
-                      Param{"FourGiBHeader", "length:width=8,max=64KiB", -1, kFourGiBHeader,
-                            sizeof(kFourGiBHeader)}),
-    [](const ::testing::TestParamInfo<Param>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Framers, AbuseSoakTest,
+                         ::testing::Values(Param{"EndlessLine", "delimiter:max=64KiB", '\n', "", 0},
+                                           Param{"FourGiBHeader", "length:width=8,max=64KiB", -1,
+                                                 kFourGiBHeader, sizeof(kFourGiBHeader)}),
+                         [](const ::testing::TestParamInfo<Param>& info) {
+                           return std::string(info.param.name);
+                         });
 
 }  // namespace
 }  // namespace soak

@@ -1,14 +1,16 @@
 // framekit/tests/soak/descriptor_exhaustion_soak_test.cc
 //
-// Out of descriptors at scale: framecat --echo runs with RLIMIT_NOFILE 64 (room for ~56 connections)
-// and 150 clients connect at once, the rest waiting in the kernel's backlog. The server must hit
-// EMFILE on accept, log it, and idle (under 10% of a core over a second while the pending
-// connections keep its listener readable) instead of spinning or crashing; then, as clients get
-// their 20 echoes (random sizes, random split writes) and half-close, it must accept the waiting
-// ones and serve every single client, never holding more than 64 descriptors, and exit 0 on SIGTERM.
+// Out of descriptors at scale: framecat --echo runs with RLIMIT_NOFILE 64 (room for ~56
+// connections) and 150 clients connect at once, the rest waiting in the kernel's backlog. The
+// server must hit EMFILE on accept, log it, and idle (under 10% of a core over a second while the
+// pending connections keep its listener readable) instead of spinning or crashing; then, as clients
+// get their 20 echoes (random sizes, random split writes) and half-close, it must accept the
+// waiting ones and serve every single client, never holding more than 64 descriptors, and exit 0 on
+// SIGTERM.
 //
-// This extends tests/tools/framecat_test.cc's OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers
-// (24 clients, 16 descriptors, one frame each) to many rounds of exhaustion and recovery under load.
+// This extends tests/tools/framecat_test.cc's
+// OutOfDescriptorsPausesAcceptingWithoutSpinningAndRecovers (24 clients, 16 descriptors, one frame
+// each) to many rounds of exhaustion and recovery under load.
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -144,16 +144,17 @@ TEST_P(EchoSoakTest, ThousandClientsHundredFramesRandomSplitsAllEchoedInOrder) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "wait status " << *status;
 
   std::printf(
-      "SOAK %s: %d concurrent clients x %d frames = %" PRIu64 " frames echoed intact, %.1f MiB "
+      "SOAK %s: %d concurrent clients x %d frames = %" PRIu64
+      " frames echoed intact, %.1f MiB "
       "each way; connect %.2f s, exchange %.2f s, close %.2f s, total %.2f s; server: %d fds open "
       "with all connected (peak sampled %d, idle %d), VmHWM %ld KiB -> %ld KiB (+%ld KiB, bound "
       "+%ld KiB), VmRSS %ld KiB all open (peak sampled %ld KiB), CPU %.2f s\n",
       param.spec, clients, kFramesPerClient, swarm.frames_echoed(),
-      static_cast<double>(swarm.bytes_sent()) / (1 << 20),
-      absl::ToDoubleSeconds(connected - start), absl::ToDoubleSeconds(exchanged - connected),
-      absl::ToDoubleSeconds(closed - exchanged), absl::ToDoubleSeconds(closed - start),
-      fds_all_open, peak_fds, fds_before, hwm_before, hwm_after, hwm_after - hwm_before, bound_kb,
-      rss_all_open, peak_rss, static_cast<double>(cpu_after - cpu_before) / sysconf(_SC_CLK_TCK));
+      static_cast<double>(swarm.bytes_sent()) / (1 << 20), absl::ToDoubleSeconds(connected - start),
+      absl::ToDoubleSeconds(exchanged - connected), absl::ToDoubleSeconds(closed - exchanged),
+      absl::ToDoubleSeconds(closed - start), fds_all_open, peak_fds, fds_before, hwm_before,
+      hwm_after, hwm_after - hwm_before, bound_kb, rss_all_open, peak_rss,
+      static_cast<double>(cpu_after - cpu_before) / sysconf(_SC_CLK_TCK));
   std::fflush(stdout);
 }
 

@@ -21,20 +21,28 @@ constexpr size_t kReadSize = 64 * 1024;
 
 const char* StateName(Swarm::State s) {
   switch (s) {
-    case Swarm::State::kIdle: return "idle";
-    case Swarm::State::kConnecting: return "connecting";
-    case Swarm::State::kOpen: return "open";
-    case Swarm::State::kHalfClosed: return "half-closed";
-    case Swarm::State::kDone: return "done";
+    case Swarm::State::kIdle:
+      return "idle";
+    case Swarm::State::kConnecting:
+      return "connecting";
+    case Swarm::State::kOpen:
+      return "open";
+    case Swarm::State::kHalfClosed:
+      return "half-closed";
+    case Swarm::State::kDone:
+      return "done";
   }
   return "?";
 }
 
 const char* KindName(Swarm::Kind k) {
   switch (k) {
-    case Swarm::Kind::kEcho: return "echo";
-    case Swarm::Kind::kFlood: return "flood";
-    case Swarm::Kind::kTrickle: return "trickle";
+    case Swarm::Kind::kEcho:
+      return "echo";
+    case Swarm::Kind::kFlood:
+      return "flood";
+    case Swarm::Kind::kTrickle:
+      return "trickle";
   }
   return "?";
 }
@@ -79,9 +87,10 @@ int Swarm::AddEcho(int frames) {
   for (int f = 0; f < frames; ++f) {
     // Mostly small, a quarter medium, a few large; every 50th client sends one of exactly max.
     uint64_t r = c->rng() % 100;
-    size_t size = r < 70   ? c->rng() % 257
-                  : r < 95 ? 257 + c->rng() % 3840
-                           : 4097 + c->rng() % std::max<size_t>(1, std::min<size_t>(max, 16384) - 4096);
+    size_t size = r < 70 ? c->rng() % 257
+                  : r < 95
+                      ? 257 + c->rng() % 3840
+                      : 4097 + c->rng() % std::max<size_t>(1, std::min<size_t>(max, 16384) - 4096);
     if (c->id % 50 == 0 && f == frames / 2) size = max;
     size = std::min(size, max);
     payload.resize(size);
@@ -148,9 +157,12 @@ void Swarm::StartConnects() {
 bool Swarm::WantsWrite(const Client& c) const {
   if (!sending_ || c.state != State::kOpen) return false;
   switch (c.kind) {
-    case Kind::kEcho: return c.sent < c.wire.size();
-    case Kind::kFlood: return c.sent < c.wire.size() || c.flood_left > 0;
-    case Kind::kTrickle: return false;  // written by Tick()
+    case Kind::kEcho:
+      return c.sent < c.wire.size();
+    case Kind::kFlood:
+      return c.sent < c.wire.size() || c.flood_left > 0;
+    case Kind::kTrickle:
+      return false;  // written by Tick()
   }
   return false;
 }
@@ -354,9 +366,8 @@ absl::Status Swarm::Run(const char* phase, const std::function<bool()>& done, ab
 
 absl::Status Swarm::Connect(absl::Time deadline) {
   if (!error_.ok()) return error_;
-  return Run("connect", [&] {
-    return next_to_connect_ == clients_.size() && connecting_ == 0;
-  }, deadline);
+  return Run(
+      "connect", [&] { return next_to_connect_ == clients_.size() && connecting_ == 0; }, deadline);
 }
 
 absl::Status Swarm::Exchange(absl::Time deadline) {
@@ -366,25 +377,31 @@ absl::Status Swarm::Exchange(absl::Time deadline) {
     p->next_tick = now;
     Update(*p);
   }
-  return Run("exchange", [&] {
-    for (const auto& p : clients_) {
-      const Client& c = *p;
-      if (c.kind == Kind::kFlood ? c.state != State::kDone : c.received < c.sizes.size()) {
-        return false;
-      }
-    }
-    return true;
-  }, deadline);
+  return Run(
+      "exchange",
+      [&] {
+        for (const auto& p : clients_) {
+          const Client& c = *p;
+          if (c.kind == Kind::kFlood ? c.state != State::kDone : c.received < c.sizes.size()) {
+            return false;
+          }
+        }
+        return true;
+      },
+      deadline);
 }
 
 absl::Status Swarm::Close(absl::Time deadline) {
   closing_ = true;
-  return Run("close", [&] {
-    for (const auto& p : clients_) {
-      if (p->state != State::kDone) return false;
-    }
-    return true;
-  }, deadline);
+  return Run(
+      "close",
+      [&] {
+        for (const auto& p : clients_) {
+          if (p->state != State::kDone) return false;
+        }
+        return true;
+      },
+      deadline);
 }
 
 std::string Swarm::Diagnose(const char* phase) const {
@@ -405,7 +422,7 @@ std::string Swarm::Diagnose(const char* phase) const {
     const Client& c = *p;
     bool finished = name == "connect" ? c.state != State::kIdle && c.state != State::kConnecting
                     : name == "close" || c.kind == Kind::kFlood ? c.state == State::kDone
-                                                               : c.received == c.sizes.size();
+                                                                : c.received == c.sizes.size();
     if (finished || shown >= 8) continue;
     ++shown;
     absl::StrAppend(&text, "\n  ", KindName(c.kind), " client ", c.id, " ", c.local, " ",

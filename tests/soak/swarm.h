@@ -7,8 +7,8 @@
 //
 //   kEcho     sends `frames` frames of random sizes (0 .. max, a few exactly max) as one encoded
 //             stream cut into random writes (1 byte .. 64 KiB, one write per writable event, so the
-//             clients' writes interleave), reads the echoes and checks each, in order, byte for byte.
-//             Closing: half-close once every echo came, then expect a clean end of stream and
+//             clients' writes interleave), reads the echoes and checks each, in order, byte for
+//             byte. Closing: half-close once every echo came, then expect a clean end of stream and
 //             nothing more.
 //   kFlood    sends `prefix` then `flood_bytes` bytes of 'x' (no delimiter) as fast as the socket
 //             takes them; expects the server to close it (EOF or reset) without a byte of reply.

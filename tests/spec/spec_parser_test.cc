@@ -27,7 +27,8 @@ TEST(SpecParser, NameAloneAndKeysInOrderWithRepeats) {
   EXPECT_EQ(bare->name(), "netstring");
   EXPECT_TRUE(bare->values().empty());
 
-  absl::StatusOr<SpecSettings> s = ParseSpec(kFramerGrammar, "delimiter:delim=\\r\\n,delim==,max=1");
+  absl::StatusOr<SpecSettings> s =
+      ParseSpec(kFramerGrammar, "delimiter:delim=\\r\\n,delim==,max=1");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->values(), (Values{{"delim", "\\r\\n"}, {"delim", "="}, {"max", "1"}}));
 }

@@ -21,8 +21,8 @@ SpecSettings Make(std::vector<std::pair<std::string, std::string>> values) {
 void ExpectBadValue(const absl::Status& s, absl::string_view key, absl::string_view value,
                     absl::string_view why) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  EXPECT_EQ(std::string(s.message()).rfind(
-                absl::StrCat("kind: bad value for '", key, "' ('", value, "'): ", why), 0),
+  EXPECT_EQ(std::string(s.message())
+                .rfind(absl::StrCat("kind: bad value for '", key, "' ('", value, "'): ", why), 0),
             0u)
       << s;
 }
@@ -41,9 +41,15 @@ TEST(SpecSettingsTest, AbsentKeysGiveTheDefault) {
 }
 
 TEST(SpecSettingsTest, WellFormedValuesParse) {
-  const SpecSettings s = Make({{"b", "yes"}, {"pad", "0x20"}, {"n", "9"}, {"a", "-12"},
-                               {"max", "4MiB"}, {"delim", "\\r\\n"}, {"delim", "\\0"},
-                               {"order", "little"}, {"t", "as is"}});
+  const SpecSettings s = Make({{"b", "yes"},
+                               {"pad", "0x20"},
+                               {"n", "9"},
+                               {"a", "-12"},
+                               {"max", "4MiB"},
+                               {"delim", "\\r\\n"},
+                               {"delim", "\\0"},
+                               {"order", "little"},
+                               {"t", "as is"}});
   EXPECT_TRUE(s.Has("max"));
   EXPECT_EQ(s.GetText("t", ""), "as is");
   EXPECT_EQ(*s.GetBool("b", false), true);
@@ -56,8 +62,14 @@ TEST(SpecSettingsTest, WellFormedValuesParse) {
 }
 
 TEST(SpecSettingsTest, MalformedValuesNameSpecKeyValueAndExpectation) {
-  const SpecSettings s = Make({{"b", "maybe"}, {"pad", "256"}, {"n", "10"}, {"u", "+5"},
-                               {"a", "1x"}, {"max", "4MB"}, {"delim", "\\q"}, {"order", "Big"}});
+  const SpecSettings s = Make({{"b", "maybe"},
+                               {"pad", "256"},
+                               {"n", "10"},
+                               {"u", "+5"},
+                               {"a", "1x"},
+                               {"max", "4MB"},
+                               {"delim", "\\q"},
+                               {"order", "Big"}});
   ExpectBadValue(s.GetBool("b", false).status(), "b", "maybe", "expected true or false");
   ExpectBadValue(s.GetByte("pad", 0).status(), "pad", "256", "expected one byte");
   ExpectBadValue(s.GetUnsigned("n", 0, 1, 9).status(), "n", "10", "expected an integer in [1, 9]");

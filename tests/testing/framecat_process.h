@@ -48,8 +48,8 @@ struct FramecatOptions {
 
 // The memory a sanitizer adds to a framecat child's peak (VmHWM) when framekit's own heap peaks at
 // `heap_kb`: 0 in a normal build. Under AddressSanitizer, freed blocks wait in a quarantine before
-// reuse (256 MiB by default; the child gets kAsanChildQuarantineMb) and the shadow adds one byte per
-// eight of heap, so a memory bound must add this to be about framekit's memory, not ASan's.
+// reuse (256 MiB by default; the child gets kAsanChildQuarantineMb) and the shadow adds one byte
+// per eight of heap, so a memory bound must add this to be about framekit's memory, not ASan's.
 inline constexpr long kAsanChildQuarantineMb = 32;
 long SanitizerOverheadKb(long heap_kb);
 

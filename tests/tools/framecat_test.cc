@@ -133,8 +133,8 @@ class Peer {
       absl::Span<char> space = decoder_->PrepareWrite(64 * 1024);
       absl::StatusOr<size_t> got = ReadSome(fd(), space, deadline);
       if (!got.ok() || *got == 0) {
-        ADD_FAILURE() << "after " << frames.size() << " of " << n << " frames: "
-                      << (got.ok() ? "end of stream" : got.status().ToString());
+        ADD_FAILURE() << "after " << frames.size() << " of " << n
+                      << " frames: " << (got.ok() ? "end of stream" : got.status().ToString());
         break;
       }
       decoder_->CommitWrite(*got);
@@ -376,7 +376,8 @@ TEST(FramecatTest, ClientThatNeverReadsIsDroppedOthersServed) {
   ASSERT_TRUE(hog_local.ok());
 
   std::string chunk;
-  for (int i = 0; i < 16; ++i) ASSERT_TRUE(framer->Encode(std::string(16 * 1024, 'h'), &chunk).ok());
+  for (int i = 0; i < 16; ++i)
+    ASSERT_TRUE(framer->Encode(std::string(16 * 1024, 'h'), &chunk).ok());
   std::atomic<bool> dropped{false};
   std::thread sender([&] {
     absl::Time deadline = Deadline();
@@ -449,8 +450,11 @@ TEST(FramecatTest, FramerConfigFile) {
   {
     SocketFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     ASSERT_TRUE(fd.valid());
-    ASSERT_TRUE(WriteAll(fd.get(), "# two-byte little-endian lengths\nkind = length\nwidth = 2\n"
-                                   "order = little\n", Deadline()).ok());
+    ASSERT_TRUE(WriteAll(fd.get(),
+                         "# two-byte little-endian lengths\nkind = length\nwidth = 2\n"
+                         "order = little\n",
+                         Deadline())
+                    .ok());
   }
   std::unique_ptr<FramecatProcess> server = FramecatProcess::StartServer(
       {"--listen=127.0.0.1:0", "--echo", absl::StrCat("--framer_config=", path)});
@@ -463,7 +467,6 @@ TEST(FramecatTest, FramerConfigFile) {
   StopServer(server.get());
   ::unlink(path.c_str());
 }
-
 
 TEST(FramecatTest, UnixSocketEcho) {
   // A fresh directory: TEST_TMPDIR can be longer than a socket path may be, and in Bazel's
@@ -594,10 +597,10 @@ TEST(FramecatTest, BadFlagsExitTwoAndHelpListsEveryFlag) {
   status = help->Wait(Deadline());
   ASSERT_TRUE(status.has_value());
   std::string text = help->Stdout() + help->Stderr();
-  for (const char* flag : {"--framer ", "--framer_config", "--listen", "--connect ", "--unix",
-                           "--serve", "--echo", "--hex", "--max_output_bytes", "--max_connections",
-                           "--threads", "--idle_timeout", "--drop_stalled_after", "--backend",
-                           "--connect_timeout"}) {
+  for (const char* flag :
+       {"--framer ", "--framer_config", "--listen", "--connect ", "--unix", "--serve", "--echo",
+        "--hex", "--max_output_bytes", "--max_connections", "--threads", "--idle_timeout",
+        "--drop_stalled_after", "--backend", "--connect_timeout"}) {
     EXPECT_THAT(text, HasSubstr(flag));
   }
 }

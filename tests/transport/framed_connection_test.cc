@@ -74,10 +74,10 @@ Pair MakeConnected(Kind kind) {
     return p;
   }
   static std::atomic<int> counter{0};
-  absl::StatusOr<Listener> l =
-      kind == Kind::kTcp
-          ? ListenTcp("127.0.0.1:0")
-          : ListenUnix(absl::StrCat("@framekit-framed-connection-test-", ::getpid(), "-", ++counter));
+  absl::StatusOr<Listener> l = kind == Kind::kTcp
+                                   ? ListenTcp("127.0.0.1:0")
+                                   : ListenUnix(absl::StrCat("@framekit-framed-connection-test-",
+                                                             ::getpid(), "-", ++counter));
   EXPECT_TRUE(l.ok()) << l.status();
   if (!l.ok()) return p;
   std::string where = l->local_address().ToString();
@@ -676,7 +676,9 @@ void ExpectSendToClosedPeerFails(Kind kind) {
 TEST(FramedConnection, SendToClosedPeerIsPeerGoneOverSocketPair) {
   ExpectSendToClosedPeerFails(Kind::kSocketPair);
 }
-TEST(FramedConnection, SendToClosedPeerIsPeerGoneOverTcp) { ExpectSendToClosedPeerFails(Kind::kTcp); }
+TEST(FramedConnection, SendToClosedPeerIsPeerGoneOverTcp) {
+  ExpectSendToClosedPeerFails(Kind::kTcp);
+}
 
 TEST(FramedConnection, ReceiveDeadlineExceededWhenNothingArrives) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
@@ -707,8 +709,8 @@ TEST(FramedConnection, BadFrameIsTheDecodersError) {
     absl::StatusCode code;
   };
   const Case cases[] = {
-      {"netstring", "01:a,", absl::StatusCode::kInvalidArgument},     // leading zero
-      {"netstring", "1:ab", absl::StatusCode::kInvalidArgument},      // missing comma
+      {"netstring", "01:a,", absl::StatusCode::kInvalidArgument},       // leading zero
+      {"netstring", "1:ab", absl::StatusCode::kInvalidArgument},        // missing comma
       {"ascii:digits=5", "00x01", absl::StatusCode::kInvalidArgument},  // non-digit
       {"length:width=4,max=16", std::string("\0\0\0\x64", 4), absl::StatusCode::kResourceExhausted},
       {"delimiter:max=4", "toolong\n", absl::StatusCode::kResourceExhausted},
@@ -919,8 +921,7 @@ TEST(FramedConnectionEventLoop, QueuePastMaxQueuedBytesIsResourceExhaustedWithNo
   FK_ASSERT_OK(a.ShutdownWrite());
   FramedConnection b(std::move(p.b), p.b_peer, *framer);
   std::vector<std::string> got = ReceiveAll(b);
-  EXPECT_EQ(got, std::vector<std::string>(
-                     {payload, payload, payload, "123456", payload}));
+  EXPECT_EQ(got, std::vector<std::string>({payload, payload, payload, "123456", payload}));
 }
 
 TEST(FramedConnectionEventLoop, QueueRefusedByTheEncoderQueuesNothing) {

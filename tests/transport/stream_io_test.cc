@@ -120,7 +120,8 @@ struct RecordingWriter {
 TEST(WriteAllV, ResumesMidIovecPointingIntoTheCallersBuffers) {
   Pair p = MakePair();
   std::string a = "0123456", b = "abcdefghij", c = "XY";
-  std::vector<struct iovec> iov = {{a.data(), a.size()}, {b.data(), b.size()}, {c.data(), c.size()}};
+  std::vector<struct iovec> iov = {
+      {a.data(), a.size()}, {b.data(), b.size()}, {c.data(), c.size()}};
   RecordingWriter rec{/*chunk=*/4, {}};
   IoOps ops = rec.ops();
   IoOptions io;
@@ -212,7 +213,8 @@ TEST(ReadSome, NothingToReadHitsTheDeadlineInSaneTime) {
   Pair p = MakePair();
   char buf[16];
   const absl::Time start = absl::Now();
-  absl::StatusOr<size_t> n = ReadSome(p.b.get(), absl::MakeSpan(buf), start + absl::Milliseconds(100));
+  absl::StatusOr<size_t> n =
+      ReadSome(p.b.get(), absl::MakeSpan(buf), start + absl::Milliseconds(100));
   const absl::Duration took = absl::Now() - start;
   EXPECT_EQ(n.status().code(), absl::StatusCode::kDeadlineExceeded) << n.status();
   EXPECT_TRUE(absl::StrContains(n.status().message(), "ReadSome")) << n.status();

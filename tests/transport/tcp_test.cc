@@ -82,10 +82,12 @@ TEST(Tcp, SixteenMibOverLoopbackWithAReaderThread) {
   ASSERT_TRUE(c.ok()) << c.status();
   // Half as one WriteAll, half as many iovecs.
   const size_t half = payload.size() / 2;
-  absl::Status w = WriteAll(c->fd.get(), absl::string_view(payload).substr(0, half), LongDeadline());
+  absl::Status w =
+      WriteAll(c->fd.get(), absl::string_view(payload).substr(0, half), LongDeadline());
   std::vector<struct iovec> iov;
   for (size_t at = half; at < payload.size(); at += 4093) {
-    iov.push_back({const_cast<char*>(payload.data() + at), std::min<size_t>(4093, payload.size() - at)});
+    iov.push_back(
+        {const_cast<char*>(payload.data() + at), std::min<size_t>(4093, payload.size() - at)});
   }
   if (w.ok()) w = WriteAllV(c->fd.get(), iov, LongDeadline());
   if (w.ok()) w = ShutdownWrite(c->fd.get());
@@ -206,7 +208,8 @@ TEST(Tcp, NoDelayOnByDefaultAndOptional) {
 
   ConnectOptions nagle;
   nagle.no_delay = false;
-  absl::StatusOr<ConnectedSocket> c2 = ConnectTcp(l->local_address().ToString(), LongDeadline(), nagle);
+  absl::StatusOr<ConnectedSocket> c2 =
+      ConnectTcp(l->local_address().ToString(), LongDeadline(), nagle);
   ASSERT_TRUE(c2.ok()) << c2.status();
   EXPECT_EQ(NoDelayOf(c2->fd.get()), 0);
   ASSERT_TRUE(SetTcpNoDelay(c2->fd.get()).ok());
@@ -255,9 +258,8 @@ TEST(Tcp, ResetByPeerIsPeerGoneOnRead) {
   absl::StatusOr<ConnectedSocket> s = Accept(*l, LongDeadline());
   ASSERT_TRUE(s.ok()) << s.status();
   struct linger abort_on_close = {1, 0};  // close() sends RST
-  ASSERT_EQ(::setsockopt(s->fd.get(), SOL_SOCKET, SO_LINGER, &abort_on_close,
-                         sizeof(abort_on_close)),
-            0);
+  ASSERT_EQ(
+      ::setsockopt(s->fd.get(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close)), 0);
   s->fd.reset();
   char buf[16];
   IoOptions io;

@@ -1,4 +1,5 @@
-// Helpers for the transport tests: deterministic random payloads, reading a whole stream, deadlines.
+// Helpers for the transport tests: deterministic random payloads, reading a whole stream,
+// deadlines.
 #ifndef FRAMEKIT_TESTS_TRANSPORT_TEST_UTIL_H_
 #define FRAMEKIT_TESTS_TRANSPORT_TEST_UTIL_H_
 
@@ -50,15 +51,15 @@ inline absl::StatusOr<std::string> ReadAll(int fd, absl::Time deadline, const Io
 }  // namespace testing
 }  // namespace framekit
 
-#define FK_ASSERT_OK(expr)                                   \
-  do {                                                       \
-    const absl::Status fk_status_ = (expr);                  \
-    ASSERT_TRUE(fk_status_.ok()) << fk_status_;              \
+#define FK_ASSERT_OK(expr)                      \
+  do {                                          \
+    const absl::Status fk_status_ = (expr);     \
+    ASSERT_TRUE(fk_status_.ok()) << fk_status_; \
   } while (0)
-#define FK_EXPECT_OK(expr)                                   \
-  do {                                                       \
-    const absl::Status fk_status_ = (expr);                  \
-    EXPECT_TRUE(fk_status_.ok()) << fk_status_;              \
+#define FK_EXPECT_OK(expr)                      \
+  do {                                          \
+    const absl::Status fk_status_ = (expr);     \
+    EXPECT_TRUE(fk_status_.ok()) << fk_status_; \
   } while (0)
 
 #endif  // FRAMEKIT_TESTS_TRANSPORT_TEST_UTIL_H_

@@ -83,7 +83,8 @@ absl::Status RunClient(ConnectedSocket socket, const Framer& framer, const Clien
     }
     if (!frame->has_value()) break;  // the server closed
     if (!PrintFrame(**frame, options.hex, options.out) || std::fflush(options.out) != 0) {
-      receive_status = absl::UnknownError(absl::StrCat("writing a frame to stdout: ", strerror(errno)));
+      receive_status =
+          absl::UnknownError(absl::StrCat("writing a frame to stdout: ", strerror(errno)));
       break;
     }
   }

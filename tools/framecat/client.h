@@ -18,8 +18,8 @@ namespace framekit {
 namespace framecat {
 
 struct ClientOptions {
-  bool hex = false;       // print replies as hex
-  int in_fd = 0;          // lines to send (stdin)
+  bool hex = false;         // print replies as hex
+  int in_fd = 0;            // lines to send (stdin)
   std::FILE* out = stdout;  // replies
 };
 

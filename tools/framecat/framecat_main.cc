@@ -122,7 +122,8 @@ int Main(int argc, char** argv) {
       "netcat for framed protocols.\n"
       "  framecat --listen=HOST:PORT --echo [--framer=SPEC]   echo server\n"
       "  framecat --listen=HOST:PORT [--hex]                  print each received frame\n"
-      "  framecat --connect=HOST:PORT [--hex]                 stdin lines as frames, print replies\n"
+      "  framecat --connect=HOST:PORT [--hex]                 stdin lines as frames, print "
+      "replies\n"
       "  framecat --unix=PATH [--serve|--echo] ...            the same over a Unix socket\n"
       "A client sending a bad frame is closed without a reply and logged on stderr as\n"
       "'framecat: closing PEER: REASON'. SIGINT/SIGTERM stop a server cleanly (exit 0).");
@@ -137,7 +138,8 @@ int Main(int argc, char** argv) {
     return Usage("give exactly one of --listen, --connect or --unix");
   }
   if (absl::GetFlag(FLAGS_serve) && unix_path.empty()) return Usage("--serve goes with --unix");
-  const bool serve = !listen.empty() || (!unix_path.empty() && (absl::GetFlag(FLAGS_serve) || echo));
+  const bool serve =
+      !listen.empty() || (!unix_path.empty() && (absl::GetFlag(FLAGS_serve) || echo));
   if (echo && !serve) return Usage("--echo is for servers (--listen, or --unix with --serve)");
   const int64_t max_output = absl::GetFlag(FLAGS_max_output_bytes);
   if (max_output < 1) return Usage("--max_output_bytes must be at least 1");

@@ -54,9 +54,8 @@ class PrintHandler : public ConnectionHandler {
   void OnFrame(Connection& conn, absl::string_view frame) override {
     std::lock_guard<std::mutex> lock(*mu_);
     if (!PrintFrame(frame, options_->hex, options_->out) || std::fflush(options_->out) != 0) {
-      LogLine(options_->log,
-              absl::StrCat("closing ", conn.peer_string(), ": writing a frame to stdout: ",
-                           strerror(errno)));
+      LogLine(options_->log, absl::StrCat("closing ", conn.peer_string(),
+                                          ": writing a frame to stdout: ", strerror(errno)));
       conn.Close();
     }
   }
@@ -119,12 +118,12 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
       Server::Create(std::move(server_options), std::move(factory));
   if (!server.ok()) return server.status();
   if (absl::Status s = (*server)->Start(); !s.ok()) return s;
-  LogLine(log, absl::StrCat("listening on ", (*server)->local_addresses()[0].ToString(), " (",
-                            spec, ", ", options.echo ? "echo" : "print", ", ",
-                            (*server)->loops(), (*server)->loops() == 1 ? " thread, " : " threads, ",
-                            (*server)->backend() == ServerOptions::Backend::kIoUring ? "io_uring"
-                                                                                      : "epoll",
-                            ")"));
+  LogLine(log, absl::StrCat(
+                   "listening on ", (*server)->local_addresses()[0].ToString(), " (", spec, ", ",
+                   options.echo ? "echo" : "print", ", ", (*server)->loops(),
+                   (*server)->loops() == 1 ? " thread, " : " threads, ",
+                   (*server)->backend() == ServerOptions::Backend::kIoUring ? "io_uring" : "epoll",
+                   ")"));
 
   int signal = 0;
   while (::sigwait(&mask, &signal) != 0) {

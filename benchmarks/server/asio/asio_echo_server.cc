@@ -28,6 +28,7 @@
 // capacity, and the read and the write operations each reuse memory of their own (HandlerMemory):
 // no allocation per frame, nor per read or write, in steady state.
 #include <algorithm>
+#include <boost/asio.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstddef>
@@ -40,8 +41,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <boost/asio.hpp>
 
 namespace {
 

@@ -18,7 +18,8 @@ absl::StatusOr<std::string> Encode(const Codec& codec, const std::vector<T>& val
   std::string out(kPrefix);
   absl::Status status = codec.Encode(values, &out);
   if (!status.ok()) {
-    if (out != kPrefix) return absl::InternalError(absl::StrCat("output modified on error: ", status.ToString()));
+    if (out != kPrefix)
+      return absl::InternalError(absl::StrCat("output modified on error: ", status.ToString()));
     return status;
   }
   if (absl::string_view(out).substr(0, kPrefix.size()) != kPrefix) {
@@ -35,7 +36,8 @@ absl::StatusOr<std::vector<T>> Decode(const Codec& codec, absl::string_view byte
   std::vector<T> out = {T{42}};
   absl::Status status = codec.Decode(bytes, &out);
   if (!status.ok()) {
-    if (out != std::vector<T>{T{42}}) return absl::InternalError(absl::StrCat("output modified on error: ", status.ToString()));
+    if (out != std::vector<T>{T{42}})
+      return absl::InternalError(absl::StrCat("output modified on error: ", status.ToString()));
     return status;
   }
   if (out.empty() || out[0] != T{42}) return absl::InternalError("prefix of output overwritten");

@@ -27,9 +27,9 @@ DecodeOutcome DecodeInPieces(Decoder& decoder, absl::string_view stream,
 DecodeOutcome DecodeWhole(const Framer& framer, absl::string_view stream);
 DecodeOutcome DecodeByteByByte(const Framer& framer, absl::string_view stream);
 
-// Checks that `stream` decodes to `expected` (and a clean Finish) whole, one byte at a time, and cut
-// in two at every possible offset. With `expected_error` set, checks that every split gives the same
-// frames and then that status code instead.
+// Checks that `stream` decodes to `expected` (and a clean Finish) whole, one byte at a time, and
+// cut in two at every possible offset. With `expected_error` set, checks that every split gives the
+// same frames and then that status code instead.
 void ExpectDecodesAtEverySplit(const Framer& framer, absl::string_view stream,
                                const std::vector<std::string>& expected,
                                absl::StatusCode expected_code = absl::StatusCode::kOk);
