@@ -1,5 +1,6 @@
 """One cc_test per `*_test.cc` in a folder, so a new test file needs no BUILD edit."""
 
+load("@rules_cc//cc:defs.bzl", "cc_test")
 load("//tools:copts.bzl", "FRAMEKIT_COPTS")
 
 def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {}):
@@ -15,7 +16,7 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
     for src in native.glob(["*_test.cc"]):
         name = src[:-len(".cc")]
         extra = overrides.get(name, {})
-        native.cc_test(
+        cc_test(
             name = name,
             srcs = [src] + extra.get("srcs", []),
             copts = FRAMEKIT_COPTS,
@@ -26,3 +27,10 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
             args = extra.get("args", []),
             shard_count = extra.get("shard_count", None),
         )
+
+    # Every test of the package, by one label: the root that //tests/build:bazel_sources queries,
+    # so a new *_test.cc is covered by the CMake/Bazel source-list check without a BUILD edit.
+    native.test_suite(
+        name = "all_tests",
+        visibility = ["//tests/build:__pkg__"],
+    )
