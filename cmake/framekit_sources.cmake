@@ -1,10 +1,15 @@
 # framekit's source lists for CMake: the one place a file is added, moved or removed on the CMake
-# side (Bazel's lists are its BUILD files). Paths are relative to the repository root. The test
-# //tests/build:sources_test (and CTest's framekit.sources_check) fails when a .cc/.h file is in
-# the Bazel build but not here, or the reverse, or on disk in neither.
+# side (Bazel's lists are its BUILD files). Paths are relative to the repository root; a header
+# listed here is reachable as "framekit/<path>" in the build tree, and a library's HDRS are
+# installed under include/framekit/<dir>/.
 #
-# A new package (e.g. spec/): add a FRAMEKIT_<NAME>_SRCS/_HDRS pair here, and a target for it in
-# CMakeLists.txt's "Libraries" section (one framekit_library() call).
+# //tests/build:sources_test fails when a .cc/.h file is in the Bazel build but not here, or the
+# reverse, or on disk in neither; CTest's build/sources_test checks this list against the tree.
+#
+# Files that move within a library (framing/internal/, a spec/ folder compiled into framing):
+# edit only this file. A new library: a FRAMEKIT_<NAME>_SRCS/_HDRS pair here and one
+# framekit_library() call in CMakeLists.txt ("Libraries"), plus its name in framekit.pc's Libs
+# (cmake/framekit_install.cmake).
 
 # --- Libraries (installed) ------------------------------------------------------------------------
 
