@@ -5,6 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   g++ pkg-config                      # compiler; locates the system libraries for Bazel
+  cmake                               # the CMake build (tools/cmake_test.sh), CMake >= 3.16
+  python3                             # the build checks in tests/build
   bazel-bootstrap                     # Bazel 4.2.3
   bazel-platforms bazel-rules-java    # offline stand-ins for repositories Bazel 4 would download
   libabsl-dev                         # @com_google_absl

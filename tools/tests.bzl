@@ -1,5 +1,6 @@
 """One cc_test per `*_test.cc` in a folder, each declaring its own deps."""
 
+load("@rules_cc//cc:defs.bzl", "cc_test")
 load("//tools:copts.bzl", "FRAMEKIT_COPTS")
 
 def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {}):
@@ -21,7 +22,7 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
         if name not in deps:
             fail("cc_test_per_file: declare the deps of %s in deps = {...}" % name)
         extra = overrides.get(name, {})
-        native.cc_test(
+        cc_test(
             name = name,
             srcs = [name + ".cc"] + extra.get("srcs", []),
             copts = FRAMEKIT_COPTS,
@@ -32,3 +33,10 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
             args = extra.get("args", []),
             shard_count = extra.get("shard_count", None),
         )
+
+    # Every test of the package, by one label: the root that //tests/build:bazel_sources queries,
+    # so a new *_test.cc is covered by the CMake/Bazel source-list check without a BUILD edit.
+    native.test_suite(
+        name = "all_tests",
+        visibility = ["//tests/build:__pkg__"],
+    )
