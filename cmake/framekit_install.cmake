@@ -32,7 +32,7 @@ install(FILES
 # framekit.pc: the libraries in link order (a static library before what it uses), Abseil's and
 # liburing's own .pc files as Requires.
 set(FRAMEKIT_PC_LIBS "")
-foreach(_lib server framed_connection codecs transport framing)
+foreach(_lib server framed_connection codecs transport framing spec)
   string(APPEND FRAMEKIT_PC_LIBS " -lframekit_${_lib}")
 endforeach()
 string(STRIP "${FRAMEKIT_PC_LIBS}" FRAMEKIT_PC_LIBS)

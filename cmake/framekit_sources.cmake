@@ -17,12 +17,30 @@ set(FRAMEKIT_VERSION_HDRS
   framekit/version.h
 )
 
-# framekit::framing (include "framekit/framing/...")
+# framekit::spec (include "framekit/spec/..."): spec strings, config files, the registry of kinds.
+set(FRAMEKIT_SPEC_SRCS
+  spec/spec_parser.cc
+  spec/spec_registry.cc
+  spec/spec_settings.cc
+  spec/spec_values.cc
+)
+set(FRAMEKIT_SPEC_HDRS
+  spec/spec_parser.h
+  spec/spec_registry.h
+  spec/spec_settings.h
+  spec/spec_values.h
+)
+
+# framekit::coding (include "framekit/coding/..."): wire rules shared by framing and codecs.
+set(FRAMEKIT_CODING_HDRS
+  coding/varint.h
+)
+
+# framekit::framing (include "framekit/framing/..."); internal/ is included by the public headers.
 set(FRAMEKIT_FRAMING_SRCS
   framing/ascii_length_framer.cc
   framing/builtin_framers.cc
   framing/byte_buffer.cc
-  framing/copy_small.cc
   framing/delimiter_framer.cc
   framing/fixed_length_framer.cc
   framing/framer.cc
@@ -31,14 +49,11 @@ set(FRAMEKIT_FRAMING_SRCS
   framing/framing_errors.cc
   framing/length_header_framer.cc
   framing/netstring_framer.cc
-  framing/spec_settings.cc
-  framing/spec_values.cc
+  framing/internal/copy.cc
 )
 set(FRAMEKIT_FRAMING_HDRS
-  framing/ascii_digits.h
   framing/ascii_length_framer.h
   framing/byte_buffer.h
-  framing/copy_small.h
   framing/decoder.h
   framing/delimiter_framer.h
   framing/fixed_length_framer.h
@@ -48,9 +63,18 @@ set(FRAMEKIT_FRAMING_HDRS
   framing/framing_errors.h
   framing/length_header_framer.h
   framing/netstring_framer.h
-  framing/spec_settings.h
-  framing/spec_values.h
-  framing/varint.h
+  framing/internal/ascii_digits.h
+  framing/internal/ascii_length_inl.h
+  framing/internal/copy.h
+  framing/internal/delimiter_inl.h
+  framing/internal/delimiter_internal.h
+  framing/internal/fixed_length_inl.h
+  framing/internal/frame_writer.h
+  framing/internal/length_header_inl.h
+  framing/internal/length_header_internal.h
+  framing/internal/netstring_inl.h
+  framing/internal/next_each_decoder.h
+  framing/internal/too_long_skipper.h
 )
 
 # framekit::transport (include "framekit/transport/..."): sockets, no framing.
@@ -183,6 +207,7 @@ set(FRAMEKIT_TESTS_FRAMING
   tests/framing/ascii_digits_test.cc
   tests/framing/ascii_length_framer_test.cc
   tests/framing/byte_buffer_test.cc
+  tests/framing/decoder_move_test.cc
   tests/framing/delimiter_framer_test.cc
   tests/framing/encode_batch_test.cc
   tests/framing/fixed_length_framer_test.cc
@@ -191,9 +216,19 @@ set(FRAMEKIT_TESTS_FRAMING
   tests/framing/netstring_framer_test.cc
   tests/framing/next_batch_test.cc
   tests/framing/next_read_size_test.cc
-  tests/framing/spec_settings_test.cc
-  tests/framing/spec_values_test.cc
-  tests/framing/varint_test.cc
+  tests/framing/too_long_skip_test.cc
+)
+set(FRAMEKIT_TESTS_SPEC
+  tests/spec/spec_parser_test.cc
+  tests/spec/spec_registry_test.cc
+  tests/spec/spec_settings_test.cc
+  tests/spec/spec_values_test.cc
+)
+set(FRAMEKIT_TESTS_CODING
+  tests/coding/varint_test.cc
+)
+set(FRAMEKIT_TESTS_EXAMPLES
+  tests/examples/header_examples_test.cc
 )
 set(FRAMEKIT_TESTS_TRANSPORT
   tests/transport/address_test.cc
