@@ -32,7 +32,7 @@
 //     boost::asio::error::in_progress and changes nothing. on_frame must not start a read.
 //   Completion tokens. Anything Asio accepts: a callback, boost::asio::use_future, use_awaitable
 //     (C++20), yield_context. No operation completes inside its initiating function: a result
-//     available without I/O is delivered through the handler's associated executor (post).
+//     available without I/O is delivered through the handler's associated executor (defer).
 //   Cancellation and lifetime. cancel() and close() act on the lowest layer: outstanding operations
 //     complete with boost::asio::error::operation_aborted. Destroying a FramedStream over a basic
 //     socket with operations outstanding is safe, as for Asio's own sockets: they complete with

@@ -10,7 +10,8 @@ PACKAGES=(
   libabsl-dev                         # @com_google_absl
   libgtest-dev libgmock-dev           # @com_google_googletest
   libbenchmark-dev                    # @com_github_google_benchmark
-  libboost-dev                        # Boost.Asio, the peer measured by the encoding benchmark
+  libboost-dev                        # Boost.Asio: //asio's adapter, and the peer the benchmarks measure
+  libssl-dev                          # OpenSSL for asio::ssl (the Asio adapter's TLS tests)
   liburing-dev                        # the server's io_uring backend
   clang libclang-rt-14-dev            # libFuzzer builds (tools/fuzz.sh)
 )
