@@ -5,8 +5,8 @@
 //   * never completes inside its initiating function: a result available without I/O (a frame
 //     decoded ahead, an error, a busy stream, a refused payload) is delivered through defer():
 //     post as a continuation, which from a thread running the io_context goes to that thread's
-//     private queue, where post() would lock the scheduler and wake epoll (an eventfd write and an
-//     epoll_wait per frame: async_read_frame of 16-byte frames ran 3.4x slower that way);
+//     private queue, where post() would lock the scheduler and interrupt epoll (an eventfd write
+//     per frame on top of the scheduler's pass);
 //   * reads straight into the decoder's buffer (Decoder::NextReadSize / PrepareWrite / CommitWrite);
 //   * after every intermediate completion, checks that the FramedStream still exists before it
 //     touches the stream again, and otherwise completes with operation_aborted.
