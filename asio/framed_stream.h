@@ -14,12 +14,12 @@
 //     (error_code, size_t frames); each view is valid only during its call. Reads go straight into
 //     the decoder's buffer (Decoder::NextReadSize / PrepareWrite: no copy), `read_size` bytes at a
 //     time, cut to end on a frame boundary when the frame's size is known.
-//   Writing. async_write_frame(payload, token) and async_write_frames(payloads, token) complete with
-//     (error_code, size_t bytes written): one gathered write (boost::asio::async_write) of every
-//     frame's header, payload and trailer. Payloads are sent by reference, never copied: the caller
-//     keeps them (and, for async_write_frames, the span's array) alive until completion. A payload
-//     the framer refuses (over the maximum, the wrong fixed size) fails the whole operation before
-//     any byte is written.
+//   Writing. async_write_frame(payload, token) and async_write_frames(payloads, token) complete
+//     with (error_code, size_t bytes written): one gathered write (boost::asio::async_write) of
+//     every frame's header, payload and trailer. Payloads are sent by reference, never copied:
+//     the caller keeps them (and, for async_write_frames, the span's array) alive until
+//     completion. A payload the framer refuses (over the maximum, the wrong fixed size) fails the
+//     whole operation before any byte is written.
 //   Errors. Socket and TLS errors are passed through. A clean end of stream between frames is
 //     boost::asio::error::eof; the framing errors are in framekit's category (error.h):
 //     error::frame_too_long (found from the header, before the payload is buffered),
@@ -29,17 +29,19 @@
 //     fails the same way: close the stream.
 //   One operation per direction. As Asio requires, at most one read (async_read_frame or
 //     async_read_frames) and one write may be outstanding; a second one completes with
-//     boost::asio::error::in_progress and changes nothing. on_frame must not start a read.
-//   Completion tokens. Anything Asio accepts: a callback, boost::asio::use_future, use_awaitable
-//     (C++20), yield_context. No operation completes inside its initiating function: a result
-//     available without I/O is delivered through the handler's associated executor (defer).
+//     boost::asio::error::in_progress and changes nothing. on_frame must not start a read, and
+//     must not throw (an exception leaves the read outstanding for good: close the stream).
+//   Completion tokens. As for Asio's own operations (async_compose): a callback,
+//     boost::asio::use_future, use_awaitable (C++20 code). No operation completes inside its
+//     initiating function: a result available without I/O is delivered through the handler's
+//     associated executor (defer).
 //   Cancellation and lifetime. cancel() and close() act on the lowest layer: outstanding operations
 //     complete with boost::asio::error::operation_aborted. Destroying a FramedStream over a basic
 //     socket with operations outstanding is safe, as for Asio's own sockets: they complete with
 //     operation_aborted and touch nothing of the stream (the decoder is shared with them). An
 //     ssl::stream must not be destroyed with operations outstanding (Asio's rule for it). The
-//     framer must outlive the FramedStream and its operations. Not thread-safe: use one thread or
-//     a strand, as for the underlying stream (an ssl::stream always needs one).
+//     framer must outlive the FramedStream and its operations. Not thread-safe: use one thread,
+//     or a strand when several threads run the io_context, as for the underlying stream.
 //
 // Example (an echo session; compiled as tests/asio/header_example_test.cc):
 //

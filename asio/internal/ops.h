@@ -7,7 +7,7 @@
 //     post as a continuation, which from a thread running the io_context goes to that thread's
 //     private queue, where post() would lock the scheduler and interrupt epoll (an eventfd write
 //     per frame on top of the scheduler's pass);
-//   * reads straight into the decoder's buffer (Decoder::NextReadSize / PrepareWrite / CommitWrite);
+//   * reads straight into the decoder's buffer (Decoder::NextReadSize, PrepareWrite, CommitWrite);
 //   * after every intermediate completion, checks that the FramedStream still exists before it
 //     touches the stream again, and otherwise completes with operation_aborted.
 #ifndef FRAMEKIT_ASIO_INTERNAL_OPS_H_

@@ -189,7 +189,9 @@ class AsioTransferExactly {
     boost::asio::async_read(socket_, boost::asio::buffer(header_),
                             boost::asio::transfer_exactly(4), [this](error_code ec, size_t) {
                               if (ec) {
-                                if (ec != boost::asio::error::eof) Die("asio header: " + ec.message());
+                                if (ec != boost::asio::error::eof) {
+                                  Die("asio header: " + ec.message());
+                                }
                                 return;
                               }
                               const uint32_t n = (uint32_t{header_[0]} << 24) |
@@ -227,7 +229,9 @@ class AsioReadUntil {
     boost::asio::async_read_until(socket_, boost::asio::dynamic_buffer(buffer_), '\n',
                                   [this](error_code ec, size_t n) {
                                     if (ec) {
-                                      if (ec != boost::asio::error::eof) Die("asio read_until: " + ec.message());
+                                      if (ec != boost::asio::error::eof) {
+                                        Die("asio read_until: " + ec.message());
+                                      }
                                       return;
                                     }
                                     ++count_->frames;

@@ -132,7 +132,8 @@ TEST_P(TlsEchoTest, EveryFrameComesBackUnchanged) {
   server.Read();
   write();
   read();
-  ASSERT_TRUE(RunUntil(io_, [&] { return got.size() == payloads.size() || read_error || write_failed; }));
+  ASSERT_TRUE(RunUntil(
+      io_, [&] { return got.size() == payloads.size() || read_error || write_failed; }));
   ASSERT_FALSE(read_error) << read_error.message();
   ASSERT_EQ(got.size(), payloads.size());
   for (size_t i = 0; i < got.size(); ++i) ASSERT_TRUE(got[i] == payloads[i]) << "frame " << i;
