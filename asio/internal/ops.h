@@ -3,10 +3,13 @@
 // The composed operations behind FramedStream (framed_stream.h), written for
 // boost::asio::async_compose. Each one:
 //   * never completes inside its initiating function: a result available without I/O (a frame
-//     decoded ahead, an error, a busy stream, a refused payload) is delivered through defer():
-//     post as a continuation, which from a thread running the io_context goes to that thread's
-//     private queue, where post() would lock the scheduler and interrupt epoll (an eventfd write
-//     per frame on top of the scheduler's pass);
+//     decoded ahead, an error, a busy stream, a refused payload) is deferred to the stream's
+//     executor, which then dispatches to the handler's associated executor (a strand, a
+//     coroutine's). Deferred to the handler's executor directly, a use_future handler's step would
+//     run on Asio's system thread pool (system_executor), racing the io_context's thread; deferred
+//     rather than posted, it goes to the running thread's private queue, where post() would lock
+//     the scheduler and interrupt epoll (an eventfd write per frame on top of the scheduler's
+//     pass);
 //   * reads straight into the decoder's buffer (Decoder::NextReadSize, PrepareWrite, CommitWrite);
 //   * after every intermediate completion, checks that the FramedStream still exists before it
 //     touches the stream again, and otherwise completes with operation_aborted.
@@ -75,13 +78,13 @@ class ReadFrameOp {
         if (s.reading) {  // A second read while one is outstanding: refused, nothing touched.
           ec_ = boost::asio::error::in_progress;
           state_ = kRefused;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         s.reading = true;
         if (Decode(s)) {
           state_ = kDeliver;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         state_ = kReading;
@@ -155,7 +158,7 @@ class ReadFramesOp {
       case kStart:
         if (s.reading) {
           state_ = kRefused;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         s.reading = true;
@@ -164,7 +167,7 @@ class ReadFramesOp {
         if (!s.HasReadResult()) s.DecodeAhead();
         if (s.HasReadResult()) {
           state_ = kDeliver;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         state_ = kReading;
@@ -256,7 +259,7 @@ class WriteFramesOp {
         if (s.writing) {
           ec_ = boost::asio::error::in_progress;
           state_ = kRefused;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         const absl::Span<const absl::string_view> payloads =
@@ -266,7 +269,7 @@ class WriteFramesOp {
           ec_ = ErrorCodeFromStatus(st);
           s.SetWriteStatus(std::move(st));
           state_ = kRefused;
-          boost::asio::defer(std::move(self));
+          boost::asio::defer(stream_.get_executor(), std::move(self));
           return;
         }
         s.writing = true;
