@@ -62,9 +62,9 @@
 //   auto stream = std::make_shared<Stream>(std::move(socket), *framer);
 //   Echo(stream);
 //
-//   // Or with a coroutine (C++20), frames in batches:
+//   // Or inside a coroutine (C++20; tests/asio/awaitable_test.cc), frames in batches:
 //   std::vector<std::string> frames;
-//   size_t n = co_await stream.async_read_frames(
+//   size_t n = co_await stream->async_read_frames(
 //       [&](absl::string_view f) { frames.emplace_back(f); }, boost::asio::use_awaitable);
 #ifndef FRAMEKIT_ASIO_FRAMED_STREAM_H_
 #define FRAMEKIT_ASIO_FRAMED_STREAM_H_
