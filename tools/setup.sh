@@ -12,7 +12,8 @@ PACKAGES=(
   libabsl-dev                         # @com_google_absl
   libgtest-dev libgmock-dev           # @com_google_googletest
   libbenchmark-dev                    # @com_github_google_benchmark
-  libboost-dev                        # Boost.Asio, the peer measured by the encoding benchmark
+  libboost-dev                        # Boost.Asio: //asio's adapter, and the peer the benchmarks measure
+  libssl-dev                          # OpenSSL for asio::ssl (the Asio adapter's TLS tests)
   liburing-dev                        # the server's io_uring backend
   clang libclang-rt-14-dev            # libFuzzer builds (tools/fuzz.sh)
   python3-dev pybind11-dev python3-pybind11  # the Python module (//python), for Debian's python3

@@ -12,7 +12,8 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
       size: default test size.
       data: runtime data shared by every test.
       tags: tags shared by every test.
-      overrides: NAME -> dict of attributes (size, data, tags, args, shard_count) for one test.
+      overrides: NAME -> dict of attributes (size, data, tags, args, linkopts, shard_count, extra
+        copts placed after the shared ones, e.g. "-std=c++20") for one test.
     """
     names = [src[:-len(".cc")] for src in native.glob(["*_test.cc"])]
     for name in deps:
@@ -25,12 +26,13 @@ def cc_test_per_file(deps, size = "small", data = [], tags = [], overrides = {})
         cc_test(
             name = name,
             srcs = [name + ".cc"] + extra.get("srcs", []),
-            copts = FRAMEKIT_COPTS,
+            copts = FRAMEKIT_COPTS + extra.get("copts", []),
             deps = deps[name] + extra.get("deps", []),
             size = extra.get("size", size),
             data = data + extra.get("data", []),
             tags = tags + extra.get("tags", []),
             args = extra.get("args", []),
+            linkopts = extra.get("linkopts", []),
             shard_count = extra.get("shard_count", None),
         )
 

@@ -1,0 +1,331 @@
+// framekit/asio/internal/ops.h -- not part of the API.
+//
+// The composed operations behind FramedStream (framed_stream.h), written for
+// boost::asio::async_compose. Each one:
+//   * never completes inside its initiating function: a result available without I/O (a frame
+//     decoded ahead, an error, a busy stream, a refused payload) is deferred to the stream's
+//     executor, which then dispatches to the handler's associated executor (a strand, a
+//     coroutine's). Deferred to the handler's executor directly, a use_future handler's step would
+//     run on Asio's system thread pool (system_executor), racing the io_context's thread; deferred
+//     rather than posted, it goes to the running thread's private queue, where post() would lock
+//     the scheduler and interrupt epoll (an eventfd write per frame on top of the scheduler's
+//     pass);
+//   * reads straight into the decoder's buffer (Decoder::NextReadSize, PrepareWrite, CommitWrite);
+//   * after every intermediate completion, checks that the FramedStream still exists before it
+//     touches the stream again, and otherwise completes with operation_aborted.
+#ifndef FRAMEKIT_ASIO_INTERNAL_OPS_H_
+#define FRAMEKIT_ASIO_INTERNAL_OPS_H_
+
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/defer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "framekit/asio/error.h"
+#include "framekit/asio/internal/shared_state.h"
+#include "framekit/framing/decoder.h"
+#include "framekit/framing/framer.h"
+#include "framekit/framing/framing_errors.h"
+
+namespace framekit {
+namespace asio {
+namespace internal {
+
+using boost::system::error_code;
+
+// The end of a read that found end of stream: eof on a frame boundary, else the decoder's error
+// (DataLoss: truncated_frame, or the fatal error that came before).
+inline error_code EndOfStream(SharedState& s) {
+  s.read_eof = true;
+  absl::Status st = s.decoder->Finish();
+  if (st.ok()) return boost::asio::error::eof;
+  error_code ec = ErrorCodeFromStatus(st);
+  s.SetReadStatus(std::move(st));
+  return ec;
+}
+
+// Issues one read into the decoder's free space: NextReadSize bytes (the rest of a large frame,
+// or whole frames of the last frame's size), into memory the decoder owns and `s` keeps alive.
+template <typename Stream, typename Self>
+void ReadIntoDecoder(Stream& stream, SharedState& s, Self& self) {
+  // Frees a buffer grown for one large frame once it holds nothing (only then: nothing moves).
+  s.decoder->TrimBuffer(s.max_idle_read_buffer);
+  const size_t want = s.decoder->NextReadSize(s.read_size);
+  absl::Span<char> space = s.decoder->PrepareWrite(want);
+  stream.async_read_some(boost::asio::buffer(space.data(), want), std::move(self));
+}
+
+// async_read_frame: completes with (error_code, absl::string_view).
+template <typename Stream>
+class ReadFrameOp {
+ public:
+  ReadFrameOp(Stream& stream, std::shared_ptr<SharedState> shared)
+      : stream_(stream), shared_(std::move(shared)) {}
+
+  template <typename Self>
+  void operator()(Self& self, error_code ec = {}, size_t n = 0) {
+    SharedState& s = *shared_;
+    switch (state_) {
+      case kStart:
+        if (s.reading) {  // A second read while one is outstanding: refused, nothing touched.
+          ec_ = boost::asio::error::in_progress;
+          state_ = kRefused;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        s.reading = true;
+        if (Decode(s)) {
+          state_ = kDeliver;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        state_ = kReading;
+        ReadIntoDecoder(stream_, s, self);
+        return;
+      case kReading:
+        if (!s.alive) return Complete(self, s, boost::asio::error::operation_aborted);
+        if (n > 0) s.decoder->CommitWrite(n);
+        if (ec == boost::asio::error::eof) return Complete(self, s, EndOfStream(s));
+        if (ec) return Complete(self, s, ec);
+        if (Decode(s)) return Complete(self, s, ec_);
+        ReadIntoDecoder(stream_, s, self);
+        return;
+      case kDeliver:
+        if (!s.alive) return Complete(self, s, boost::asio::error::operation_aborted);
+        return Complete(self, s, ec_);
+      case kRefused:
+        self.complete(ec_, absl::string_view());
+        return;
+    }
+  }
+
+ private:
+  enum State { kStart, kReading, kDeliver, kRefused };
+
+  // Finds the result without reading: the next frame (into frame_), an error or end of stream
+  // (into ec_). False if a read is needed.
+  bool Decode(SharedState& s) {
+    if (s.ready_next == s.ready_end && s.ready_error.ok() && !s.read_eof) s.DecodeAhead();
+    if (s.ready_next != s.ready_end) {
+      frame_ = s.ready[s.ready_next++];
+      ec_ = error_code();
+      return true;
+    }
+    if (!s.ready_error.ok()) {
+      ec_ = ErrorCodeFromStatus(s.TakeReadyError());
+      return true;
+    }
+    if (s.read_eof) {
+      ec_ = EndOfStream(s);
+      return true;
+    }
+    return false;
+  }
+
+  template <typename Self>
+  void Complete(Self& self, SharedState& s, error_code ec) {
+    s.reading = false;
+    self.complete(ec, ec ? absl::string_view() : frame_);
+  }
+
+  Stream& stream_;
+  std::shared_ptr<SharedState> shared_;
+  State state_ = kStart;
+  error_code ec_;
+  absl::string_view frame_;
+};
+
+// async_read_frames: calls on_frame(absl::string_view) for every complete frame, then completes
+// with (error_code, size_t frames).
+template <typename Stream, typename OnFrame>
+class ReadFramesOp {
+ public:
+  ReadFramesOp(Stream& stream, std::shared_ptr<SharedState> shared, OnFrame on_frame)
+      : stream_(stream), shared_(std::move(shared)), on_frame_(std::move(on_frame)) {}
+
+  template <typename Self>
+  void operator()(Self& self, error_code ec = {}, size_t n = 0) {
+    SharedState& s = *shared_;
+    switch (state_) {
+      case kStart:
+        if (s.reading) {
+          state_ = kRefused;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        s.reading = true;
+        // Decoding ahead runs no user code, so it may happen here; the frames are handed to
+        // on_frame only after the defer, outside the initiating function.
+        if (!s.HasReadResult()) s.DecodeAhead();
+        if (s.HasReadResult()) {
+          state_ = kDeliver;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        state_ = kReading;
+        ReadIntoDecoder(stream_, s, self);
+        return;
+      case kReading:
+        if (!s.alive) return Complete(self, s, boost::asio::error::operation_aborted);
+        if (n > 0) s.decoder->CommitWrite(n);
+        if (ec == boost::asio::error::eof) {
+          const error_code end = Deliver(s);  // Whatever the last read completed, then the end.
+          if (end || delivered_ > 0) return Complete(self, s, end);
+          return Complete(self, s, EndOfStream(s));
+        }
+        if (ec) return Complete(self, s, ec);
+        if (const error_code e = Deliver(s); e || delivered_ > 0) return Complete(self, s, e);
+        ReadIntoDecoder(stream_, s, self);
+        return;
+      case kDeliver:
+        if (!s.alive) return Complete(self, s, boost::asio::error::operation_aborted);
+        if (const error_code e = Deliver(s); e || delivered_ > 0) return Complete(self, s, e);
+        if (s.read_eof) return Complete(self, s, EndOfStream(s));
+        state_ = kReading;
+        ReadIntoDecoder(stream_, s, self);
+        return;
+      case kRefused:
+        self.complete(boost::asio::error::in_progress, size_t{0});
+        return;
+    }
+  }
+
+ private:
+  enum State { kStart, kReading, kDeliver, kRefused };
+
+  // Hands every complete buffered frame to on_frame_: first those decoded ahead, then the rest,
+  // kBatchFrames at a time. Returns the decoder's error that stopped it, if any.
+  error_code Deliver(SharedState& s) {
+    while (s.ready_next != s.ready_end) {
+      on_frame_(s.ready[s.ready_next++]);
+      ++delivered_;
+    }
+    if (!s.ready_error.ok()) return ErrorCodeFromStatus(s.TakeReadyError());
+    absl::string_view frames[kBatchFrames];
+    Decoder::Result stop;
+    do {
+      const size_t got = s.decoder->NextBatch(absl::MakeSpan(frames), &stop);
+      for (size_t i = 0; i < got; ++i) on_frame_(frames[i]);
+      delivered_ += got;
+    } while (stop == Decoder::kFrame);
+    if (stop == Decoder::kError) {
+      absl::Status st = s.decoder->status();
+      error_code e = ErrorCodeFromStatus(st);
+      s.SetReadStatus(std::move(st));
+      return e;
+    }
+    return error_code();
+  }
+
+  template <typename Self>
+  void Complete(Self& self, SharedState& s, error_code ec) {
+    s.reading = false;
+    self.complete(ec, delivered_);
+  }
+
+  Stream& stream_;
+  std::shared_ptr<SharedState> shared_;
+  OnFrame on_frame_;
+  State state_ = kStart;
+  size_t delivered_ = 0;
+};
+
+// async_write_frame / async_write_frames: one gathered write of header, payload and trailer per
+// frame (payloads by reference, never copied); completes with (error_code, size_t bytes written).
+template <typename Stream>
+class WriteFramesOp {
+ public:
+  // `payloads` must stay valid until completion (the caller's contract); a single payload is kept
+  // in the op itself.
+  WriteFramesOp(Stream& stream, std::shared_ptr<SharedState> shared,
+                absl::Span<const absl::string_view> payloads)
+      : stream_(stream), shared_(std::move(shared)), payloads_(payloads) {}
+  WriteFramesOp(Stream& stream, std::shared_ptr<SharedState> shared, absl::string_view payload)
+      : stream_(stream), shared_(std::move(shared)), single_(payload), is_single_(true) {}
+
+  template <typename Self>
+  void operator()(Self& self, error_code ec = {}, size_t n = 0) {
+    SharedState& s = *shared_;
+    switch (state_) {
+      case kStart: {
+        if (s.writing) {
+          ec_ = boost::asio::error::in_progress;
+          state_ = kRefused;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        const absl::Span<const absl::string_view> payloads =
+            is_single_ ? absl::MakeConstSpan(&single_, 1) : payloads_;
+        absl::Status st = Encode(s, payloads);
+        if (!st.ok()) {  // Refused before any byte is written.
+          ec_ = ErrorCodeFromStatus(st);
+          s.SetWriteStatus(std::move(st));
+          state_ = kRefused;
+          boost::asio::defer(stream_.get_executor(), std::move(self));
+          return;
+        }
+        s.writing = true;
+        state_ = kWriting;
+        boost::asio::async_write(
+            stream_, BufferRange(s.buffers.data(), s.buffers.data() + s.buffers.size()),
+            std::move(self));
+        return;
+      }
+      case kWriting:
+        s.writing = false;
+        self.complete(ec, n);
+        return;
+      case kRefused:
+        self.complete(ec_, size_t{0});
+        return;
+    }
+  }
+
+ private:
+  enum State { kStart, kWriting, kRefused };
+
+  // Fills the shared envelopes and buffer list: [header][payload][trailer] per frame, empty pieces
+  // left out. All or nothing: the first refused payload's status (prefixed with its index for a
+  // batch), and nothing to write.
+  static absl::Status Encode(SharedState& s, absl::Span<const absl::string_view> payloads) {
+    s.envelopes.resize(payloads.size());
+    s.buffers.clear();
+    s.buffers.reserve(3 * payloads.size());
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      FrameEnvelope& env = s.envelopes[i];
+      absl::Status st = s.framer->EncodeEnvelope(payloads[i], &env);
+      if (!st.ok()) {
+        s.buffers.clear();
+        return payloads.size() == 1 ? st : BatchPayloadError(st, i, payloads.size());
+      }
+      const absl::string_view header = env.header();
+      const absl::string_view trailer = env.trailer();
+      if (!header.empty()) s.buffers.emplace_back(header.data(), header.size());
+      if (!payloads[i].empty()) s.buffers.emplace_back(payloads[i].data(), payloads[i].size());
+      if (!trailer.empty()) s.buffers.emplace_back(trailer.data(), trailer.size());
+    }
+    return absl::OkStatus();
+  }
+
+  Stream& stream_;
+  std::shared_ptr<SharedState> shared_;
+  absl::Span<const absl::string_view> payloads_;
+  absl::string_view single_;
+  bool is_single_ = false;
+  State state_ = kStart;
+  error_code ec_;
+};
+
+}  // namespace internal
+}  // namespace asio
+}  // namespace framekit
+
+#endif  // FRAMEKIT_ASIO_INTERNAL_OPS_H_
