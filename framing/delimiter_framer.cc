@@ -94,7 +94,7 @@ size_t DelimiterDecoder::NextBatch(absl::Span<absl::string_view> frames, Result*
   while (n < frames.size()) {
     // Windows pay off for short lines; while lines are long (a window came up empty), Next()'s
     // memchr finds their ends faster, and it switches back once a line is short again.
-    if (one_byte_ && !skipper_.active() && status().ok() && !long_lines_) {
+    if (one_byte_ && (!skip_ || !skipper_.active()) && status().ok() && !long_lines_) {
       n += RunWindows(frames.data() + n, frames.size() - n);
       if (n == frames.size()) break;
     }

@@ -105,14 +105,15 @@ class DelimiterDecoder final : public Decoder {
   char first_;     // set_->first, and
   bool one_byte_;  // set_->mode == kOneByte, at hand for the fast path.
   bool skip_;
-  framing_internal::TooLongSkipper skipper_;  // An over-long frame being dropped.
+  bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
   size_t scan_ = 0;  // Starts [0, scan_) of the pending bytes hold no delimiter.
   // Fast path: bit i of hits_ set iff stream byte hits_base_ + i is the delimiter; stream bytes
   // [hits_base_, hits_end_) have been compared. Positions below the scan point are stale.
   uint64_t hits_ = 0;
   uint64_t hits_base_ = 0;
   uint64_t hits_end_ = 0;
-  bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
+  // An over-long frame being dropped; next to the scan state, which Next() reads with it.
+  framing_internal::TooLongSkipper skipper_;
 };
 
 class DelimiterFramer final : public framing_internal::FrameWriter<DelimiterFramer> {
@@ -158,6 +159,16 @@ class DelimiterFramer final : public framing_internal::FrameWriter<DelimiterFram
   size_t HeaderSize(size_t /*payload_size*/) const { return 0; }
   size_t WriteHeader(size_t /*payload_size*/, char* /*out*/) const { return 0; }
   absl::string_view Trailer(size_t /*payload_size*/) const { return written_; }
+  // The usual one-byte delimiter ("\n", "\0") as one store a frame; else FrameWriter's loop.
+  void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const {
+    if (written_.size() != 1) return FrameWriter::WriteBatch(payloads, p);
+    const char d = written_[0];
+    for (const absl::string_view payload : payloads) {
+      framing_internal::CopyBytes(p, payload.data(), payload.size());
+      p += payload.size();
+      *p++ = d;
+    }
+  }
   absl::Status CheckCandidates(absl::string_view payload) const;
   absl::Status PayloadTooLarge(size_t size) const;
 

@@ -25,7 +25,8 @@ inline Decoder::Result DelimiterDecoder::Next(absl::string_view* frame) {
   // stream coordinates -- valid whatever the buffer does meanwhile, since stream bytes never
   // change -- and this inline part pops the next position: short lines cost a few instructions
   // each instead of a memchr call each.
-  if (one_byte_ && !skipper_.active() && status().ok()) {
+  // (skip_ first: with too_long=fail, the default, skipper_ is never read here.)
+  if (one_byte_ && (!skip_ || !skipper_.active()) && status().ok()) {
     const uint64_t base = stream_offset();
     while (hits_ != 0) {
       const uint64_t at = hits_base_ + static_cast<uint64_t>(__builtin_ctzll(hits_));

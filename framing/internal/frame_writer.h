@@ -169,7 +169,7 @@ class FrameWriter : public Framer {
     out->append(header, r.WriteHeader(payload.size(), header));
     AppendToString(out, payload.data(), payload.size());
     const absl::string_view trailer = r.Trailer(payload.size());
-    out->append(trailer.data(), trailer.size());
+    if (!trailer.empty()) out->append(trailer.data(), trailer.size());  // Else no call.
   }
 };
 

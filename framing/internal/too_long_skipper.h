@@ -25,14 +25,13 @@ class TooLongSkipper {
   // The count of a frame that ends at a delimiter rather than after a length.
   static constexpr uint64_t kUntilDelimiter = UINT64_MAX;
 
-  bool active() const { return active_; }
-  // Bytes still to drop (kUntilDelimiter for a delimited frame); 0 once inactive.
+  bool active() const { return left_ != 0; }
+  // Bytes still to drop (kUntilDelimiter for a delimited frame); 0 when not skipping.
   uint64_t left() const { return left_; }
 
-  // Starts skipping the frame that began at stream offset `frame_start`, of which `bytes` are
-  // still to come (0: nothing more, the skip ends at the next Take).
+  // Starts skipping the frame that began at stream offset `frame_start`, of which `bytes` (>= 1:
+  // a too-long frame has more than its max) are still to come.
   void Start(uint64_t frame_start, uint64_t bytes) {
-    active_ = true;
     frame_start_ = frame_start;
     left_ = bytes;
   }
@@ -43,22 +42,18 @@ class TooLongSkipper {
     if (left_ == kUntilDelimiter) return buffered;
     const uint64_t n = buffered < left_ ? buffered : left_;
     left_ -= n;
-    if (left_ == 0) active_ = false;
     return static_cast<size_t>(n);
   }
 
   // Ends the skip (a delimited frame's delimiter was found).
-  void End() {
-    active_ = false;
-    left_ = 0;
-  }
+  void End() { left_ = 0; }
 
   // The bytes of the skipped frame a stream ending at offset `stream_end` delivered, for the
   // DataLoss message (they were dropped as they came, so count from the frame's start).
   uint64_t SeenBy(uint64_t stream_end) const { return stream_end - frame_start_; }
 
  private:
-  bool active_ = false;
+  // Two words, no flag: active while bytes are left, so a decoder's hot path tests one word.
   uint64_t frame_start_ = 0;
   uint64_t left_ = 0;
 };
