@@ -169,6 +169,25 @@ class AsciiLengthFramer final : public framing_internal::FrameWriter<AsciiLength
     return digits;
   }
   absl::string_view Trailer(size_t /*payload_size*/) const { return absl::string_view(); }
+  // The batch's writes with the width in a local: a member would be reloaded after every store
+  // through `p`.
+  void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const {
+    const size_t digits = static_cast<size_t>(options_.digits);
+    const int width = options_.digits;
+    static constexpr char kZeros[] = "00000000000000000000";  // kMaxDecimalDigits '0's.
+    for (const absl::string_view payload : payloads) {
+      const size_t size = payload.size();
+      if (size < 100 && digits >= 2) {
+        framing_internal::CopyBytes(p, kZeros, digits);
+        std::memcpy(p + digits - 2, kDigitPairs + 2 * size, 2);
+      } else {
+        FormatFixedWidth(size, width, p);
+      }
+      p += digits;
+      framing_internal::CopyBytes(p, payload.data(), size);
+      p += size;
+    }
+  }
 
   AsciiLengthOptions options_;
   uint64_t max_;                       // Clamped.

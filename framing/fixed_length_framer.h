@@ -64,7 +64,8 @@ class FixedLengthDecoder final : public framing_internal::NextEachDecoder<FixedL
  public:
   FixedLengthDecoder(FixedLengthDecoder&&) noexcept = default;
 
-  Result Next(absl::string_view* frame) override;
+  // Always inlined where the static type is FixedLengthDecoder (NextBatch, hot loops).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
   absl::Status Finish() override;
   uint64_t frame_bytes_missing() const override {
     return buffer().size() < frame_size_ ? frame_size_ - buffer().size() : 0;
@@ -116,7 +117,9 @@ class FixedLengthFramer final : public framing_internal::FrameWriter<FixedLength
   size_t HeaderSize(size_t /*payload_size*/) const { return 0; }
   size_t WriteHeader(size_t /*payload_size*/, char* /*out*/) const { return 0; }
   absl::string_view Trailer(size_t payload_size) const {
-    return absl::string_view(padding_.data(), frame_size_ - payload_size);  // Empty if exact.
+    // Empty if exact; clamped, so that sizing a refused payload is harmless.
+    return absl::string_view(padding_.data(),
+                             payload_size < frame_size_ ? frame_size_ - payload_size : 0);
   }
 
   FixedLengthOptions options_;

@@ -19,7 +19,8 @@
 
 namespace framekit {
 
-inline Decoder::Result FixedLengthDecoder::Next(absl::string_view* frame) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result FixedLengthDecoder::Next(
+    absl::string_view* frame) {
   if (buffer().size() < frame_size_) return kNeedMore;  // Never fails: no error to check first.
   *frame = absl::string_view(buffer().data(), frame_size_);
   Consume(frame_size_);

@@ -124,9 +124,8 @@ class FrameWriter : public Framer {
     bool suspect = false;
     size_t sum = 0;
     for (const absl::string_view payload : payloads) {
-      const bool accepted = r.QuickAccept(payload);  // Sizes are only asked of accepted ones.
-      suspect |= !accepted;
-      suspect |= __builtin_add_overflow(sum, accepted ? FrameSize(payload.size()) : 0, &sum);
+      suspect |= !r.QuickAccept(payload);
+      suspect |= __builtin_add_overflow(sum, FrameSize(payload.size()), &sum);
     }
     *total = sum;
     return !suspect;
@@ -146,8 +145,8 @@ class FrameWriter : public Framer {
  private:
   const Rule& rule() const { return static_cast<const Rule&>(*this); }
 
-  // An accepted payload's frame size. Cannot overflow: sizes are bounded by each framer's max,
-  // which leaves room for any header and trailer.
+  // A payload's frame size. A rule's HeaderSize and Trailer must take any size (a refused one's
+  // result is ignored); for an accepted one it cannot overflow: each framer's max leaves room.
   size_t FrameSize(size_t size) const {
     const Rule& r = rule();
     return r.HeaderSize(size) + size + r.Trailer(size).size();
