@@ -60,6 +60,10 @@ class FrameWriter : public Framer {
     // A small frame: one growth of `out` (geometric, as any append), then written in place.
     const absl::string_view trailer = r.Trailer(size);
     const size_t header = r.HeaderSize(size);
+    if (header == 0 && trailer.empty()) {  // The payload is the frame (fixed size): one append.
+      AppendToString(out, payload.data(), size);
+      return absl::OkStatus();
+    }
     const size_t old_size = out->size();
     out->append(header + size + trailer.size(), '\0');
     WriteFrame(payload, header, trailer, &(*out)[0] + old_size);
@@ -165,7 +169,8 @@ class FrameWriter : public Framer {
   ABSL_ATTRIBUTE_NOINLINE void AppendLargeFrame(absl::string_view payload, std::string* out) const {
     const Rule& r = rule();
     char header[FrameEnvelope::kMaxHeaderSize];
-    out->append(header, r.WriteHeader(payload.size(), header));
+    const size_t header_size = r.WriteHeader(payload.size(), header);
+    if (header_size != 0) out->append(header, header_size);  // Else no call.
     AppendToString(out, payload.data(), payload.size());
     const absl::string_view trailer = r.Trailer(payload.size());
     if (!trailer.empty()) out->append(trailer.data(), trailer.size());  // Else no call.
