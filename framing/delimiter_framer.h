@@ -106,7 +106,7 @@ class DelimiterDecoder final : public Decoder {
   bool one_byte_;  // set_->mode == kOneByte, at hand for the fast path.
   bool skip_;
   bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
-  size_t scan_ = 0;  // Starts [0, scan_) of the pending bytes hold no delimiter.
+  size_t scan_ = 0;          // Starts [0, scan_) of the pending bytes hold no delimiter.
   // Fast path: bit i of hits_ set iff stream byte hits_base_ + i is the delimiter; stream bytes
   // [hits_base_, hits_end_) have been compared. Positions below the scan point are stale.
   uint64_t hits_ = 0;
