@@ -32,7 +32,7 @@
 //
 // Example:
 //   std::unique_ptr<Decoder> decoder = framer->NewDecoder();
-//   decoder->Feed(bytes_from_the_socket);
+//   if (absl::Status s = decoder->Feed(bytes_from_the_socket); !s.ok()) return s;
 //   absl::string_view frame;
 //   Decoder::Result r;
 //   while ((r = decoder->Next(&frame)) == Decoder::kFrame) Handle(frame);

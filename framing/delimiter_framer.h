@@ -16,7 +16,7 @@
 //   options.delimiters = {"\r\n", "\n"};  // Writes "\r\n"; accepts both.
 //   absl::StatusOr<std::unique_ptr<DelimiterFramer>> framer = DelimiterFramer::Create(options);
 //   DelimiterDecoder decoder = (*framer)->MakeDecoder();
-//   decoder.Feed("GET /\r\nHost: x\n\n");
+//   absl::Status s = decoder.Feed("GET /\r\nHost: x\n\n");
 //   absl::string_view line;
 //   while (decoder.Next(&line) == Decoder::kFrame) Handle(line);  // "GET /", "Host: x", ""
 //

@@ -13,10 +13,10 @@
 //   options.pad = ' ';
 //   absl::StatusOr<std::unique_ptr<FixedLengthFramer>> framer = FixedLengthFramer::Create(options);
 //   std::string wire;
-//   (*framer)->Encode("BUY", &wire);      // "BUY     "
-//   (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
+//   absl::Status s = (*framer)->Encode("BUY", &wire);  // "BUY     "
+//   if (s.ok()) s = (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
 //   FixedLengthDecoder decoder = (*framer)->MakeDecoder();
-//   decoder.Feed(wire);                   // Next(): "BUY     ", "SELL 100"
+//   if (s.ok()) s = decoder.Feed(wire);  // Next(): "BUY     ", "SELL 100"
 //
 // Wire (frame_size 8, pad ' '):
 //

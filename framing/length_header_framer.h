@@ -36,7 +36,7 @@
 //   options.max_frame_size = 4 << 20;
 //   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer =
 //   LengthHeaderFramer::Create(options); std::string wire;
-//   (*framer)->Encode("hi", &wire);     // 00 | 00 00 00 02 | 68 69
+//   absl::Status s = (*framer)->Encode("hi", &wire);  // 00 | 00 00 00 02 | 68 69
 //   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
 //
 // Wire diagrams (Netty style). A 12-byte payload "HELLO, WORLD", 2-byte big-endian field:

@@ -57,7 +57,7 @@ TEST(HeaderExamples, Framer) {
 absl::Status DecoderExample(const Framer* framer, absl::string_view bytes_from_the_socket) {
   // --- decoder.h ---
   std::unique_ptr<Decoder> decoder = framer->NewDecoder();
-  decoder->Feed(bytes_from_the_socket);
+  if (absl::Status s = decoder->Feed(bytes_from_the_socket); !s.ok()) return s;
   absl::string_view frame;
   Decoder::Result r;
   while ((r = decoder->Next(&frame)) == Decoder::kFrame) Handle(frame);
@@ -120,9 +120,10 @@ TEST(HeaderExamples, LengthHeader) {
   options.max_frame_size = 4 << 20;
   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer = LengthHeaderFramer::Create(options);
   std::string wire;
-  (*framer)->Encode("hi", &wire);                          // 00 | 00 00 00 02 | 68 69
+  absl::Status s = (*framer)->Encode("hi", &wire);  // 00 | 00 00 00 02 | 68 69
   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
   // ---
+  EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(wire, std::string("\0\0\0\0\2hi", 7));
   ASSERT_TRUE(decoder.Feed(wire).ok());
   absl::string_view frame;
@@ -137,10 +138,11 @@ TEST(HeaderExamples, Delimiter) {
   options.delimiters = {"\r\n", "\n"};  // Writes "\r\n"; accepts both.
   absl::StatusOr<std::unique_ptr<DelimiterFramer>> framer = DelimiterFramer::Create(options);
   DelimiterDecoder decoder = (*framer)->MakeDecoder();
-  decoder.Feed("GET /\r\nHost: x\n\n");
+  absl::Status s = decoder.Feed("GET /\r\nHost: x\n\n");
   absl::string_view line;
   while (decoder.Next(&line) == Decoder::kFrame) Handle(line);  // "GET /", "Host: x", ""
   // ---
+  EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(handled, (std::vector<std::string>{"GET /", "Host: x", ""}));
 }
 
@@ -151,11 +153,12 @@ TEST(HeaderExamples, Fixed) {
   options.pad = ' ';
   absl::StatusOr<std::unique_ptr<FixedLengthFramer>> framer = FixedLengthFramer::Create(options);
   std::string wire;
-  (*framer)->Encode("BUY", &wire);       // "BUY     "
-  (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
+  absl::Status s = (*framer)->Encode("BUY", &wire);  // "BUY     "
+  if (s.ok()) s = (*framer)->Encode("SELL 100", &wire);  // "SELL 100"
   FixedLengthDecoder decoder = (*framer)->MakeDecoder();
-  decoder.Feed(wire);  // Next(): "BUY     ", "SELL 100"
+  if (s.ok()) s = decoder.Feed(wire);  // Next(): "BUY     ", "SELL 100"
   // ---
+  EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(wire, "BUY     SELL 100");
   absl::string_view frame;
   ASSERT_EQ(decoder.Next(&frame), Decoder::kFrame);
