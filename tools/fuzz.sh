@@ -37,10 +37,10 @@ fi
 
 # 1. The library, instrumented for coverage (fuzzer-no-link) and the sanitizers.
 build_start=$(date +%s)
-lib_srcs=(framing/*.cc codecs/*.cc)
+lib_srcs=(spec/*.cc framing/*.cc framing/internal/*.cc codecs/*.cc)
 printf '%s\n' "${lib_srcs[@]}" | xargs -P "$JOBS" -I{} sh -c '
   src="{}"; obj="'"$OUT"'/obj/$(echo "$src" | tr / _).o"
-  if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find framing codecs -name "*.h" -newer "$obj" | head -1)" ]; then
+  if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find spec coding framing codecs -name "*.h" -newer "$obj" | head -1)" ]; then
     '"$CXX"' '"$CXXFLAGS"' -fsanitize=fuzzer-no-link -c "$src" -o "$obj" || exit 255
   fi' || { echo "library build failed"; exit 1; }
 objs=()
