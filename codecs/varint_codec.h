@@ -8,8 +8,8 @@
 //   varint of {1, 300}               300 = 0b10_0101100
 //   +----+-------+                   byte 0: 1|0101100 = AC  (continuation, low 7 bits)
 //   | 01 | AC 02 |                   byte 1: 0|0000010 = 02  (last, next 7 bits)
-//   +----+-------+                   varint:zigzag=true of {-1, 1, INT64_MIN} -> 01 | 02 | FF..FF
-//   01
+//   +----+-------+
+//   varint:zigzag=true of {-1, 1, INT64_MIN} -> 01 | 02 | FF..FF 01
 //
 // Decoding is strict so that bytes and values correspond one to one: it refuses a truncated
 // varint (input ends on a byte with the continuation bit), one over 10 bytes or with bits past

@@ -4,18 +4,16 @@
 // failure with the same status code and the same message shape (see decoder.h for the table):
 //
 //   FrameTooLargeError   ResourceExhausted  "length: frame at stream offset 12 has a
-//   4294967296-byte
-//                                            payload, over the maximum of 1048576 bytes"
+//                                            4294967296-byte payload, over the maximum of
+//                                            1048576 bytes"
 //   MalformedFrameError  InvalidArgument    "netstring: malformed header at stream offset 0:
-//   leading
-//                                            zero in length"
+//                                            leading zero in length"
 //   TruncatedError       DataLoss           "ascii: stream ended inside a frame with 3 bytes
-//   pending
-//                                            (header needs 5 bytes)"
+//                                            pending (header needs 5 bytes)"
 //   BadOptionError       InvalidArgument    "length: bad option: width must be 1, 2, 4, 8 or
-//   varint" PayloadTooLargeError ResourceExhausted  "netstring: cannot encode a 70000-byte payload,
-//   over the
-//                                            maximum of 65536 bytes" (encoders)
+//                                            varint"
+//   PayloadTooLargeError ResourceExhausted  "netstring: cannot encode a 70000-byte payload,
+//                                            over the maximum of 65536 bytes" (encoders)
 //   BatchPayloadError    (the payload's)    "payload 3 of 10: netstring: cannot encode a ..." (a
 //                                            refusal inside Framer::EncodeBatch)
 //   BatchTooLargeError   ResourceExhausted  "length: cannot encode a batch whose frames add up to

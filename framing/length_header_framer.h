@@ -11,32 +11,30 @@
 //   * payload length = length field + `length_adjustment`. A negative result is a malformed frame
 //     (InvalidArgument).
 //   * "max" is the largest PAYLOAD, header excluded, whatever the adjustment: a frame of exactly
-//   max
-//     payload bytes is accepted (tokio #4815). The decoder checks the raw field with overflow-safe
-//     arithmetic before buffering a single payload byte, so a hostile "4 GiB" header costs nothing
-//     and fails at once with ResourceExhausted; an 8-byte field near 2^64 plus a positive
-//     adjustment cannot wrap past the check (wangle).
+//     max payload bytes is accepted (tokio #4815). The decoder checks the raw field with
+//     overflow-safe arithmetic before buffering a single payload byte, so a hostile "4 GiB" header
+//     costs nothing and fails at once with ResourceExhausted; an 8-byte field near 2^64 plus a
+//     positive adjustment cannot wrap past the check (wangle).
 //   * max is clamped to what the field can express, so the encoder never truncates a length into a
 //     too-narrow field (tokio #5080): width 1 means max 255 + adjustment. Larger payloads are
 //     refused (ResourceExhausted); with a positive adjustment, payloads shorter than it are refused
 //     too (InvalidArgument), since their field would be negative.
 //   * `strip` leading header bytes are dropped from each delivered frame (default: the whole
-//   header).
+//     header).
 //   * A varint header is at most 10 bytes; past 64 bits it is malformed; over-long encodings such
-//   as
-//     `80 00` are accepted, as protobuf accepts them (see varint.h).
+//     as `80 00` are accepted, as protobuf accepts them (see coding/varint.h).
 //   * Headers may arrive split at any byte. TooLongPolicy::kSkip reports a too-long frame once,
-//   then
-//     discards exactly its announced payload as it arrives (never buffering it, never reading it as
-//     a header: cassandra-java-driver #748), then goes on with the next header.
+//     then discards exactly its announced payload as it arrives (never buffering it, never reading
+//     it as a header: cassandra-java-driver #748), then goes on with the next header.
 //
 // Example (gRPC framing):
 //   LengthHeaderOptions options;
-//   options.length_offset = 1;          // the Compressed-Flag byte
+//   options.length_offset = 1;  // the Compressed-Flag byte
 //   options.max_frame_size = 4 << 20;
 //   absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer =
-//   LengthHeaderFramer::Create(options); std::string wire;
-//   absl::Status s = (*framer)->Encode("hi", &wire);  // 00 | 00 00 00 02 | 68 69
+//       LengthHeaderFramer::Create(options);
+//   std::string wire;
+//   absl::Status s = (*framer)->Encode("hi", &wire);         // 00 | 00 00 00 02 | 68 69
 //   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
 //
 // Wire diagrams (Netty style). A 12-byte payload "HELLO, WORLD", 2-byte big-endian field:

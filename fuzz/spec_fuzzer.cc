@@ -4,9 +4,8 @@
 //                           a Spec() that is a fixed point). The same settings written as a config
 //                           file (when they can be: no whitespace, no '#') give the same outcome.
 //   1: a framer config file ParseFramerConfig(s) either fails with InvalidArgument or gives
-//   settings
-//                           for which MakeFramer fails with InvalidArgument or builds a framer
-//                           whose Spec() re-parses to an equal framer.
+//                           settings for which MakeFramer fails with InvalidArgument or builds a
+//                           framer whose Spec() re-parses to an equal framer.
 //   2: a codec spec         MakeCodec(s) either fails with InvalidArgument or builds a codec whose
 //                           Spec() rebuilds an equal codec.
 // With the high bit of the first byte set, the text ends at the first 0xFF byte and a framer built

@@ -8,13 +8,12 @@
 //                       own ETIMEDOUT (retransmission/keepalive gave up) is Unavailable instead.
 //   Unavailable         the peer or network: peer gone, connection refused, unreachable, ETIMEDOUT.
 //                       Two kinds are told apart:
-//                         * peer gone (EPIPE, ECONNRESET, ESHUTDOWN): message contains "peer
-//                         closed"
-//                           and the status carries kPeerGonePayload; test with IsPeerGone().
-//                         * connection refused (ECONNREFUSED): message contains "connection
-//                         refused"
-//                           and the status carries kConnectionRefusedPayload; test with
-//                           IsConnectionRefused().
+//                         * peer gone (EPIPE, ECONNRESET, ESHUTDOWN): message contains
+//                           "peer closed" and the status carries kPeerGonePayload; test with
+//                           IsPeerGone().
+//                         * connection refused (ECONNREFUSED): message contains
+//                           "connection refused" and the status carries
+//                           kConnectionRefusedPayload; test with IsConnectionRefused().
 //   InvalidArgument     a malformed address or argument.
 //   NotFound            a host name that does not resolve, a Unix path that does not exist.
 //   ResourceExhausted   out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM).

@@ -21,8 +21,8 @@
 //
 // The separator/delimiter question: in the one-value regime `ascii+delim` is the ascii codec (sep
 // '\n') whose trailing '\n' IS the frame's delimiter: the framer gets the digits only and writes
-// the
-// '\n' itself, so the wire is exactly the HOWTO's "0\n"; the receiver hands the codec frame + '\n'.
+// the '\n' itself, so the wire is exactly the HOWTO's "0\n"; the receiver hands the codec frame +
+// '\n'.
 // In the batch regime the payload is "v1,v2,...,vn," (ascii:sep=','), ended by the '\n' delimiter.
 //
 // Side by side, Boost.Asio (asio_peer.h), 16 B and 64 KiB payloads, delimited ('\n') and

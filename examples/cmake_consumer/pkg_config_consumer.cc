@@ -1,8 +1,8 @@
 // examples/cmake_consumer/pkg_config_consumer.cc -- one file built against an installed framekit
 // with nothing but pkg-config:
 //
-//   g++ -std=c++17 pkg_config_consumer.cc -o pkg_config_consumer $(pkg-config --cflags --libs
-//   framekit)
+//   g++ -std=c++17 pkg_config_consumer.cc -o pkg_config_consumer \
+//       $(pkg-config --cflags --libs framekit)
 //
 // Runs a framekit::Server (echo handler, an ephemeral loopback port; epoll or io_uring, whichever
 // the server picks) and a client FramedConnection against it, and checks every echoed frame.
