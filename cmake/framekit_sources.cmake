@@ -228,7 +228,10 @@ set(FRAMEKIT_TESTS_CODING
   tests/coding/varint_test.cc
 )
 set(FRAMEKIT_TESTS_EXAMPLES
-  tests/examples/header_examples_test.cc
+  tests/examples/codecs_examples_test.cc
+  tests/examples/framing_examples_test.cc
+  tests/examples/server_examples_test.cc
+  tests/examples/transport_examples_test.cc
 )
 set(FRAMEKIT_TESTS_TRANSPORT
   tests/transport/address_test.cc

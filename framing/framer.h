@@ -45,7 +45,8 @@
 //   ByteBuffer out;                                  // e.g. a connection's send buffer
 //   if (s.ok()) s = (*framer)->Encode("hi", &out);   // out.view(): 00 00 00 02 68 69
 //   std::unique_ptr<Decoder> decoder = (*framer)->NewDecoder();
-// (tests/examples/header_examples_test.cc compiles and runs the headers' examples.)
+//
+// (tests/examples/*_examples_test.cc compile and run the headers' examples.)
 #ifndef FRAMEKIT_FRAMING_FRAMER_H_
 #define FRAMEKIT_FRAMING_FRAMER_H_
 

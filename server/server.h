@@ -37,7 +37,7 @@
 // Example (an echo server on every core):
 //   framekit::ServerOptions options;
 //   options.framer_spec = "length:width=4";
-//   options.listeners.push_back({"127.0.0.1:7000"});
+//   options.listeners.push_back({"127.0.0.1:0"});  // port 0: see local_addresses()
 //   options.idle_timeout = absl::Seconds(60);
 //   absl::StatusOr<std::unique_ptr<framekit::Server>> server = framekit::Server::Create(
 //       options, [] { return std::make_unique<Echo>(); });   // Echo: see handler.h

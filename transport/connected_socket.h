@@ -6,10 +6,10 @@
 // change).
 //
 // Example:
-//   absl::StatusOr<ConnectedSocket> c = ConnectTcp("localhost:8080", deadline);
+//   absl::StatusOr<ConnectedSocket> c = ConnectTcp(server_address, deadline);  // "host:port"
 //   if (!c.ok()) return c.status();
 //   std::string peer = c->peer.ToString();
-//   WriteAll(c->fd.get(), request, deadline, IoOptions{nullptr, peer});
+//   return WriteAll(c->fd.get(), request, deadline, IoOptions{nullptr, peer});
 #ifndef FRAMEKIT_TRANSPORT_CONNECTED_SOCKET_H_
 #define FRAMEKIT_TRANSPORT_CONNECTED_SOCKET_H_
 

@@ -31,7 +31,7 @@
 // Send*/Receive concurrently (the two directions share no state).
 //
 // Example (client):
-//   absl::StatusOr<ConnectedSocket> socket = ConnectTcp("localhost:7000", deadline);
+//   absl::StatusOr<ConnectedSocket> socket = ConnectTcp(server_address, deadline);  // "host:port"
 //   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer("length:width=4");
 //   FramedConnection conn(std::move(*socket), **framer);
 //   absl::Status sent = conn.Send("ping", deadline);

@@ -13,8 +13,7 @@
 //     descriptor is blocking -- set O_NONBLOCK (SetNonBlocking) on those for deadlines to hold.
 //     (The fallback costs one failed syscall, ENOTSOCK, per call.)
 //   * write/writev never raise SIGPIPE: sockets use MSG_NOSIGNAL; for non-sockets SIGPIPE is
-//   blocked
-//     in the calling thread around the write and a SIGPIPE it caused is consumed, so EPIPE is
+//     blocked in the calling thread around the write and a SIGPIPE it caused is consumed, so EPIPE is
 //     returned instead.
 //   * `ctx` is passed back unchanged as the first argument.
 //
@@ -27,7 +26,9 @@
 //     ++static_cast<Counter*>(ctx)->reads;
 //     return DefaultIoOps().read(nullptr, fd, buf, n);
 //   };
-//   ReadSome(fd, buffer, deadline, IoOptions{&ops});
+//   IoOptions options;
+//   options.ops = &ops;
+//   absl::StatusOr<size_t> n = ReadSome(fd, buffer, deadline, options);
 #ifndef FRAMEKIT_TRANSPORT_IO_OPS_H_
 #define FRAMEKIT_TRANSPORT_IO_OPS_H_
 

@@ -21,7 +21,10 @@
 //
 // Example (echo server loop):
 //   absl::StatusOr<Poller> poller = Poller::Create();
-//   poller->Add(listener.fd(), Poller::kReadable, /*token=*/0);
+//   if (absl::Status s = poller->Add(listener.fd(), Poller::kReadable, /*token=*/uint64_t{0});
+//       !s.ok()) {
+//     return s;
+//   }
 //   std::vector<Poller::Event> events;
 //   for (;;) {
 //     if (absl::Status s = poller->Wait(absl::Seconds(1), &events); !s.ok()) return s;

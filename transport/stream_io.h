@@ -24,7 +24,7 @@
 //     absl::StatusOr<size_t> n = ReadSome(fd, absl::MakeSpan(buf), deadline);
 //     if (!n.ok()) return n.status();
 //     if (*n == 0) break;                                          // peer finished too
-//     decoder->Feed(absl::string_view(buf, *n));
+//     if (absl::Status s = decoder->Feed(absl::string_view(buf, *n)); !s.ok()) return s;
 //   }
 #ifndef FRAMEKIT_TRANSPORT_STREAM_IO_H_
 #define FRAMEKIT_TRANSPORT_STREAM_IO_H_
