@@ -24,9 +24,9 @@
 //   ResourceExhausted  a frame's payload would exceed the configured maximum. Detected from the
 //                      header (or, for delimiters, while scanning) before the payload is buffered.
 //   InvalidArgument    a malformed header or trailer: a non-digit in an ASCII length, a
-//                      leading zero in a netstring, a missing comma, a varint over 64 bits, a negative adjusted
-//                      length. (Bad options are InvalidArgument too, but only ever at
-//                      construction.)
+//                      leading zero in a netstring, a missing comma, a varint over 64 bits, a
+//                      negative adjusted length. (Bad options are InvalidArgument too, but only
+//                      ever at construction.)
 //   DataLoss           Finish(): the stream ended inside a frame; says how many bytes were pending.
 //
 // Example:

@@ -6,8 +6,8 @@
 //     EncodeEnvelope must agree byte for byte), decode back to themselves (or to the bytes the
 //     framer documents: padding kept, unstripped header bytes kept) in order, even when hostile
 //     bytes follow them in the stream;
-//   * split invariance: the same stream fed whole, cut at points derived from the input, one
-//     byte at a time, and through the zero-copy PrepareWrite/CommitWrite path gives the same frames, the
+//   * split invariance: the same stream fed whole, cut at points derived from the input, one byte
+//     at a time, and through the zero-copy PrepareWrite/CommitWrite path gives the same frames, the
 //     same (skipped) errors and the same final status code;
 //   * bounds: no frame is longer than max_payload_size() (+ header bytes a framer keeps), and
 //     buffer_capacity() stays within what byte_buffer.cc promises: at most
@@ -20,7 +20,8 @@
 //     `bytes` (the formats are canonical); on failure the code is InvalidArgument and `out` is
 //     untouched (Decode appends: a prefilled element stays);
 //   * values -> bytes -> values: EncodeX(values) succeeds iff every value lies in the codec's
-//     domain (value_bits(), is_signed()), then decodes back to exactly `values` and fits MaxEncodedSize;
+//     domain (value_bits(), is_signed()), then decodes back to exactly `values` and fits
+//     MaxEncodedSize;
 //   * the unsigned and signed entry points agree: same bit patterns when both decode, and one fails
 //     where the other succeeds only for a value the failing type cannot hold;
 //   * MakeCodec(codec.Spec()) rebuilds an equal codec.

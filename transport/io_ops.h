@@ -13,8 +13,8 @@
 //     descriptor is blocking -- set O_NONBLOCK (SetNonBlocking) on those for deadlines to hold.
 //     (The fallback costs one failed syscall, ENOTSOCK, per call.)
 //   * write/writev never raise SIGPIPE: sockets use MSG_NOSIGNAL; for non-sockets SIGPIPE is
-//     blocked in the calling thread around the write and a SIGPIPE it caused is consumed, so EPIPE is
-//     returned instead.
+//     blocked in the calling thread around the write and a SIGPIPE it caused is consumed, so EPIPE
+//     is returned instead.
 //   * `ctx` is passed back unchanged as the first argument.
 //
 // Example (a counting wrapper):

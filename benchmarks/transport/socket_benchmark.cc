@@ -16,11 +16,11 @@
 //                           receiver loops recv(5 - got) for the header, then
 //                           recv(min(len - got, 2048)) for the payload (the HOWTO's own cap).
 //   socket/framekit/SPEC/N  FramedConnection: SendBatch of up to 1024 frames / 64 KiB of
-//                           payload per call on the sender; Receive() in a loop on the receiver. Each run also
-//                           moves the same batch over a second, raw connection, alternating with
-//                           the framed batches (ABBA), and reports x_raw_paired = raw time / framed
-//                           time: the ratio to raw under the same load (msgs/s and the CPU
-//                           counters cover the framed batches only).
+//                           payload per call on the sender; Receive() in a loop on the receiver.
+//                           Each run also moves the same batch over a second, raw connection,
+//                           alternating with the framed batches (ABBA), and reports x_raw_paired =
+//                           raw time / framed time: the ratio to raw under the same load (msgs/s
+//                           and the CPU counters cover the framed batches only).
 //   socket/receivebatch/SPEC/16   the same sender, the receiver using ReceiveBatch() (the batch
 //                           receive API: one call per read, a callback per frame).
 //
