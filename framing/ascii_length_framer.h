@@ -155,39 +155,9 @@ class AsciiLengthFramer final : public framing_internal::FrameWriter<AsciiLength
     return payload.size() <= max_ ? absl::OkStatus() : PayloadTooLarge(payload.size());
   }
   size_t HeaderSize(size_t /*payload_size*/) const { return static_cast<size_t>(options_.digits); }
-  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(size_t payload_size, char* out) const {
-    const size_t digits = static_cast<size_t>(options_.digits);
-    if (payload_size < 100 && digits >= 2) {
-      // Lengths under 100 (small frames, where this shows): zeros, then the last two digits from
-      // the pair table, no division.
-      static constexpr char kZeros[] = "00000000000000000000";  // kMaxDecimalDigits '0's.
-      framing_internal::CopyBytes(out, kZeros, digits);
-      std::memcpy(out + digits - 2, kDigitPairs + 2 * payload_size, 2);
-    } else {
-      FormatFixedWidth(payload_size, options_.digits, out);
-    }
-    return digits;
-  }
+  ABSL_ATTRIBUTE_ALWAYS_INLINE size_t WriteHeader(size_t payload_size, char* out) const;
   absl::string_view Trailer(size_t /*payload_size*/) const { return absl::string_view(); }
-  // The batch's writes with the width in a local: a member would be reloaded after every store
-  // through `p`.
-  void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const {
-    const size_t digits = static_cast<size_t>(options_.digits);
-    const int width = options_.digits;
-    static constexpr char kZeros[] = "00000000000000000000";  // kMaxDecimalDigits '0's.
-    for (const absl::string_view payload : payloads) {
-      const size_t size = payload.size();
-      if (size < 100 && digits >= 2) {
-        framing_internal::CopyBytes(p, kZeros, digits);
-        std::memcpy(p + digits - 2, kDigitPairs + 2 * size, 2);
-      } else {
-        FormatFixedWidth(size, width, p);
-      }
-      p += digits;
-      framing_internal::CopyBytes(p, payload.data(), size);
-      p += size;
-    }
-  }
+  void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const;
 
   AsciiLengthOptions options_;
   uint64_t max_;                       // Clamped.

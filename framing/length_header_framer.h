@@ -37,7 +37,8 @@
 //   absl::Status s = (*framer)->Encode("hi", &wire);         // 00 | 00 00 00 02 | 68 69
 //   LengthHeaderDecoder decoder = (*framer)->MakeDecoder();  // Next() is not a virtual call
 //
-// Wire diagrams (Netty style). A 12-byte payload "HELLO, WORLD", 2-byte big-endian field:
+// Wire diagrams (Netty style; strip=0 and adjust in docs/choosing-a-framer.md). A 12-byte payload
+// "HELLO, WORLD", 2-byte big-endian field:
 //
 // width=2, strip=all (the default): the header is dropped.
 //   BEFORE DECODE (14 bytes)         AFTER DECODE (12 bytes)
@@ -46,33 +47,12 @@
 //   | 0x000C | "HELLO, WORLD" |      | "HELLO, WORLD" |
 //   +--------+----------------+      +----------------+
 //
-// width=2, strip=0: the frame is delivered as it came.
-//   BEFORE DECODE (14 bytes)         AFTER DECODE (14 bytes)
-//   +--------+----------------+      +--------+----------------+
-//   | Length | Actual Content |----->| Length | Actual Content |
-//   | 0x000C | "HELLO, WORLD" |      | 0x000C | "HELLO, WORLD" |
-//   +--------+----------------+      +--------+----------------+
-//
-// width=2, adjust=-2: the field counts its own 2 bytes (0x000E = 2 + 12).
-//   BEFORE DECODE (14 bytes)         AFTER DECODE (12 bytes)
-//   +--------+----------------+      +----------------+
-//   | Length | Actual Content |----->| Actual Content |
-//   | 0x000E | "HELLO, WORLD" |      | "HELLO, WORLD" |
-//   +--------+----------------+      +----------------+
-//
 // offset=1, width=2, strip=1: skip a flag byte, keep the length field.
 //   BEFORE DECODE (15 bytes)                AFTER DECODE (14 bytes)
 //   +------+--------+----------------+      +--------+----------------+
 //   | Flag | Length | Actual Content |----->| Length | Actual Content |
 //   | 0x01 | 0x000C | "HELLO, WORLD" |      | 0x000C | "HELLO, WORLD" |
 //   +------+--------+----------------+      +--------+----------------+
-//
-// offset=1, width=2, adjust=-3, strip=0: the field counts the whole 3-byte header.
-//   BEFORE DECODE (15 bytes)                AFTER DECODE (15 bytes)
-//   +------+--------+----------------+      +------+--------+----------------+
-//   | Flag | Length | Actual Content |----->| Flag | Length | Actual Content |
-//   | 0x01 | 0x000F | "HELLO, WORLD" |      | 0x01 | 0x000F | "HELLO, WORLD" |
-//   +------+--------+----------------+      +------+--------+----------------+
 //
 // width=varint (protobuf delimited), strip=all. A 300-byte payload:
 //   BEFORE DECODE (302 bytes)        AFTER DECODE (300 bytes)

@@ -124,15 +124,15 @@ inline DigitStatus AppendDigit(char c, uint64_t limit, uint64_t* value) {
   return DigitStatus::kOk;
 }
 
-// Writes `value` as exactly `width` digits, zero-padded on the left, to out[0, width).
-// Requires 1 <= width <= kMaxDecimalDigits and value <= MaxValueWithDigits(width); larger values
-// would lose their leading digits, which is why callers clamp their maximum to that bound.
 // "00" "01" ... "99": the two digits of n at kDigitPairs + 2 * n.
 inline constexpr char kDigitPairs[] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+// Writes `value` as exactly `width` digits, zero-padded on the left, to out[0, width).
+// Requires 1 <= width <= kMaxDecimalDigits and value <= MaxValueWithDigits(width); larger values
+// would lose their leading digits, which is why callers clamp their maximum to that bound.
 inline void FormatFixedWidth(uint64_t value, int width, char* out) {
   // Two digits per division (a frame header is formatted per frame: this is an encoder hot path).
   int i = width;
