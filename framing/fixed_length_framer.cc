@@ -63,4 +63,31 @@ absl::Status FixedLengthFramer::BadPayload(size_t size) const {
                                                  "-byte frames without a pad byte"));
 }
 
+bool FixedLengthFramer::BatchSize(absl::Span<const absl::string_view> payloads,
+                                  size_t* total) const {
+  // Branch-free: one flag for any payload that is too long or would need a pad there is not.
+  const bool cannot_pad = padding_.empty();
+  bool suspect = false;
+  for (const absl::string_view payload : payloads) {
+    const size_t size = payload.size();
+    suspect |= (size > frame_size_) | ((size != frame_size_) & cannot_pad);
+  }
+  suspect |= __builtin_mul_overflow(payloads.size(), frame_size_, total);
+  return !suspect;
+}
+
+void FixedLengthFramer::WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const {
+  // Locals, not members: stores through a char* could alias the framer, so members would be
+  // reloaded after every copy.
+  const size_t frame_size = frame_size_;
+  const char* const pad = padding_.data();  // frame_size pad bytes: any payload's padding.
+  for (const absl::string_view payload : payloads) {
+    framing_internal::CopyBytes(p, payload.data(), payload.size());
+    if (payload.size() != frame_size) {
+      framing_internal::CopyBytes(p + payload.size(), pad, frame_size - payload.size());
+    }
+    p += frame_size;
+  }
+}
+
 }  // namespace framekit

@@ -12,7 +12,8 @@
 //   size_t HeaderSize(size_t payload_size) const;         for an accepted payload
 //   size_t WriteHeader(size_t payload_size, char* out) const;  writes it, returns HeaderSize
 //   absl::string_view Trailer(size_t payload_size) const; storage outliving the framer's calls
-// and optionally, to replace the generic batch loops with faster ones of its own:
+// and optionally, to replace generic paths with faster ones of its own:
+//   bool PayloadIsFrame(absl::string_view payload) const; true: no header, no trailer (fixed size)
 //   bool BatchSize(payloads, size_t* total) const;        false: some payload needs Check
 //   void WriteBatch(payloads, char* out) const;
 //
@@ -48,6 +49,10 @@ class FrameWriter : public Framer {
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    std::string* out) const override {
     const Rule& r = rule();
+    if (r.PayloadIsFrame(payload)) {  // Folds to false for a rule without the hook.
+      AppendToString(out, payload.data(), payload.size());
+      return absl::OkStatus();
+    }
     if (ABSL_PREDICT_FALSE(!r.QuickAccept(payload))) {
       absl::Status refused = r.Check(payload);
       if (!refused.ok()) return refused;
@@ -121,7 +126,8 @@ class FrameWriter : public Framer {
  protected:
   FrameWriter() = default;
 
-  // The generic batch loops; a rule may hide them with faster ones of its own.
+  // The generic paths; a rule may hide them with faster ones of its own.
+  bool PayloadIsFrame(absl::string_view /*payload*/) const { return false; }
   // Pass 1, branch-free: one flag for any payload QuickAccept does not vouch for or an overflow.
   bool BatchSize(absl::Span<const absl::string_view> payloads, size_t* total) const {
     const Rule& r = rule();
