@@ -1,0 +1,16 @@
+// Registers framekit's own transforms through the same public interface users have.
+#include "absl/status/status.h"
+#include "framekit/transforms/transform_registry.h"
+#include "framekit/transforms/zstd_transform.h"
+
+namespace framekit {
+
+absl::Status RegisterBuiltinTransforms(TransformRegistry& registry) {
+  for (TransformKind (*kind)() : {ZstdTransformKind}) {
+    absl::Status status = registry.Register(kind());
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace framekit
