@@ -137,15 +137,21 @@ set(FRAMEKIT_CODECS_HDRS
 # with codecs and framers; links libzstd, liblz4, snappy and zlib. internal/ is included by sources.
 set(FRAMEKIT_TRANSFORMS_SRCS
   transforms/builtin_transforms.cc
+  transforms/deflate_transform.cc
   transforms/internal/stages.cc
   transforms/internal/transform_support.cc
+  transforms/lz4_transform.cc
+  transforms/snappy_transform.cc
   transforms/transform_registry.cc
   transforms/transformed_codec.cc
   transforms/zstd_transform.cc
 )
 set(FRAMEKIT_TRANSFORMS_HDRS
+  transforms/deflate_transform.h
   transforms/internal/stages.h
   transforms/internal/transform_support.h
+  transforms/lz4_transform.h
+  transforms/snappy_transform.h
   transforms/transform.h
   transforms/transform_registry.h
   transforms/transformed_codec.h
@@ -223,6 +229,7 @@ set(FRAMEKIT_TESTS_CODECS
   tests/codecs/varint_codec_test.cc
 )
 set(FRAMEKIT_TESTS_TRANSFORMS
+  tests/transforms/transform_contract_test.cc
   tests/transforms/transform_registry_test.cc
   tests/transforms/transformed_codec_test.cc
   tests/transforms/zstd_transform_test.cc
