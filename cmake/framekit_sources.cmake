@@ -144,6 +144,7 @@ set(FRAMEKIT_TRANSFORMS_SRCS
   transforms/snappy_transform.cc
   transforms/transform_registry.cc
   transforms/transformed_codec.cc
+  transforms/transformed_framer.cc
   transforms/zstd_transform.cc
 )
 set(FRAMEKIT_TRANSFORMS_HDRS
@@ -155,6 +156,7 @@ set(FRAMEKIT_TRANSFORMS_HDRS
   transforms/transform.h
   transforms/transform_registry.h
   transforms/transformed_codec.h
+  transforms/transformed_framer.h
   transforms/zstd_transform.h
 )
 
@@ -233,6 +235,7 @@ set(FRAMEKIT_TESTS_TRANSFORMS
   tests/transforms/transform_contract_test.cc
   tests/transforms/transform_registry_test.cc
   tests/transforms/transformed_codec_test.cc
+  tests/transforms/transformed_framer_test.cc
   tests/transforms/zstd_transform_test.cc
 )
 set(FRAMEKIT_TESTS_FRAMING
