@@ -293,6 +293,16 @@ set(FRAMEKIT_TESTS_SOAK
 set(FRAMEKIT_FUZZ_HDRS
   fuzz/fuzz_helpers.h
 )
+# The decompressor targets, which link framekit::transforms.
+set(FRAMEKIT_TRANSFORM_FUZZ_HDRS
+  fuzz/transform_fuzz_helpers.h
+)
+set(FRAMEKIT_TRANSFORM_FUZZERS
+  fuzz/deflate_transform_fuzzer.cc
+  fuzz/lz4_transform_fuzzer.cc
+  fuzz/snappy_transform_fuzzer.cc
+  fuzz/zstd_transform_fuzzer.cc
+)
 set(FRAMEKIT_FUZZ_REPLAY_MAIN
   fuzz/replay_main.cc
 )
