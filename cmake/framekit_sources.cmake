@@ -232,6 +232,7 @@ set(FRAMEKIT_TESTS_CODECS
 )
 set(FRAMEKIT_TESTS_TRANSFORMS
   tests/transforms/decompression_bomb_test.cc
+  tests/transforms/header_examples_test.cc
   tests/transforms/transform_contract_test.cc
   tests/transforms/transform_registry_test.cc
   tests/transforms/transformed_codec_test.cc
