@@ -33,23 +33,42 @@ z_stream NewStream() {
   return s;
 }
 
-// Ends the stream however the function returns.
-class InflateGuard {
- public:
-  explicit InflateGuard(z_stream* s) : s_(s) {}
-  ~InflateGuard() { inflateEnd(s_); }
-
- private:
-  z_stream* s_;
+// One deflate and one inflate stream per thread, reset before each use: setting one up allocates
+// and clears hundreds of KiB, more than compressing a small payload costs.
+struct ThreadDeflater {
+  z_stream s = NewStream();
+  int level = -1;  // -1: not initialised.
+  ~ThreadDeflater() {
+    if (level >= 0) deflateEnd(&s);
+  }
 };
-class DeflateGuard {
- public:
-  explicit DeflateGuard(z_stream* s) : s_(s) {}
-  ~DeflateGuard() { deflateEnd(s_); }
-
- private:
-  z_stream* s_;
+struct ThreadInflater {
+  z_stream s = NewStream();
+  bool ready = false;
+  ~ThreadInflater() {
+    if (ready) inflateEnd(&s);
+  }
 };
+
+z_stream* Deflater(int level) {
+  thread_local ThreadDeflater d;
+  if (d.level == level) {
+    if (deflateReset(&d.s) == Z_OK) return &d.s;
+  }
+  if (d.level >= 0) deflateEnd(&d.s);
+  d.s = NewStream();
+  d.level = deflateInit(&d.s, level) == Z_OK ? level : -1;
+  return d.level >= 0 ? &d.s : nullptr;
+}
+
+z_stream* Inflater() {
+  thread_local ThreadInflater i;
+  if (i.ready && inflateReset(&i.s) == Z_OK) return &i.s;
+  if (i.ready) inflateEnd(&i.s);
+  i.s = NewStream();
+  i.ready = inflateInit(&i.s) == Z_OK;
+  return i.ready ? &i.s : nullptr;
+}
 
 uInt Step(size_t n) { return static_cast<uInt>(std::min(n, kMaxStep)); }
 
@@ -74,15 +93,15 @@ std::string DeflateTransform::Spec() const {
 }
 
 absl::Status DeflateTransform::Compress(absl::string_view in, std::string* out) const {
-  z_stream s = NewStream();
-  if (deflateInit(&s, options_.level) != Z_OK) {
-    return absl::ResourceExhaustedError("deflate: cannot allocate a stream");
-  }
-  DeflateGuard guard(&s);
+  z_stream* stream = Deflater(options_.level);
+  if (stream == nullptr) return absl::ResourceExhaustedError("deflate: cannot allocate a stream");
+  z_stream& s = *stream;
   const size_t old_size = out->size();
   // deflateBound is exact for one call; past 4 GiB it is summed per step, with room to spare.
   size_t bound = 64;
-  for (size_t left = in.size(); left > 0; left -= Step(left)) bound += deflateBound(&s, Step(left));
+  for (size_t left = in.size(); left > 0; left -= Step(left)) {
+    bound += deflateBound(&s, Step(left));
+  }
   out->resize(old_size + bound);
   s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   s.next_out = reinterpret_cast<Bytef*>(&(*out)[old_size]);
@@ -107,11 +126,9 @@ absl::Status DeflateTransform::Compress(absl::string_view in, std::string* out) 
 
 absl::Status DeflateTransform::Decompress(absl::string_view in, std::string* out) const {
   const size_t max = options_.max_decompressed_size;
-  z_stream s = NewStream();
-  if (inflateInit(&s) != Z_OK) {
-    return absl::ResourceExhaustedError("deflate: cannot allocate a stream");
-  }
-  InflateGuard guard(&s);
+  z_stream* stream = Inflater();
+  if (stream == nullptr) return absl::ResourceExhaustedError("deflate: cannot allocate a stream");
+  z_stream& s = *stream;
   transforms_internal::BoundedOutput output(max);
   s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   size_t in_left = in.size();

@@ -9,7 +9,8 @@
 // (internal/transform_support.h, BoundedOutput) and refused with ResourceExhausted as soon as it
 // would pass max: a bomb costs at most max bytes of output, plus zlib's 32 KiB window. A preset
 // dictionary, a corrupted or truncated stream, a bad checksum and bytes after the end are
-// InvalidArgument. zlib allocates through operator new.
+// InvalidArgument. zlib allocates through operator new. A thread keeps one deflate and one inflate
+// stream, reset before each use.
 //
 // Example:
 //   absl::StatusOr<std::unique_ptr<DeflateTransform>> t = DeflateTransform::Create({});
