@@ -133,6 +133,33 @@ set(FRAMEKIT_CODECS_HDRS
   codecs/varint_codec.h
 )
 
+# framekit::transforms (include "framekit/transforms/..."): compression by spec and its composition
+# with codecs and framers; links libzstd, liblz4, snappy and zlib. internal/ is included by sources.
+set(FRAMEKIT_TRANSFORMS_SRCS
+  transforms/builtin_transforms.cc
+  transforms/deflate_transform.cc
+  transforms/internal/stages.cc
+  transforms/internal/transform_support.cc
+  transforms/lz4_transform.cc
+  transforms/snappy_transform.cc
+  transforms/transform_registry.cc
+  transforms/transformed_codec.cc
+  transforms/transformed_framer.cc
+  transforms/zstd_transform.cc
+)
+set(FRAMEKIT_TRANSFORMS_HDRS
+  transforms/deflate_transform.h
+  transforms/internal/stages.h
+  transforms/internal/transform_support.h
+  transforms/lz4_transform.h
+  transforms/snappy_transform.h
+  transforms/transform.h
+  transforms/transform_registry.h
+  transforms/transformed_codec.h
+  transforms/transformed_framer.h
+  transforms/zstd_transform.h
+)
+
 # framekit::server (include "framekit/server/..."); internal/ headers are private (not installed).
 set(FRAMEKIT_SERVER_SRCS
   server/connection.cc
@@ -203,6 +230,15 @@ set(FRAMEKIT_TESTS_CODECS
   tests/codecs/round_trip_test.cc
   tests/codecs/varint_codec_test.cc
 )
+set(FRAMEKIT_TESTS_TRANSFORMS
+  tests/transforms/decompression_bomb_test.cc
+  tests/transforms/header_examples_test.cc
+  tests/transforms/transform_contract_test.cc
+  tests/transforms/transform_registry_test.cc
+  tests/transforms/transformed_codec_test.cc
+  tests/transforms/transformed_framer_test.cc
+  tests/transforms/zstd_transform_test.cc
+)
 set(FRAMEKIT_TESTS_FRAMING
   tests/framing/ascii_digits_test.cc
   tests/framing/ascii_length_framer_test.cc
@@ -260,6 +296,16 @@ set(FRAMEKIT_TESTS_SOAK
 # Fuzz targets, replayed on fuzz/corpus/<name>/ as tests (NAME.cc + replay_main.cc).
 set(FRAMEKIT_FUZZ_HDRS
   fuzz/fuzz_helpers.h
+)
+# The decompressor targets, which link framekit::transforms.
+set(FRAMEKIT_TRANSFORM_FUZZ_HDRS
+  fuzz/transform_fuzz_helpers.h
+)
+set(FRAMEKIT_TRANSFORM_FUZZERS
+  fuzz/deflate_transform_fuzzer.cc
+  fuzz/lz4_transform_fuzzer.cc
+  fuzz/snappy_transform_fuzzer.cc
+  fuzz/zstd_transform_fuzzer.cc
 )
 set(FRAMEKIT_FUZZ_REPLAY_MAIN
   fuzz/replay_main.cc

@@ -7,6 +7,7 @@ seed) and a golden wire stream as the raw tail. Run: python3 fuzz/make_seeds.py
 """
 import os
 import shutil
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -172,6 +173,66 @@ SEEDS = {
         b"\x01\x13" + b"\x00\x01\x02\x03\x04\x00\x05",
     ],
 }
+
+
+# Decompressor targets: [max choice (5: 64 KiB, 0: 1 byte)][bytes], the bytes read both as
+# compressed input and as data to compress (transform_fuzz_helpers.h).
+TEXT = b"hello hello hello, framekit compresses hello " * 4
+
+
+def varint(v):
+    out = b""
+    while v >= 0x80:
+        out += bytes([(v & 0x7F) | 0x80])
+        v >>= 7
+    return out + bytes([v])
+
+
+def zstd_rle_blocks(count):
+    out = b""
+    for i in range(count):
+        header = (128 << 10 << 3) | (1 << 1) | (1 if i + 1 == count else 0)
+        out += header.to_bytes(3, "little") + b"a"
+    return out
+
+
+ZSTD_CLAIM_4GIB = b"\x28\xb5\x2f\xfd\xe0" + (1 << 32).to_bytes(8, "little") + zstd_rle_blocks(4)
+ZSTD_NO_SIZE = b"\x28\xb5\x2f\xfd\x00\x38" + zstd_rle_blocks(3)  # 384 KiB, window 128 KiB
+ZSTD_RAW_HELLO = b"\x28\xb5\x2f\xfd\x20\x05" + (5 << 3 | 1).to_bytes(3, "little") + b"hello"
+SEEDS.update({
+    "zstd_transform_fuzzer": [
+        b"\x05" + TEXT,
+        b"\x05" + ZSTD_RAW_HELLO,
+        b"\x00" + ZSTD_RAW_HELLO,
+        b"\x05" + ZSTD_CLAIM_4GIB,
+        b"\x05" + ZSTD_NO_SIZE,
+        b"\x05" + ZSTD_RAW_HELLO + b"!",
+    ],
+    "lz4_transform_fuzzer": [
+        b"\x05" + TEXT,
+        b"\x05" + varint(5) + b"\x50hello",
+        b"\x05" + varint(12) + b"\x52hel\x03\x00\x20!",  # "hel" then copy, then " !"
+        b"\x05" + varint(1 << 32) + b"\x50hello",
+        b"\x00" + varint(5) + b"\x50hello",
+        b"\x05" + varint(5) + b"\x50hello!",
+    ],
+    "snappy_transform_fuzzer": [
+        b"\x05" + TEXT,
+        b"\x05" + varint(5) + b"\x10hello",
+        b"\x05" + varint(9) + b"\x08abc\x15\x03",  # "abc" then a 2-byte copy of 6 at offset 3
+        b"\x05" + varint(0xFFFFFFFF) + b"\x10hello",
+        b"\x00" + varint(5) + b"\x10hello",
+        b"\x05" + varint(5) + b"\x10hello!",
+    ],
+    "deflate_transform_fuzzer": [
+        b"\x05" + TEXT,
+        b"\x05" + zlib.compress(TEXT),
+        b"\x05" + zlib.compress(bytes(1 << 20), 9),  # 1 MiB of zeros in about 1 KiB
+        b"\x00" + zlib.compress(b"hello"),
+        b"\x05" + zlib.compress(b"hello") + b"!",
+        b"\x05" + zlib.compress(b"", 0),
+    ],
+})
 
 
 def main():

@@ -25,6 +25,8 @@ ln -sfn "$ROOT" "$OUT/include/framekit"
 
 ABSL_LIBS=$(pkg-config --libs absl_status absl_statusor absl_strings absl_str_format \
   absl_synchronization absl_flat_hash_map absl_hash) || { echo "pkg-config: Abseil missing"; exit 1; }
+# The transforms' compression libraries (Debian's libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev).
+ABSL_LIBS="$ABSL_LIBS -lzstd -llz4 -lsnappy -lz"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CXXFLAGS="-std=c++17 -O1 -g -Wall -Wextra -I$OUT/include $SAN"
 
@@ -37,10 +39,10 @@ fi
 
 # 1. The library, instrumented for coverage (fuzzer-no-link) and the sanitizers.
 build_start=$(date +%s)
-lib_srcs=(spec/*.cc framing/*.cc framing/internal/*.cc codecs/*.cc)
+lib_srcs=(spec/*.cc framing/*.cc framing/internal/*.cc codecs/*.cc transforms/*.cc transforms/internal/*.cc)
 printf '%s\n' "${lib_srcs[@]}" | xargs -P "$JOBS" -I{} sh -c '
   src="{}"; obj="'"$OUT"'/obj/$(echo "$src" | tr / _).o"
-  if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find spec coding framing codecs -name "*.h" -newer "$obj" | head -1)" ]; then
+  if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find spec coding framing codecs transforms -name "*.h" -newer "$obj" | head -1)" ]; then
     '"$CXX"' '"$CXXFLAGS"' -fsanitize=fuzzer-no-link -c "$src" -o "$obj" || exit 255
   fi' || { echo "library build failed"; exit 1; }
 objs=()
@@ -64,9 +66,12 @@ for t in "${targets[@]}"; do
   [ -d "$seeds" ] || seeds=""
   dict=""
   [ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
+  # Extra libFuzzer flags of one target (e.g. the decompressors' -malloc_limit_mb).
+  options=""
+  [ -f "fuzz/$t.options" ] && options=$(cat "fuzz/$t.options")
   log="$OUT/logs/$t.log"
   "$OUT/bin/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" $dict "$corpus" $seeds > "$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$artifacts/" $dict $options "$corpus" $seeds > "$log" 2>&1
   rc=$?
   runs=$(grep -oE 'Done [0-9]+ runs' "$log" | tail -1 | grep -oE '[0-9]+')
   [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')

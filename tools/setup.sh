@@ -15,6 +15,7 @@ PACKAGES=(
   libboost-dev                        # Boost.Asio: //asio's adapter, and the peer the benchmarks measure
   libssl-dev                          # OpenSSL for asio::ssl (the Asio adapter's TLS tests)
   liburing-dev                        # the server's io_uring backend
+  libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev  # //transforms: zstd, lz4, snappy, deflate
   clang libclang-rt-14-dev            # libFuzzer builds (tools/fuzz.sh)
   python3-dev pybind11-dev python3-pybind11  # the Python module (//python), for Debian's python3
   python3-pytest python3-venv python3-pip python3-setuptools  # its tests; the pip install check
