@@ -232,7 +232,6 @@ set(FRAMEKIT_TESTS_CODECS
 )
 set(FRAMEKIT_TESTS_TRANSFORMS
   tests/transforms/decompression_bomb_test.cc
-  tests/transforms/header_examples_test.cc
   tests/transforms/transform_contract_test.cc
   tests/transforms/transform_registry_test.cc
   tests/transforms/transformed_codec_test.cc
@@ -267,6 +266,7 @@ set(FRAMEKIT_TESTS_EXAMPLES
   tests/examples/codecs_examples_test.cc
   tests/examples/framing_examples_test.cc
   tests/examples/server_examples_test.cc
+  tests/examples/transforms_examples_test.cc
   tests/examples/transport_examples_test.cc
 )
 set(FRAMEKIT_TESTS_TRANSPORT

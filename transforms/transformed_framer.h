@@ -36,10 +36,12 @@
 //   absl::StatusOr<std::unique_ptr<TransformedFramer>> framer =
 //       TransformedFramer::Create("length:width=4,offset=1|grpc|deflate");
 //   std::string wire;
-//   absl::Status s = (*framer)->Encode("hi", &wire);  // 01 00 00 00 0a 78 9c cb c8 04 00 01 3b 00
-//   d2 std::unique_ptr<TransformedDecoder> decoder = (*framer)->NewDecoder(); if (s.ok()) s =
-//   decoder->Feed(wire); absl::string_view payload; if (s.ok() && decoder->Next(&payload) ==
-//   Decoder::kFrame) { /* payload == "hi" */ }
+//   absl::Status s = (*framer)->Encode("hi", &wire);
+//   // wire: 01 | 00 00 00 0a | 78 9c cb c8 04 00 01 3b 00 d2 (flag, length, zlib "hi")
+//   std::unique_ptr<TransformedDecoder> decoder = (*framer)->NewDecoder();
+//   if (s.ok()) s = decoder->Feed(wire);
+//   absl::string_view payload;
+//   if (s.ok() && decoder->Next(&payload) == Decoder::kFrame) Handle(payload);  // "hi"
 #ifndef FRAMEKIT_TRANSFORMS_TRANSFORMED_FRAMER_H_
 #define FRAMEKIT_TRANSFORMS_TRANSFORMED_FRAMER_H_
 

@@ -21,7 +21,7 @@ NOT_COMPILED = {
     "asio/error.h": "Boost-only package; tests/asio/errors_test.cc",
     "asio/framed_stream.h": "Boost-only package; tests/asio/header_example_test.cc runs it",
 }
-EXAMPLE_DIRS = ["framing", "spec", "codecs", "coding", "transport", "server", "asio"]
+EXAMPLE_DIRS = ["framing", "spec", "codecs", "coding", "transport", "server", "transforms", "asio"]
 
 
 def normalize(lines):

@@ -1,6 +1,5 @@
-// The examples at the top of transforms/'s public headers, compiled and run as written there (the
-// lines after "Example:"), and their comments' claims checked (tests/examples does the same for
-// the other packages, without linking the compression libraries).
+// The examples at the top of transforms/ headers, compiled and run as written (see
+// framing_examples_test.cc for the convention; examples_in_sync_test.py checks the blocks match).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,7 +23,7 @@ namespace framekit {
 namespace {
 
 TEST(TransformHeaderExamples, Transform) {
-  // --- transform.h ---
+  // --- transforms/transform.h ---
   absl::StatusOr<std::unique_ptr<Transform>> zstd = MakeTransform("zstd:level=3");
   std::string packed, back;
   absl::Status s = (*zstd)->Compress("hello hello hello", &packed);
@@ -35,7 +34,7 @@ TEST(TransformHeaderExamples, Transform) {
 }
 
 TEST(TransformHeaderExamples, TransformRegistry) {
-  // --- transform_registry.h ---
+  // --- transforms/transform_registry.h ---
   absl::StatusOr<std::unique_ptr<Transform>> t = MakeTransform("deflate:level=9,max=1MiB");
   // (*t)->Spec() == "deflate:level=9,max=1MiB"
   // ---
@@ -44,21 +43,38 @@ TEST(TransformHeaderExamples, TransformRegistry) {
 }
 
 TEST(TransformHeaderExamples, EachTransformsDefaultSpec) {
-  // --- zstd_transform.h, lz4_transform.h, snappy_transform.h, deflate_transform.h ---
-  absl::StatusOr<std::unique_ptr<ZstdTransform>> z = ZstdTransform::Create({});
-  absl::StatusOr<std::unique_ptr<Lz4Transform>> l = Lz4Transform::Create({});
-  absl::StatusOr<std::unique_ptr<SnappyTransform>> n = SnappyTransform::Create({});
-  absl::StatusOr<std::unique_ptr<DeflateTransform>> d = DeflateTransform::Create({});
-  // ---
-  ASSERT_TRUE(z.ok() && l.ok() && n.ok() && d.ok());
-  EXPECT_EQ((*z)->Spec(), "zstd:level=3,max=64MiB");
-  EXPECT_EQ((*l)->Spec(), "lz4:level=0,max=64MiB");
-  EXPECT_EQ((*n)->Spec(), "snappy:max=64MiB");
-  EXPECT_EQ((*d)->Spec(), "deflate:level=6,max=64MiB");
+  {
+    // --- transforms/zstd_transform.h ---
+    absl::StatusOr<std::unique_ptr<ZstdTransform>> t = ZstdTransform::Create({});
+    // ---
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ((*t)->Spec(), "zstd:level=3,max=64MiB");
+  }
+  {
+    // --- transforms/lz4_transform.h ---
+    absl::StatusOr<std::unique_ptr<Lz4Transform>> t = Lz4Transform::Create({});
+    // ---
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ((*t)->Spec(), "lz4:level=0,max=64MiB");
+  }
+  {
+    // --- transforms/snappy_transform.h ---
+    absl::StatusOr<std::unique_ptr<SnappyTransform>> t = SnappyTransform::Create({});
+    // ---
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ((*t)->Spec(), "snappy:max=64MiB");
+  }
+  {
+    // --- transforms/deflate_transform.h ---
+    absl::StatusOr<std::unique_ptr<DeflateTransform>> t = DeflateTransform::Create({});
+    // ---
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ((*t)->Spec(), "deflate:level=6,max=64MiB");
+  }
 }
 
 TEST(TransformHeaderExamples, TransformedCodec) {
-  // --- transformed_codec.h ---
+  // --- transforms/transformed_codec.h ---
   absl::StatusOr<std::unique_ptr<Codec>> codec = MakeTransformedCodec("varint|zstd:level=3");
   std::string payload;
   const std::vector<uint64_t> values = {1, 300, 70000};
@@ -71,24 +87,24 @@ TEST(TransformHeaderExamples, TransformedCodec) {
   EXPECT_EQ(back, values);
 }
 
+std::vector<std::string> handled;
+void Handle(absl::string_view payload) { handled.emplace_back(payload); }
+
 TEST(TransformHeaderExamples, TransformedFramer) {
-  bool got = false;
-  // --- transformed_framer.h ---
+  // --- transforms/transformed_framer.h ---
   absl::StatusOr<std::unique_ptr<TransformedFramer>> framer =
       TransformedFramer::Create("length:width=4,offset=1|grpc|deflate");
   std::string wire;
-  absl::Status s = (*framer)->Encode("hi", &wire);  // 01 00 00 00 0a 78 9c cb c8 04 00 01 3b 00 d2
+  absl::Status s = (*framer)->Encode("hi", &wire);
+  // wire: 01 | 00 00 00 0a | 78 9c cb c8 04 00 01 3b 00 d2 (flag, length, zlib "hi")
   std::unique_ptr<TransformedDecoder> decoder = (*framer)->NewDecoder();
   if (s.ok()) s = decoder->Feed(wire);
   absl::string_view payload;
-  if (s.ok() && decoder->Next(&payload) == Decoder::kFrame) { /* payload == "hi" */
-    got = true;
-  }
+  if (s.ok() && decoder->Next(&payload) == Decoder::kFrame) Handle(payload);  // "hi"
   // ---
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_EQ(wire, std::string("\x01\x00\x00\x00\x0a\x78\x9c\xcb\xc8\x04\x00\x01\x3b\x00\xd2", 15));
-  ASSERT_TRUE(got);
-  EXPECT_EQ(payload, "hi");
+  EXPECT_EQ(handled, std::vector<std::string>{"hi"});
 }
 
 }  // namespace
