@@ -122,9 +122,8 @@ class FixedLengthFramer final : public framing_internal::FrameWriter<FixedLength
                              payload_size < frame_size_ ? frame_size_ - payload_size : 0);
   }
   // The usual case, one compare: a payload of exactly frame_size is the frame.
-  bool PayloadIsFrame(absl::string_view payload) const {
-    return ABSL_PREDICT_TRUE(payload.size() == frame_size_);
-  }
+  static constexpr bool kHasPayloadIsFrame = true;
+  bool PayloadIsFrame(absl::string_view payload) const { return payload.size() == frame_size_; }
   // Every frame is frame_size bytes: the total is one multiply, and the writes need no sizes.
   bool BatchSize(absl::Span<const absl::string_view> payloads, size_t* total) const;
   void WriteBatch(absl::Span<const absl::string_view> payloads, char* p) const;

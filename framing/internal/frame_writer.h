@@ -14,6 +14,7 @@
 //   absl::string_view Trailer(size_t payload_size) const; storage outliving the framer's calls
 // and optionally, to replace generic paths with faster ones of its own:
 //   bool PayloadIsFrame(absl::string_view payload) const; true: no header, no trailer (fixed size)
+//     with `static constexpr bool kHasPayloadIsFrame = true;` (the other cases go out of line)
 //   bool BatchSize(payloads, size_t* total) const;        false: some payload needs Check
 //   void WriteBatch(payloads, char* out) const;
 //
@@ -48,36 +49,26 @@ class FrameWriter : public Framer {
   // Inline into a caller holding the concrete (final) framer: no call per frame.
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    std::string* out) const override {
-    const Rule& r = rule();
-    if (r.PayloadIsFrame(payload)) {  // Folds to false for a rule without the hook.
-      AppendToString(out, payload.data(), payload.size());
-      return absl::OkStatus();
+    if (Rule::kHasPayloadIsFrame) {
+      // The payload is usually the frame: that case inline, the rest out of line, so that the
+      // out-of-line (virtual) Encode stays a compare and an append.
+      if (ABSL_PREDICT_TRUE(rule().PayloadIsFrame(payload))) {
+        AppendToString(out, payload.data(), payload.size());
+        return absl::OkStatus();
+      }
+      return EncodeOutOfLine(payload, out);
     }
-    if (ABSL_PREDICT_FALSE(!r.QuickAccept(payload))) {
-      absl::Status refused = r.Check(payload);
-      if (!refused.ok()) return refused;
-    }
-    const size_t size = payload.size();
-    if (ABSL_PREDICT_FALSE(size > kEncodeInPlaceMax)) {
-      AppendLargeFrame(payload, out);
-      return absl::OkStatus();
-    }
-    // A small frame: one growth of `out` (geometric, as any append), then written in place.
-    const absl::string_view trailer = r.Trailer(size);
-    const size_t header = r.HeaderSize(size);
-    if (header == 0 && trailer.empty()) {  // The payload is the frame (fixed size): one append.
-      AppendToString(out, payload.data(), size);
-      return absl::OkStatus();
-    }
-    const size_t old_size = out->size();
-    out->append(header + size + trailer.size(), '\0');
-    WriteFrame(payload, header, trailer, &(*out)[0] + old_size);
-    return absl::OkStatus();
+    return EncodeInline(payload, out);
   }
 
   ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status Encode(absl::string_view payload,
                                                    ByteBuffer* out) const override {
     const Rule& r = rule();
+    if (Rule::kHasPayloadIsFrame && ABSL_PREDICT_TRUE(r.PayloadIsFrame(payload))) {
+      CopyBytes(out->Prepare(payload.size()), payload.data(), payload.size());
+      out->Commit(payload.size());
+      return absl::OkStatus();
+    }
     if (ABSL_PREDICT_FALSE(!r.QuickAccept(payload))) {
       absl::Status refused = r.Check(payload);
       if (!refused.ok()) return refused;
@@ -127,6 +118,7 @@ class FrameWriter : public Framer {
   FrameWriter() = default;
 
   // The generic paths; a rule may hide them with faster ones of its own.
+  static constexpr bool kHasPayloadIsFrame = false;
   bool PayloadIsFrame(absl::string_view /*payload*/) const { return false; }
   // Pass 1, branch-free: one flag for any payload QuickAccept does not vouch for or an overflow.
   bool BatchSize(absl::Span<const absl::string_view> payloads, size_t* total) const {
@@ -154,6 +146,36 @@ class FrameWriter : public Framer {
 
  private:
   const Rule& rule() const { return static_cast<const Rule&>(*this); }
+
+  ABSL_ATTRIBUTE_NOINLINE absl::Status EncodeOutOfLine(absl::string_view payload,
+                                                       std::string* out) const {
+    return EncodeInline(payload, out);
+  }
+
+  ABSL_ATTRIBUTE_ALWAYS_INLINE absl::Status EncodeInline(absl::string_view payload,
+                                                         std::string* out) const {
+    const Rule& r = rule();
+    if (ABSL_PREDICT_FALSE(!r.QuickAccept(payload))) {
+      absl::Status refused = r.Check(payload);
+      if (!refused.ok()) return refused;
+    }
+    const size_t size = payload.size();
+    if (ABSL_PREDICT_FALSE(size > kEncodeInPlaceMax)) {
+      AppendLargeFrame(payload, out);
+      return absl::OkStatus();
+    }
+    // A small frame: one growth of `out` (geometric, as any append), then written in place.
+    const absl::string_view trailer = r.Trailer(size);
+    const size_t header = r.HeaderSize(size);
+    if (header == 0 && trailer.empty()) {  // The payload is the frame (fixed size): one append.
+      AppendToString(out, payload.data(), size);
+      return absl::OkStatus();
+    }
+    const size_t old_size = out->size();
+    out->append(header + size + trailer.size(), '\0');
+    WriteFrame(payload, header, trailer, &(*out)[0] + old_size);
+    return absl::OkStatus();
+  }
 
   // A payload's frame size. A rule's HeaderSize and Trailer must take any size (a refused one's
   // result is ignored); for an accepted one it cannot overflow: each framer's max leaves room.
