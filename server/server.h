@@ -134,6 +134,12 @@ struct ServerOptions {
   // (IORING_SETUP_DEFER_TASKRUN).
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
+  // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
+  // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
+  // notification, so the next send of that connection waits for it. 0 (the default): never.
+  // Off by default because it lost to plain sends at every size measured (benchmarks/server/
+  // RESULTS.md, "send_zc"); loopback copies zero-copy data anyway.
+  size_t io_uring_send_zc_min_bytes = 0;
   // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
   bool testing_io_uring_unavailable = false;
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).
@@ -159,6 +165,8 @@ struct ServerStats {
   // io_uring: of bytes_in, those copied into a decoder (a frame straddling two receive buffers, or
   // input held while paused); the rest were decoded in place, in the receive buffer.
   uint64_t receive_bytes_copied = 0;
+  // io_uring: sends made as send_zc (ServerOptions::io_uring_send_zc_min_bytes).
+  uint64_t zero_copy_sends = 0;
   // Closes by reason, indexed by CloseReason (kOpen unused).
   uint64_t closed[8] = {};
   uint64_t closed_by(CloseReason r) const { return closed[static_cast<int>(r)]; }

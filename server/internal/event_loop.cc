@@ -67,6 +67,7 @@ ServerStats ServerCore::Stats() const {
     out.paused += s.paused.load(r);
     out.receive_buffers_exhausted += s.receive_buffers_exhausted.load(r);
     out.receive_bytes_copied += s.bytes_in_copied.load(r);
+    out.zero_copy_sends += s.zero_copy_sends.load(r);
     for (int i = 0; i < 8; ++i) out.closed[i] += s.closed[i].load(r);
   }
   return out;
@@ -478,7 +479,10 @@ void EventLoop::Sweep() {
   const bool past_deadline = stopping_ && absl::Now() >= shutdown_deadline_;
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
-    if (c->closed_) continue;
+    if (c->closed_) {
+      if (past_deadline && !Drained(*c)) Abandon(c);
+      continue;
+    }
     if (past_deadline) {
       const size_t unsent = Unsent(*c);
       CloseNow(c, CloseReason::kShutdown,

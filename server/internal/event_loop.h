@@ -61,7 +61,7 @@ struct ListenerState {
 // instruction), read by ServerCore::Stats from any thread.
 struct LoopStats {
   std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0}, bytes_in{0},
-      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0};
+      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0}, zero_copy_sends{0};
   std::atomic<uint64_t> closed[8] = {};
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -139,6 +139,9 @@ class EventLoop {
     (void)c;
     return true;
   }
+  // The shutdown deadline passed with `c` closed but not Drained(): make the kernel let go of
+  // what it still holds (io_uring: a zero-copy send's buffer waiting on a peer that never reads).
+  virtual void Abandon(Connection* c) { (void)c; }
   // No operation of the loop's own (not a connection's) is still in the kernel.
   virtual bool Quiet() const { return true; }
   // True while the backend waits on its own timer (no timeout needed for the sweep).

@@ -13,7 +13,11 @@
 //            cancels the recv.
 //   send     what a connection queued in an iteration goes out as one send of one contiguous
 //            buffer (the queue, taken whole); a partial send is resumed; while it is in flight,
-//            new frames queue behind it.
+//            new frames queue behind it. With io_uring_send_zc_min_bytes, a large one goes as
+//            send_zc: its completion is followed by a notification (IORING_CQE_F_NOTIF), and
+//            only then may the buffer change, so the next send waits for it (an operation of
+//            the connection until then). A peer that never reads can hold a zero-copy buffer
+//            forever: past the shutdown deadline the socket is reset (Abandon), which frees it.
 //   accept   one multishot accept per listener (loop 0); out of descriptors pauses it as epoll
 //            does.
 //
@@ -23,6 +27,7 @@
 #include <liburing.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -47,7 +52,15 @@ namespace framekit {
 namespace server_internal {
 namespace {
 
-enum Op : uint64_t { kRecv = 0, kSend = 1, kCancel = 2, kAccept = 3, kTimer = 4, kWake = 5 };
+enum Op : uint64_t {
+  kRecv = 0,
+  kSend = 1,
+  kCancel = 2,
+  kAccept = 3,
+  kTimer = 4,
+  kWake = 5,
+  kSendZc = 6,
+};
 constexpr uint64_t kOpMask = 7;
 constexpr int kBufferGroup = 0;
 constexpr unsigned kSqEntries = 512;
@@ -240,10 +253,21 @@ class UringLoop : public EventLoop {
       c->recv_cancelling_ = true;
     }
     if (c->send_busy_) Cancel(Tag(c, kSend));
+    if (c->send_busy_ && core_->options.io_uring_send_zc_min_bytes > 0) Cancel(Tag(c, kSendZc));
     if (c->close_reason_ != CloseReason::kSocketError) LingerBeforeClose(c->conn_.fd());
   }
 
   bool Drained(const Connection& c) const override { return c.uring_ops_ == 0; }
+
+  void Abandon(Connection* c) override {
+    if (c->zc_notifs_ == 0 || c->zc_aborted_) return;
+    c->zc_aborted_ = true;
+    // connect(AF_UNSPEC) disconnects a TCP socket: a reset, and its send queue -- which holds
+    // the zero-copy pages -- is purged, so the notifications come.
+    struct sockaddr unspec = {};
+    unspec.sa_family = AF_UNSPEC;
+    (void)::connect(c->conn_.fd(), &unspec, sizeof(unspec));
+  }
   bool Quiet() const override { return accept_ops_ == 0 && cancel_ops_ == 0; }
 
  private:
@@ -285,7 +309,8 @@ class UringLoop : public EventLoop {
   }
 
   void StartSend(Connection* c) {
-    if (c->conn_.queued_bytes() == 0 || c->closed_) return;
+    // A zero-copy send's buffer is the kernel's until its notification: then MarkDirty.
+    if (c->conn_.queued_bytes() == 0 || c->closed_ || c->zc_notifs_ > 0) return;
     c->inflight_.clear();
     c->conn_.TakeQueued(&c->inflight_);
     c->inflight_sent_ = 0;
@@ -294,9 +319,17 @@ class UringLoop : public EventLoop {
 
   void SubmitSend(Connection* c) {
     struct io_uring_sqe* sqe = Sqe();
-    io_uring_prep_send(sqe, c->conn_.fd(), c->inflight_.data() + c->inflight_sent_,
-                       c->inflight_.size() - c->inflight_sent_, MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, Tag(c, kSend));
+    const char* data = c->inflight_.data() + c->inflight_sent_;
+    const size_t size = c->inflight_.size() - c->inflight_sent_;
+    const size_t zc_min = core_->options.io_uring_send_zc_min_bytes;
+    if (zc_min > 0 && size >= zc_min && !c->zc_refused_ && c->peer_.is_ip()) {
+      io_uring_prep_send_zc(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL, 0);
+      io_uring_sqe_set_data64(sqe, Tag(c, kSendZc));
+      LoopStats::Add(stats_.zero_copy_sends, 1);
+    } else {
+      io_uring_prep_send(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL);
+      io_uring_sqe_set_data64(sqe, Tag(c, kSend));
+    }
     c->send_busy_ = true;
     ++c->uring_ops_;
   }
@@ -319,6 +352,9 @@ class UringLoop : public EventLoop {
         return;
       case kSend:
         OnSend(static_cast<Connection*>(p), cqe);
+        return;
+      case kSendZc:
+        OnSendZc(static_cast<Connection*>(p), cqe);
         return;
       case kAccept:
         OnAccept(static_cast<ListenerState*>(p), cqe);
@@ -402,6 +438,28 @@ class UringLoop : public EventLoop {
     }
     c->send_busy_ = false;
     if (!c->closed_) MarkDirty(c);  // watermarks, the next send, a pending close
+  }
+
+  // A zero-copy send's two completions: the result (IORING_CQE_F_MORE: a notification follows),
+  // then the notification (IORING_CQE_F_NOTIF), after which the buffer is ours again.
+  void OnSendZc(Connection* c, const struct io_uring_cqe& cqe) {
+    if (cqe.flags & IORING_CQE_F_NOTIF) {
+      --c->uring_ops_;
+      if (--c->zc_notifs_ == 0 && !c->closed_) MarkDirty(c);  // what queued meanwhile
+      return;
+    }
+    if (cqe.flags & IORING_CQE_F_MORE) {
+      ++c->zc_notifs_;
+      ++c->uring_ops_;
+    }
+    if ((cqe.res == -EOPNOTSUPP || cqe.res == -EINVAL) && !c->closed_) {
+      // This socket (or kernel) takes no send_zc: the same bytes again, as a plain send.
+      --c->uring_ops_;
+      c->zc_refused_ = true;
+      SubmitSend(c);
+      return;
+    }
+    OnSend(c, cqe);
   }
 
   void OnAccept(ListenerState* l, const struct io_uring_cqe& cqe) {
