@@ -26,7 +26,6 @@
 // finds freed memory.
 #include <liburing.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
@@ -47,6 +46,7 @@
 #include "framekit/transport/socket_fd.h"
 #include "framekit/transport/tcp.h"
 #include "server/internal/event_loop.h"
+#include "server/internal/uring_ring.h"
 
 namespace framekit {
 namespace server_internal {
@@ -62,16 +62,9 @@ enum Op : uint64_t {
   kSendZc = 6,
 };
 constexpr uint64_t kOpMask = 7;
-constexpr int kBufferGroup = 0;
-constexpr unsigned kSqEntries = 512;
-constexpr unsigned kCqEntries = 4096;  // multishot recvs post many completions per iteration
 
 uint64_t Tag(const void* p, Op op) {
   return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) | op;
-}
-
-absl::Status UringError(int negative_errno, absl::string_view what) {
-  return SocketError(-negative_errno, absl::StrCat("io_uring ", what));
 }
 
 // accept(2) errors that concern only the queued connection (as transport/listener.cc skips them).
@@ -86,20 +79,13 @@ class UringLoop : public EventLoop {
  public:
   UringLoop(ServerCore* core, size_t index) : EventLoop(core, index) {}
 
-  ~UringLoop() override {
-    inbox_->SetWake(nullptr);
-    if (ring_ok_) DestroyRing(&ring_, buffer_ring_, buffer_count_);
-  }
+  ~UringLoop() override { inbox_->SetWake(nullptr); }
 
-  // On the creating thread: what needs no ring (the buffers, the eventfd). The ring itself is
-  // set up by the loop's own thread (Setup), which SINGLE_ISSUER makes its only submitter.
-  // (liburing 2.3 declares io_uring_enable_rings but does not export it, so a ring cannot be
-  // created disabled here and enabled there.)
+  // On the creating thread: what needs no ring (the eventfd). The ring itself is set up by the
+  // loop's own thread (Setup), which SINGLE_ISSUER makes its only submitter. (liburing 2.3
+  // declares io_uring_enable_rings but does not export it, so a ring cannot be created disabled
+  // here and enabled there.)
   absl::Status Init() {
-    const ServerOptions& o = core_->options;
-    buffer_count_ = o.io_uring_buffers;
-    buffer_size_ = o.io_uring_buffer_size;
-    buffers_.reset(new char[buffer_count_ * buffer_size_]);
     wake_fd_ = SocketFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!wake_fd_.valid()) return SocketError(errno, "eventfd");
     const int fd = wake_fd_.get();
@@ -110,48 +96,13 @@ class UringLoop : public EventLoop {
     return absl::OkStatus();
   }
 
-  // The ring with the features this loop uses, and its provided-buffer ring. Also Server::Create's
-  // probe of whether io_uring can serve here at all.
-  static absl::Status CreateRing(struct io_uring* ring, struct io_uring_buf_ring** buffer_ring,
-                                 size_t buffer_count, bool defer_taskrun) {
-    struct io_uring_params p = {};
-    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER |
-              (defer_taskrun ? IORING_SETUP_DEFER_TASKRUN : IORING_SETUP_COOP_TASKRUN);
-    p.cq_entries = kCqEntries;
-    int r = io_uring_queue_init_params(kSqEntries, ring, &p);
-    if (r == -EINVAL) {  // a kernel without SINGLE_ISSUER (6.0) / DEFER_TASKRUN (6.1)
-      p = {};
-      p.flags = IORING_SETUP_CQSIZE;
-      p.cq_entries = kCqEntries;
-      r = io_uring_queue_init_params(kSqEntries, ring, &p);
-    }
-    if (r < 0) return UringError(r, "setup");
-    const size_t bytes = buffer_count * sizeof(struct io_uring_buf);
-    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (mem == MAP_FAILED) {
-      const int e = errno;
-      io_uring_queue_exit(ring);
-      return SocketError(e, "io_uring buffer ring (mmap)");
-    }
-    *buffer_ring = static_cast<struct io_uring_buf_ring*>(mem);
-    io_uring_buf_ring_init(*buffer_ring);
-    struct io_uring_buf_reg reg = {};
-    reg.ring_addr = reinterpret_cast<uintptr_t>(*buffer_ring);
-    reg.ring_entries = static_cast<uint32_t>(buffer_count);
-    reg.bgid = kBufferGroup;
-    r = io_uring_register_buf_ring(ring, &reg, 0);
-    if (r < 0) {
-      ::munmap(mem, bytes);
-      io_uring_queue_exit(ring);
-      return UringError(r, "register_buf_ring");
-    }
-    return absl::OkStatus();
-  }
-
-  static void DestroyRing(struct io_uring* ring, struct io_uring_buf_ring* buffer_ring,
-                          size_t buffer_count) {
-    io_uring_queue_exit(ring);  // cancels what is still armed
-    ::munmap(buffer_ring, buffer_count * sizeof(struct io_uring_buf));
+  // The ring as this server's options ask (also Server::Create's probe, UringAvailable).
+  static UringRing::Options RingOptions(const ServerOptions& o) {
+    UringRing::Options r;
+    r.buffers = o.io_uring_buffers;
+    r.buffer_size = o.io_uring_buffer_size;
+    r.defer_taskrun = o.io_uring_defer_taskrun;
+    return r;
   }
 
   size_t Unsent(const Connection& c) const override {
@@ -160,19 +111,7 @@ class UringLoop : public EventLoop {
 
  protected:
   absl::Status Setup() override {
-    if (absl::Status s =
-            CreateRing(&ring_, &buffer_ring_, buffer_count_, core_->options.io_uring_defer_taskrun);
-        !s.ok()) {
-      return s;
-    }
-    ring_ok_ = true;
-    mask_ = io_uring_buf_ring_mask(static_cast<uint32_t>(buffer_count_));
-    for (size_t i = 0; i < buffer_count_; ++i) {
-      io_uring_buf_ring_add(buffer_ring_, buffers_.get() + i * buffer_size_,
-                            static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(i),
-                            mask_, static_cast<int>(i));
-    }
-    io_uring_buf_ring_advance(buffer_ring_, static_cast<int>(buffer_count_));
+    if (absl::Status s = uring_.Create(RingOptions(core_->options)); !s.ok()) return s;
     ArmRead(wake_fd_.get(), &wake_value_, kWake);
     if (sweep_interval_ != absl::InfiniteDuration()) {
       SocketFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
@@ -193,23 +132,23 @@ class UringLoop : public EventLoop {
     struct io_uring_cqe* cqe = nullptr;
     int r;
     if (timeout == absl::InfiniteDuration()) {
-      r = io_uring_submit_and_wait(&ring_, 1);
+      r = io_uring_submit_and_wait(uring_.ring(), 1);
     } else {
       struct __kernel_timespec ts;
       const int64_t ns = absl::ToInt64Nanoseconds(std::max(timeout, absl::ZeroDuration()));
       ts.tv_sec = ns / 1000000000;
       ts.tv_nsec = ns % 1000000000;
-      r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+      r = io_uring_submit_and_wait_timeout(uring_.ring(), &cqe, 1, &ts, nullptr);
     }
     now_ = absl::Now();
     if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY) return UringError(r, "submit_and_wait");
     unsigned head;
     unsigned seen = 0;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
+    io_uring_for_each_cqe(uring_.ring(), head, cqe) {
       Complete(*cqe, tick);
       ++seen;
     }
-    io_uring_cq_advance(&ring_, seen);
+    io_uring_cq_advance(uring_.ring(), seen);
     return absl::OkStatus();
   }
 
@@ -272,12 +211,7 @@ class UringLoop : public EventLoop {
 
  private:
   struct io_uring_sqe* Sqe() {
-    struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) {  // the submission queue is full: hand it to the kernel, then retry
-      io_uring_submit(&ring_);
-      sqe = io_uring_get_sqe(&ring_);
-    }
-    return sqe;  // the queue was just emptied: never null
+    return uring_.Sqe();
   }
 
   void ArmRead(int fd, uint64_t* value, Op op) {
@@ -287,15 +221,8 @@ class UringLoop : public EventLoop {
   }
 
   void ArmRecv(Connection* c) {
-    struct io_uring_sqe* sqe = Sqe();
-    if (core_->options.io_uring_multishot_recv) {
-      io_uring_prep_recv_multishot(sqe, c->conn_.fd(), nullptr, 0, 0);
-    } else {
-      io_uring_prep_recv(sqe, c->conn_.fd(), nullptr, 0, 0);  // re-armed by SyncIo per completion
-    }
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = kBufferGroup;
-    io_uring_sqe_set_data64(sqe, Tag(c, kRecv));
+    // Without multishot, SyncIo re-arms it after each completion.
+    uring_.PrepRecv(Sqe(), c->conn_.fd(), core_->options.io_uring_multishot_recv, Tag(c, kRecv));
     c->recv_armed_ = true;
     c->recv_cancelling_ = false;
     ++c->uring_ops_;
@@ -334,14 +261,7 @@ class UringLoop : public EventLoop {
     ++c->uring_ops_;
   }
 
-  void ReturnBuffer(const struct io_uring_cqe& cqe) {
-    if (!(cqe.flags & IORING_CQE_F_BUFFER)) return;
-    const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
-    io_uring_buf_ring_add(buffer_ring_, buffers_.get() + id * buffer_size_,
-                          static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(id),
-                          mask_, 0);
-    io_uring_buf_ring_advance(buffer_ring_, 1);
-  }
+  void ReturnBuffer(const struct io_uring_cqe& cqe) { uring_.Return(cqe); }
 
   void Complete(const struct io_uring_cqe& cqe, bool* tick) {
     const Op op = static_cast<Op>(cqe.user_data & kOpMask);
@@ -384,8 +304,7 @@ class UringLoop : public EventLoop {
       return;
     }
     if (res > 0) {
-      const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
-      const absl::string_view bytes(buffers_.get() + id * buffer_size_, static_cast<size_t>(res));
+      const absl::string_view bytes = uring_.Bytes(cqe);
       if (!Reading(*c) || c->held_input_) {
         // Paused, its recv not cancelled yet, or frames already held: keep the bytes behind
         // them, deliver no frame (so the output stays bounded) until Update resumes reading.
@@ -482,19 +401,14 @@ class UringLoop : public EventLoop {
                             absl::StrCat("on ", l->listener.local_address().ToString())));
   }
 
-  struct io_uring ring_ = {};
-  bool ring_ok_ = false;
-  struct io_uring_buf_ring* buffer_ring_ = nullptr;
-  size_t buffer_count_ = 0;
-  size_t buffer_size_ = 0;
-  int mask_ = 0;
-  std::unique_ptr<char[]> buffers_;
   SocketFd wake_fd_;
   SocketFd timer_fd_;
   uint64_t wake_value_ = 0;
   uint64_t timer_value_ = 0;
   int accept_ops_ = 0;
   int cancel_ops_ = 0;
+  // Last: destroyed first, so the ring is gone before the fds and values its reads target.
+  UringRing uring_;
 };
 
 absl::Status UringAvailable(const ServerOptions& options) {
@@ -520,15 +434,7 @@ absl::Status UringAvailable(const ServerOptions& options) {
   }
   // What the loops will do, once: a ring fails here under seccomp (EPERM), without memory for
   // rings (ENOMEM, RLIMIT_MEMLOCK on older kernels) or without provided-buffer rings (5.19).
-  struct io_uring ring;
-  struct io_uring_buf_ring* buffer_ring = nullptr;
-  if (absl::Status s = UringLoop::CreateRing(&ring, &buffer_ring, options.io_uring_buffers,
-                                             options.io_uring_defer_taskrun);
-      !s.ok()) {
-    return s;
-  }
-  UringLoop::DestroyRing(&ring, buffer_ring, options.io_uring_buffers);
-  return absl::OkStatus();
+  return UringRing::Probe(UringLoop::RingOptions(options));
 }
 
 std::unique_ptr<EventLoop> NewUringLoop(ServerCore* core, size_t index, absl::Status* error) {
