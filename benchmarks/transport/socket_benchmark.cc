@@ -525,7 +525,10 @@ absl::Status ReceiveBatch(FramedConnection& in, ReceiveWith how, uint64_t count,
   return absl::OkStatus();
 }
 
-void BM_Framekit(benchmark::State& state, std::string spec, size_t size, ReceiveWith how) {
+// copy_threshold: the sender's FramedConnectionOptions::copy_threshold (0: the default); above
+// the payload size, SendBatch copies every payload into one contiguous buffer (one iovec).
+void BM_Framekit(benchmark::State& state, std::string spec, size_t size, ReceiveWith how,
+                 size_t copy_threshold) {
   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
   if (!framer.ok()) {
     state.SkipWithError(framer.status().ToString().c_str());
@@ -541,7 +544,9 @@ void BM_Framekit(benchmark::State& state, std::string spec, size_t size, Receive
   const std::string payload = Payload(size);
   const std::vector<absl::string_view> payloads(per_send, payload);
 
-  FramedConnection out(std::move(pair->sender), **framer);
+  FramedConnectionOptions out_options;
+  if (copy_threshold != 0) out_options.copy_threshold = copy_threshold;
+  FramedConnection out(std::move(pair->sender), **framer, out_options);
   BatchSender sender(
       [&]() -> absl::Status {
         const absl::Time deadline = absl::Now() + kIoTimeout;
@@ -806,6 +811,12 @@ void BM_FramekitUring(benchmark::State& state, std::string spec, size_t size) {
 
 std::string RawName(size_t size) { return absl::StrCat("socket/raw/", size); }
 std::string HowtoName(size_t size) { return absl::StrCat("socket/howto/", size); }
+// The 4 KiB A/B of the sender's iovec shape: payloads sent by reference (the default) against
+// copied into one buffer per SendBatch.
+constexpr size_t kCoalesceThreshold = 8192;
+std::string CoalescedName(absl::string_view spec, size_t size) {
+  return absl::StrCat("socket/coalesced/", SpecFor(spec, size), "/", size);
+}
 std::string UringName(absl::string_view spec, size_t size) {
   return absl::StrCat("socket/uring/", SpecFor(spec, size), "/", size);
 }
@@ -995,6 +1006,29 @@ std::string Summary(const CollectingReporter& r, const std::string& load_before)
                                                Human(v->best.msgs), ")"))));
     }
   }
+  // The sender's iovec shape at 4 KiB: by reference (socket/framekit) against one copied buffer.
+  std::string coalesced;
+  for (const char* spec : kFramerSpecs) {
+    const std::optional<Result> by_ref = r.Get(FramekitName(spec, 4096));
+    const std::optional<Result> copied = r.Get(CoalescedName(spec, 4096));
+    if (!by_ref || !copied) continue;
+    absl::StrAppend(&coalesced, "| `", SpecFor(spec, 4096), "` | ",
+                    absl::StrFormat("%.2f (%.2f-%.2f) | %.1f | %.2f (%.2f-%.2f) | %.1f",
+                                    by_ref->x_raw_paired, by_ref->x_raw_min, by_ref->x_raw_max,
+                                    by_ref->median.tx_ns, copied->x_raw_paired, copied->x_raw_min,
+                                    copied->x_raw_max, copied->median.tx_ns),
+                    " |\n");
+  }
+  if (!coalesced.empty()) {
+    absl::StrAppend(&s,
+                    "\n## 4 KiB: payloads by reference against copied into one buffer "
+                    "(socket/coalesced/..., copy_threshold = ",
+                    kCoalesceThreshold,
+                    ")\n\nx raw (paired), median (min-max) over the runs; tx CPU ns/msg, median "
+                    "run.\n\n| framer | by reference | tx ns/msg | one buffer | tx ns/msg |\n"
+                    "|---|---:|---:|---:|---:|\n",
+                    coalesced);
+  }
   // The io_uring receive path against recv, per size.
   std::string uring;
   for (size_t size : kSizes) {
@@ -1033,8 +1067,16 @@ void Register() {
     benchmark::RegisterBenchmark(HowtoName(size).c_str(), BM_Howto, size)->UseRealTime();
     for (const char* spec : kFramerSpecs) {
       benchmark::RegisterBenchmark(FramekitName(spec, size).c_str(), BM_Framekit,
-                                   SpecFor(spec, size), size, ReceiveWith::kReceive)
+                                   SpecFor(spec, size), size, ReceiveWith::kReceive, size_t{0})
           ->UseRealTime();
+    }
+    if (size == 4096) {
+      for (const char* spec : kFramerSpecs) {
+        benchmark::RegisterBenchmark(CoalescedName(spec, size).c_str(), BM_Framekit,
+                                     SpecFor(spec, size), size, ReceiveWith::kReceive,
+                                     kCoalesceThreshold)
+            ->UseRealTime();
+      }
     }
     for (const char* spec : kFramerSpecs) {
       benchmark::RegisterBenchmark(UringName(spec, size).c_str(), BM_FramekitUring,
@@ -1045,7 +1087,7 @@ void Register() {
       for (const char* spec : kFramerSpecs) {
         const ReceiveWith how = ReceiveWith::kReceiveBatch;
         benchmark::RegisterBenchmark(FramekitName(spec, size, how).c_str(), BM_Framekit,
-                                     SpecFor(spec, size), size, how)
+                                     SpecFor(spec, size), size, how, size_t{0})
             ->UseRealTime();
       }
     }
