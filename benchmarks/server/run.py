@@ -600,7 +600,7 @@ def markdown(header, settings, summary, failures, skipped, notes):
             cell_text(row["p50_us"], fmt_us), cell_text(row["p99_us"], fmt_us),
             cell_text(row["p999_us"], fmt_us), cell_text(row["max_over_min"], fmt_num),
             cell_text(row["jain"], fmt_jain), cell_text(row["gen_cpu"], fmt_pct)))
-    lines += [
+    lines += [] if not MEMORY else [
         "",
         "## Memory bound: %s good clients, with 0 and then 1 stalled client" % cell_name(MEMORY_CELL),
         "",
