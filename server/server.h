@@ -140,6 +140,11 @@ struct ServerOptions {
   // Off by default because it lost to plain sends at every size measured (benchmarks/server/
   // RESULTS.md, "send_zc"); loopback copies zero-copy data anyway.
   size_t io_uring_send_zc_min_bytes = 0;
+  // true: what a connection's handler sends in one iteration goes out in one write (one send per
+  // connection per iteration). false: a write per frame (io_uring: a send, once the one in flight
+  // is done), and SendBatch is no longer all-or-nothing (it stops at a refused frame, the frames
+  // before it queued); only to measure what batching buys (benchmarks/server).
+  bool batch_sends = true;
   // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
   bool testing_io_uring_unavailable = false;
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).

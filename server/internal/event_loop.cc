@@ -74,7 +74,10 @@ ServerStats ServerCore::Stats() const {
 }
 
 EventLoop::EventLoop(ServerCore* core, size_t index)
-    : core_(core), index_(index), inbox_(std::make_shared<Inbox>()) {
+    : core_(core),
+      index_(index),
+      inbox_(std::make_shared<Inbox>()),
+      batch_sends_(core->options.batch_sends) {
   const ServerOptions& o = core_->options;
   conn_options_.read_size = o.read_size;
   conn_options_.max_queued_bytes = o.max_output_bytes;

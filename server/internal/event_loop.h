@@ -115,6 +115,12 @@ class EventLoop {
   // Loop thread only (Connection's methods).
   void MarkDirty(Connection* c);
   void CountFramesOut(size_t n) { LoopStats::Add(stats_.frames_out, n); }
+  // After a Send: with ServerOptions::batch_sends off, writes (or starts writing) at once instead
+  // of once per iteration.
+  bool batch_sends() const { return batch_sends_; }
+  void SentNow(Connection* c) {
+    if (!batch_sends_ && !c->closed_) Flush(c);
+  }
   // Bytes for the peer not yet written: the queue, and (io_uring) a send in flight.
   virtual size_t Unsent(const Connection& c) const { return c.conn_.queued_bytes(); }
 
@@ -175,6 +181,7 @@ class EventLoop {
   absl::Time now_;
   absl::Duration sweep_interval_ = absl::InfiniteDuration();
   bool stopping_ = false;
+  const bool batch_sends_;
 
  private:
   void Place(ListenerState* l, ConnectedSocket socket);

@@ -234,6 +234,32 @@ INSTANTIATE_TEST_SUITE_P(
                                          "delimiter:delim=\\r\\n", "fixed:size=8", "ascii:digits=5",
                                          "netstring")));
 
+// batch_sends = false (a write per frame, for measuring): the echoes still arrive whole and in
+// order, including runs of many frames from one read.
+TEST_P(ServerTest, UnbatchedSendsEchoEveryFrameInOrder) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 2;
+  options.batch_sends = false;
+  class BatchEcho : public ConnectionHandler {  // SendBatch per run of frames, as framecat does
+   public:
+    void OnFrame(Connection& conn, absl::string_view frame) override { (void)conn.Send(frame); }
+    void OnFrames(Connection& conn, absl::Span<const absl::string_view> frames) override {
+      absl::Status s = conn.SendBatch(frames);
+      EXPECT_TRUE(s.ok()) << s;
+    }
+  };
+  TestServer t = Start(options, [] { return std::make_unique<BatchEcho>(); });
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  std::vector<std::string> payloads;
+  for (int f = 0; f < 300; ++f) payloads.push_back(Payload(1, f, 10 + f * 37 % 5000));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  FK_ASSERT_OK(c->SendBatch(views, LongDeadline()));
+  for (const std::string& p : payloads) ASSERT_EQ(Next(*c), p);
+  EXPECT_EQ(t.server->stats().frames_out, payloads.size());
+}
+
 TEST_P(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
   LoopCounts counts(4);
