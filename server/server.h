@@ -136,9 +136,10 @@ struct ServerOptions {
   bool io_uring_defer_taskrun = true;
   // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
   // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
-  // notification, so the next send of that connection waits for it. 0 (the default): never.
-  // Off by default because it lost to plain sends at every size measured (benchmarks/server/
-  // RESULTS.md, "send_zc"); loopback copies zero-copy data anyway.
+  // notification, so the connection's next send waits for it. 0 (the default): never.
+  // benchmarks/server/RESULTS.md ("send_zc") has the A/B and why it stays off by default: it lost
+  // at 4 KiB and 64 KiB and won only at 1 MiB, on loopback, where the next send's wait for the
+  // notification costs no network round trip.
   size_t io_uring_send_zc_min_bytes = 0;
   // true: what a connection's handler sends in one iteration goes out in one write (one send per
   // connection per iteration). false: a write per frame (io_uring: a send, once the one in flight
