@@ -24,6 +24,13 @@
 //                           counters cover the framed batches only).
 //   socket/receivebatch/SPEC/16   the same sender, the receiver using ReceiveBatch() (the batch
 //                           receive API: one call per read, a callback per frame).
+//   socket/coalesced/SPEC/4096   socket/framekit with the sender's copy_threshold above 4 KiB:
+//                           each SendBatch one contiguous buffer instead of payloads by reference.
+//   socket/uring/SPEC/N     the same sender, the receiver reading through io_uring as the
+//                           server's io_uring backend does (server/internal/uring_ring.h: one
+//                           multishot recv into provided buffers, frames decoded in place by
+//                           Deliver), alternating with the same batches read by Receive() on a
+//                           second connection: x_recv_paired = recv time / io_uring time.
 //
 // At the end a Markdown summary per payload size gives msgs/s, MB/s, the ratio to raw and to the
 // HOWTO port, each thread's CPU ns per message, and the targets (met / not met): >= 0.9x
