@@ -136,7 +136,9 @@ struct ServerOptions {
   bool io_uring_defer_taskrun = true;
   // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
   // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
-  // notification, so the connection's next send waits for it. 0 (the default): never.
+  // notification, so the connection's next send waits for it. A connection whose send_zc is
+  // refused (no support, or ENOMEM: pinned pages count against RLIMIT_MEMLOCK) falls back to
+  // plain sends for good. 0 (the default): never.
   // benchmarks/server/RESULTS.md ("send_zc") has the A/B and why it stays off by default: it lost
   // at 4 KiB and 64 KiB and won only at 1 MiB, on loopback, where the next send's wait for the
   // notification costs no network round trip.

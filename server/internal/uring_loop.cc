@@ -371,8 +371,12 @@ class UringLoop : public EventLoop {
       ++c->zc_notifs_;
       ++c->uring_ops_;
     }
-    if ((cqe.res == -EOPNOTSUPP || cqe.res == -EINVAL) && !c->closed_) {
-      // This socket (or kernel) takes no send_zc: the same bytes again, as a plain send.
+    if ((cqe.res == -EOPNOTSUPP || cqe.res == -EINVAL || cqe.res == -ENOMEM ||
+         cqe.res == -ENOBUFS) &&
+        !c->closed_) {
+      // This socket or kernel takes no send_zc, or cannot pin more pages now (ENOMEM: the pinned
+      // pages count against RLIMIT_MEMLOCK): the same bytes again as a plain send, and plain
+      // sends for this connection from then on.
       --c->uring_ops_;
       c->zc_refused_ = true;
       SubmitSend(c);
