@@ -168,6 +168,8 @@ set(FRAMEKIT_SERVER_SRCS
   server/internal/event_loop.h
   server/internal/inbox.h
   server/internal/uring_loop.cc
+  server/internal/uring_ring.cc
+  server/internal/uring_ring.h
   server/server.cc
 )
 set(FRAMEKIT_SERVER_HDRS

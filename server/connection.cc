@@ -53,6 +53,7 @@ absl::Status Connection::Send(absl::string_view payload) {
   if (s.ok()) {
     loop_->CountFramesOut(1);
     loop_->MarkDirty(this);
+    loop_->SentNow(this);
   }
   return s;
 }
@@ -60,6 +61,13 @@ absl::Status Connection::Send(absl::string_view payload) {
 absl::Status Connection::SendBatch(absl::Span<const absl::string_view> payloads) {
   if (closed_) {
     return absl::FailedPreconditionError(absl::StrCat("SendBatch to ", peer_string(), ": closed"));
+  }
+  if (!loop_->batch_sends()) {
+    // Measuring what batching buys: each frame written on its own (see ServerOptions).
+    for (absl::string_view p : payloads) {
+      if (absl::Status s = Send(p); !s.ok()) return s;
+    }
+    return absl::OkStatus();
   }
   absl::Status s = conn_.QueueBatch(payloads);
   if (s.ok() && !payloads.empty()) {

@@ -153,6 +153,10 @@ class Connection {
   bool eof_held_ = false;         // io_uring: end of stream received behind held frames
   std::string inflight_;          // bytes handed to the kernel, kept until the send completes
   size_t inflight_sent_ = 0;
+  // send_zc notifications still to come: until then the kernel may read `inflight_`.
+  int zc_notifs_ = 0;
+  bool zc_refused_ = false;  // the socket refused send_zc: plain sends from then on
+  bool zc_aborted_ = false;  // reset to release what the kernel held (see UringLoop::Abandon)
 };
 
 }  // namespace framekit

@@ -134,6 +134,20 @@ struct ServerOptions {
   // (IORING_SETUP_DEFER_TASKRUN).
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
+  // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
+  // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
+  // notification, so the connection's next send waits for it. A connection whose send_zc is
+  // refused (no support, or ENOMEM: pinned pages count against RLIMIT_MEMLOCK) falls back to
+  // plain sends for good. 0 (the default): never.
+  // benchmarks/server/RESULTS.md ("send_zc") has the A/B and why it stays off by default: it lost
+  // at 4 KiB and 64 KiB and won only at 1 MiB, on loopback, where the next send's wait for the
+  // notification costs no network round trip.
+  size_t io_uring_send_zc_min_bytes = 0;
+  // true: what a connection's handler sends in one iteration goes out in one write (one send per
+  // connection per iteration). false: a write per frame (io_uring: a send, once the one in flight
+  // is done), and SendBatch is no longer all-or-nothing (it stops at a refused frame, the frames
+  // before it queued); only to measure what batching buys (benchmarks/server).
+  bool batch_sends = true;
   // For tests of kAuto's fallback: behave as if io_uring could not be set up here.
   bool testing_io_uring_unavailable = false;
   // How long accepting pauses after running out of descriptors (EMFILE, ENFILE, ENOMEM).
@@ -159,6 +173,8 @@ struct ServerStats {
   // io_uring: of bytes_in, those copied into a decoder (a frame straddling two receive buffers, or
   // input held while paused); the rest were decoded in place, in the receive buffer.
   uint64_t receive_bytes_copied = 0;
+  // io_uring: sends made as send_zc (ServerOptions::io_uring_send_zc_min_bytes).
+  uint64_t zero_copy_sends = 0;
   // Closes by reason, indexed by CloseReason (kOpen unused).
   uint64_t closed[8] = {};
   uint64_t closed_by(CloseReason r) const { return closed[static_cast<int>(r)]; }

@@ -12,6 +12,7 @@ Writes OUT/results.md (also printed), OUT/results.json (raw data) and OUT/logs/ 
 logs). Exits 1 when any measurement failed (a wrong echo, a server that died...), else 0.
 
   python3 benchmarks/server/run.py [--runs=3] [--quick] [--out=DIR] [--gen-threads=1]
+                                   [--servers=a,b] [--cells=CxWxS,...] [--no-memory]
 
 One run (the default) takes about 4 minutes with the four default servers; --runs=3 gives the
 spread that RESULTS.md reports.
@@ -74,6 +75,23 @@ SERVERS = [
                 "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
                target="//tools/framecat",
                required=("--backend=io_uring", "--io_uring_defer_taskrun=false"), default=False),
+    # send_zc for every send (plain sends are the framekit-uring row): the A/B of RESULTS.md's
+    # send_zc section, with --cells for the payload sizes.
+    ServerSpec("uring-send-zc", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat",
+               required=("--backend=io_uring", "--io_uring_send_zc_min_bytes=1"), default=False),
+    # Batching A/B: a write per frame instead of one per connection per iteration, each backend.
+    ServerSpec("framekit-unbatched", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat", required=("--batch_sends=false",), default=False),
+    ServerSpec("uring-unbatched", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat", required=("--backend=io_uring", "--batch_sends=false"),
+               default=False),
     ServerSpec("framekit-reuseport", "bazel",
                ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
                 "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
@@ -89,6 +107,7 @@ BASELINE = "framekit"  # ratios are this server's numbers over each peer's
 LOADGEN_TARGET = "//benchmarks/server:load_generator"
 CELLS = [(1, 1, 16), (1, 64, 16), (100, 1, 16), (100, 16, 16), (1000, 4, 16), (100, 4, 4096)]
 MEMORY_CELL = (100, 4, 16)
+MEMORY = True              # --no-memory: the cells only
 FULL_TIMING = (1.0, 5.0)   # warmup, measure seconds: ~3 minutes for one run with three servers
 QUICK_TIMING = (0.2, 0.5)
 RSS_SAMPLE_S = 0.1
@@ -426,7 +445,7 @@ def one_run(run, runs, servers, loadgen, timing, gen_threads, out):
                 cells.append(result)
                 log("[run %d/%d] %s %s: %s" % (run, runs, cell_name(cell), server.name,
                                                describe(result)))
-        for server in rotated(live, len(CELLS) + run):
+        for server in rotated(live, len(CELLS) + run) if MEMORY else []:
             for stalled in (0, 1):
                 result = measure(loadgen, server, MEMORY_CELL, stalled, timing, gen_threads, True)
                 result["run"] = run
@@ -591,7 +610,7 @@ def markdown(header, settings, summary, failures, skipped, notes):
             cell_text(row["p50_us"], fmt_us), cell_text(row["p99_us"], fmt_us),
             cell_text(row["p999_us"], fmt_us), cell_text(row["max_over_min"], fmt_num),
             cell_text(row["jain"], fmt_jain), cell_text(row["gen_cpu"], fmt_pct)))
-    lines += [
+    lines += [] if not MEMORY else [
         "",
         "## Memory bound: %s good clients, with 0 and then 1 stalled client" % cell_name(MEMORY_CELL),
         "",
@@ -603,7 +622,7 @@ def markdown(header, settings, summary, failures, skipped, notes):
         "| good msgs/s, 0 stalled | good msgs/s, 1 stalled | with/without | stalled client dropped |",
         "|---|--:|--:|--:|--:|--:|--:|---|",
     ]
-    for row in summary["memory"]:
+    for row in summary["memory"] if MEMORY else []:
         if row["runs_ok_0_stalled"] + row["runs_ok_1_stalled"] == 0:
             lines.append("| %s | FAILED | | | | | | |" % row["server"])
             continue
@@ -650,7 +669,7 @@ def raise_descriptor_limit():
 
 
 def main():
-    global SERVERS
+    global SERVERS, CELLS, MEMORY
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=None,
                         help="repeat everything this many times (default 1; 3 for the spread)")
@@ -664,7 +683,20 @@ def main():
                         help="comma-separated server names (default: %s; also: %s)" % (
                             ",".join(s.name for s in SERVERS if s.default),
                             ",".join(s.name for s in SERVERS if not s.default)))
+    parser.add_argument("--cells", default="",
+                        help="comma-separated CONNECTIONSxWINDOWxPAYLOAD cells instead of the "
+                             "default ones (e.g. 10x2x65536)")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the memory scenario (the stalled client)")
     args = parser.parse_args()
+    if args.cells:
+        try:
+            CELLS = [tuple(int(x) for x in c.split("x")) for c in args.cells.split(",")]
+        except ValueError:
+            CELLS = []
+        if not CELLS or any(len(c) != 3 or min(c) < 1 for c in CELLS):
+            parser.error("--cells: expected CONNECTIONSxWINDOWxPAYLOAD,..., each >= 1")
+    MEMORY = not args.no_memory
     if args.servers:
         wanted = args.servers.split(",")
         unknown = [n for n in wanted if n not in [s.name for s in SERVERS]]

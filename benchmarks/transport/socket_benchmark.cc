@@ -23,6 +23,13 @@
 //                           and the CPU counters cover the framed batches only).
 //   socket/receivebatch/SPEC/16   the same sender, the receiver using ReceiveBatch() (the batch
 //                           receive API: one call per read, a callback per frame).
+//   socket/coalesced/SPEC/4096   socket/framekit with the sender's copy_threshold above 4 KiB:
+//                           each SendBatch one contiguous buffer instead of payloads by reference.
+//   socket/uring/SPEC/N     the same sender, the receiver reading through io_uring as the
+//                           server's io_uring backend does (server/internal/uring_ring.h: one
+//                           multishot recv into provided buffers, frames decoded in place by
+//                           Deliver), alternating with the same batches read by Receive() on a
+//                           second connection: x_recv_paired = recv time / io_uring time.
 //
 // At the end a Markdown summary per payload size gives msgs/s, MB/s, the ratio to raw and to the
 // HOWTO port, each thread's CPU ns per message, and the targets (met / not met): >= 0.9x
@@ -43,6 +50,7 @@
 // have a 30 s deadline (SO_SNDTIMEO/SO_RCVTIMEO for the HOWTO port); an idle sender gives up after
 // 120 s. A failure ends the benchmark with an error, never a hang.
 #include <fcntl.h>
+#include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -85,6 +93,7 @@
 #include "framekit/transport/listener.h"
 #include "framekit/transport/stream_io.h"
 #include "framekit/transport/tcp.h"
+#include "server/internal/uring_ring.h"
 
 namespace framekit {
 namespace {
@@ -522,7 +531,10 @@ absl::Status ReceiveBatch(FramedConnection& in, ReceiveWith how, uint64_t count,
   return absl::OkStatus();
 }
 
-void BM_Framekit(benchmark::State& state, std::string spec, size_t size, ReceiveWith how) {
+// copy_threshold: the sender's FramedConnectionOptions::copy_threshold (0: the default); above
+// the payload size, SendBatch copies every payload into one contiguous buffer (one iovec).
+void BM_Framekit(benchmark::State& state, std::string spec, size_t size, ReceiveWith how,
+                 size_t copy_threshold) {
   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
   if (!framer.ok()) {
     state.SkipWithError(framer.status().ToString().c_str());
@@ -538,7 +550,9 @@ void BM_Framekit(benchmark::State& state, std::string spec, size_t size, Receive
   const std::string payload = Payload(size);
   const std::vector<absl::string_view> payloads(per_send, payload);
 
-  FramedConnection out(std::move(pair->sender), **framer);
+  FramedConnectionOptions out_options;
+  if (copy_threshold != 0) out_options.copy_threshold = copy_threshold;
+  FramedConnection out(std::move(pair->sender), **framer, out_options);
   BatchSender sender(
       [&]() -> absl::Status {
         const absl::Time deadline = absl::Now() + kIoTimeout;
@@ -604,10 +618,214 @@ void BM_Framekit(benchmark::State& state, std::string spec, size_t size, Receive
   if (raw) raw->Close();
 }
 
+// ---- framekit: the io_uring receive path against recv ----
+
+// One framed loopback stream: a sender thread sending batches with SendBatch (as BM_Framekit's),
+// and the receiving FramedConnection, read by the caller.
+class FramedStream {
+ public:
+  FramedStream(const Framer& framer, size_t size)
+      : per_batch_(MessagesPerBatch(size)),
+        per_send_(std::clamp<size_t>(kChunk / size, 1, kMaxFramesPerSend)),
+        payload_(Payload(size)),
+        payloads_(per_send_, payload_) {
+    absl::StatusOr<LoopbackPair> pair = MakeLoopbackPair();
+    if (!pair.ok()) {
+      status_ = pair.status();
+      return;
+    }
+    out_.emplace(std::move(pair->sender), framer);
+    in_.emplace(std::move(pair->receiver), framer);
+    sender_ = std::make_unique<BatchSender>(
+        [this]() -> absl::Status {
+          const absl::Time deadline = absl::Now() + kIoTimeout;
+          for (uint64_t sent = 0; sent < per_batch_;) {
+            const size_t n = static_cast<size_t>(std::min<uint64_t>(per_send_, per_batch_ - sent));
+            absl::Status s = out_->SendBatch(absl::MakeConstSpan(payloads_).first(n), deadline);
+            if (!s.ok()) return s;
+            sent += n;
+          }
+          return absl::OkStatus();
+        },
+        [this] { (void)out_->ShutdownWrite(); });
+  }
+  ~FramedStream() { Close(); }
+
+  const absl::Status& status() const { return status_; }
+  BatchSender& sender() { return *sender_; }
+  FramedConnection& in() { return *in_; }
+  uint64_t per_batch() const { return per_batch_; }
+
+  // Closes the receiving end first (unblocking a sender stuck on a full socket), then the sender.
+  void Close() {
+    in_.reset();
+    if (sender_) sender_->Stop();
+  }
+
+ private:
+  absl::Status status_;
+  const uint64_t per_batch_;
+  const size_t per_send_;
+  const std::string payload_;
+  const std::vector<absl::string_view> payloads_;
+  std::optional<FramedConnection> out_;
+  std::optional<FramedConnection> in_;
+  std::unique_ptr<BatchSender> sender_;
+};
+
+// The receiver as the server's io_uring backend reads: one multishot recv into the ring's
+// provided buffers (server_internal::UringRing, the server's own), each completion's frames
+// decoded in place in its buffer (FramedConnection::Deliver), the buffer returned at once.
+class UringReceiver {
+ public:
+  explicit UringReceiver(FramedConnection& in) : in_(in) {}
+
+  // On the receiving thread (the ring's only submitter).
+  absl::Status Init() {
+    server_internal::UringRing::Options o;
+    o.buffers = kUringBuffers;
+    o.buffer_size = kUringBufferSize;
+    return ring_.Create(o);
+  }
+
+  absl::Status Receive(uint64_t count, size_t size, absl::Time deadline) {
+    uint64_t got = 0;
+    uint64_t wrong_size = 0;
+    auto on_frames = [&](absl::Span<const absl::string_view> run) {
+      got += run.size();
+      for (absl::string_view f : run) wrong_size += f.size() != size;
+    };
+    while (got < count) {
+      if (!armed_) {
+        ring_.PrepRecv(ring_.Sqe(), in_.fd(), /*multishot=*/true, /*user_data=*/0);
+        armed_ = true;
+      }
+      struct __kernel_timespec ts = {1, 0};
+      struct io_uring_cqe* cqe = nullptr;
+      const int r = io_uring_submit_and_wait_timeout(ring_.ring(), &cqe, 1, &ts, nullptr);
+      if (r < 0 && r != -ETIME && r != -EINTR) {
+        return server_internal::UringError(r, "submit_and_wait");
+      }
+      absl::Status error;
+      unsigned head;
+      unsigned seen = 0;
+      io_uring_for_each_cqe(ring_.ring(), head, cqe) {
+        ++seen;
+        if (!(cqe->flags & IORING_CQE_F_MORE)) armed_ = false;  // ended: re-armed above
+        if (cqe->res > 0) {
+          absl::StatusOr<FramedConnection::ReadState> st =
+              in_.Deliver(ring_.Bytes(*cqe), on_frames);
+          ring_.Return(*cqe);
+          if (!st.ok() && error.ok()) error = st.status();
+        } else if (cqe->res == 0 && error.ok()) {
+          error = absl::DataLossError(
+              absl::StrFormat("io_uring: end of stream after %d of %d frames", got, count));
+        } else if (cqe->res < 0 && cqe->res != -ENOBUFS && error.ok()) {
+          error = server_internal::UringError(cqe->res, "recv");
+        }
+      }
+      io_uring_cq_advance(ring_.ring(), seen);
+      if (!error.ok()) return error;
+      if (got < count && absl::Now() > deadline) {
+        return absl::DeadlineExceededError(
+            absl::StrFormat("io_uring: %d of %d frames by the deadline", got, count));
+      }
+    }
+    if (wrong_size != 0) {
+      return absl::DataLossError(absl::StrFormat("%d frames of a wrong size", wrong_size));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // The server's defaults are 256 x 32 KiB for all of a loop's connections; one connection
+  // reading up to 64 KiB at a time (as the recv path does) gets 64 x 64 KiB.
+  static constexpr size_t kUringBuffers = 64;
+  static constexpr size_t kUringBufferSize = 64 * 1024;
+  FramedConnection& in_;
+  server_internal::UringRing ring_;
+  bool armed_ = false;
+};
+
+// socket/uring/SPEC/N: the same framed batches received through io_uring (UringReceiver),
+// alternating (ABBA) with the same batches over a second framed connection received with
+// Receive() (poll + recv, the path of socket/framekit/...): x_recv_paired = recv time / io_uring
+// time. msgs/s and the CPU counters cover the io_uring batches; copied_pct is the share of bytes
+// copied into the decoder (frames straddling two buffers) rather than decoded in place.
+void BM_FramekitUring(benchmark::State& state, std::string spec, size_t size) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(spec);
+  if (!framer.ok()) {
+    state.SkipWithError(framer.status().ToString().c_str());
+    return;
+  }
+  FramedStream uring_stream(**framer, size);
+  FramedStream recv_stream(**framer, size);
+  for (FramedStream* s : {&uring_stream, &recv_stream}) {
+    if (!s->status().ok()) {
+      state.SkipWithError(s->status().ToString().c_str());
+      return;
+    }
+  }
+  UringReceiver uring(uring_stream.in());
+  if (absl::Status s = uring.Init(); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  const uint64_t per_batch = uring_stream.per_batch();
+  double recv_seconds = 0;
+  auto recv_batch = [&]() -> absl::Status {
+    recv_stream.sender().Request();
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::Status s = ReceiveBatch(recv_stream.in(), ReceiveWith::kReceive, per_batch, size,
+                                  absl::Now() + kIoTimeout);
+    recv_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s.ok()) return s;
+    return absl::Status(s.code(),
+                        absl::StrCat("paired recv batch: ", Failure(s, recv_stream.sender())));
+  };
+  uint64_t batches = 0;
+  Measure measure(uring_stream.sender());
+  for (auto _ : state) {
+    const bool recv_first = batches % 2 == 1;
+    absl::Status s = recv_first ? recv_batch() : absl::OkStatus();
+    if (s.ok()) {
+      uring_stream.sender().Request();
+      measure.Start();
+      s = uring.Receive(per_batch, size, absl::Now() + kIoTimeout);
+      measure.Stop();
+      if (!s.ok()) s = absl::Status(s.code(), Failure(s, uring_stream.sender()));
+    }
+    if (s.ok() && !recv_first) s = recv_batch();
+    if (!s.ok()) {
+      state.SkipWithError(s.ToString().c_str());
+      break;
+    }
+    ++batches;
+  }
+  measure.Finish(state, batches * per_batch, size);
+  if (batches > 0 && measure.seconds() > 0) {
+    state.counters["x_recv_paired"] = recv_seconds / measure.seconds();
+    const double copied = static_cast<double>(uring_stream.in().copied_in_bytes());
+    const double total = copied + static_cast<double>(uring_stream.in().delivered_in_place_bytes());
+    if (total > 0) state.counters["copied_pct"] = 100 * copied / total;
+  }
+  uring_stream.Close();
+  recv_stream.Close();
+}
+
 // ---- Registration, results, summary ----
 
 std::string RawName(size_t size) { return absl::StrCat("socket/raw/", size); }
 std::string HowtoName(size_t size) { return absl::StrCat("socket/howto/", size); }
+// The 4 KiB A/B of the sender's iovec shape: payloads sent by reference (the default) against
+// copied into one buffer per SendBatch.
+constexpr size_t kCoalesceThreshold = 8192;
+std::string CoalescedName(absl::string_view spec, size_t size) {
+  return absl::StrCat("socket/coalesced/", SpecFor(spec, size), "/", size);
+}
+std::string UringName(absl::string_view spec, size_t size) {
+  return absl::StrCat("socket/uring/", SpecFor(spec, size), "/", size);
+}
 std::string FramekitName(absl::string_view spec, size_t size,
                          ReceiveWith how = ReceiveWith::kReceive) {
   return absl::StrCat(how == ReceiveWith::kReceive ? "socket/framekit/" : "socket/receivebatch/",
@@ -617,9 +835,11 @@ std::string FramekitName(absl::string_view spec, size_t size,
 struct Rates {
   double msgs = 0;
   double bytes = 0;
-  double rx_ns = 0;         // CPU per message, receiver thread
-  double tx_ns = 0;         // CPU per message, sender thread
-  double x_raw_paired = 0;  // framekit only: raw time / framed time, alternating batches
+  double rx_ns = 0;          // CPU per message, receiver thread
+  double tx_ns = 0;          // CPU per message, sender thread
+  double x_raw_paired = 0;   // framekit only: raw time / framed time, alternating batches
+  double x_recv_paired = 0;  // io_uring only: recv time / io_uring time, alternating batches
+  double copied_pct = 0;     // io_uring only: bytes copied into the decoder, %
 };
 
 // Collects each benchmark's final runs (not the ramp-up ones) while printing as usual.
@@ -635,8 +855,9 @@ class CollectingReporter : public benchmark::ConsoleReporter {
         return it == run.counters.end() ? 0.0 : static_cast<double>(it->second);
       };
       if (get("msgs/s") <= 0) continue;
-      runs_[run.run_name.function_name].push_back(Rates{
-          get("msgs/s"), get("bytes/s"), get("rx_ns/msg"), get("tx_ns/msg"), get("x_raw_paired")});
+      runs_[run.run_name.function_name].push_back(
+          Rates{get("msgs/s"), get("bytes/s"), get("rx_ns/msg"), get("tx_ns/msg"),
+                get("x_raw_paired"), get("x_recv_paired"), get("copied_pct")});
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -647,16 +868,29 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     Rates median;
     double x_raw_paired = 0;  // median over the runs
     size_t runs = 0;
+    double x_raw_min = 0, x_raw_max = 0;  // the spread over the runs
+    double x_recv_paired = 0;             // io_uring: median over the runs
+    double x_recv_min = 0, x_recv_max = 0;
+    double copied_pct = 0;  // io_uring: median run's
   };
   std::optional<Result> Get(const std::string& name) const {
     auto it = runs_.find(name);
     if (it == runs_.end() || it->second.empty()) return std::nullopt;
     std::vector<Rates> v = it->second;
-    std::vector<double> paired;
+    std::vector<double> paired, recv;
     for (const Rates& x : v) paired.push_back(x.x_raw_paired);
+    for (const Rates& x : v) recv.push_back(x.x_recv_paired);
     std::sort(paired.begin(), paired.end());
+    std::sort(recv.begin(), recv.end());
     std::sort(v.begin(), v.end(), [](const Rates& a, const Rates& b) { return a.msgs < b.msgs; });
-    return Result{v.back(), v[v.size() / 2], paired[paired.size() / 2], v.size()};
+    Result r{v.back(), v[v.size() / 2], paired[paired.size() / 2], v.size()};
+    r.x_raw_min = paired.front();
+    r.x_raw_max = paired.back();
+    r.x_recv_paired = recv[recv.size() / 2];
+    r.x_recv_min = recv.front();
+    r.x_recv_max = recv.back();
+    r.copied_pct = v[v.size() / 2].copied_pct;
+    return r;
   }
 
  private:
@@ -729,8 +963,10 @@ std::string Summary(const CollectingReporter& r, const std::string& load_before)
       absl::StrAppend(
           &s, "| ", method, " | ", Human(v->best.msgs), " | ",
           absl::StrFormat("%.0f", v->best.bytes / 1e6), " | ",
-          v->x_raw_paired > 0 ? absl::StrFormat("%.2f", v->x_raw_paired) : "", " | ",
-          raw ? absl::StrFormat("%.2f", v->best.bytes / raw->best.bytes) : "?", " | ",
+          v->x_raw_paired > 0
+              ? absl::StrFormat("%.2f (%.2f-%.2f)", v->x_raw_paired, v->x_raw_min, v->x_raw_max)
+              : "",
+          " | ", raw ? absl::StrFormat("%.2f", v->best.bytes / raw->best.bytes) : "?", " | ",
           howto ? absl::StrFormat("%.1f", v->best.msgs / howto->best.msgs) : "?", " | ",
           absl::StrFormat("%.1f | %.1f | %d", v->median.rx_ns, v->median.tx_ns, v->runs), " | ",
           notes, " |\n");
@@ -776,6 +1012,55 @@ std::string Summary(const CollectingReporter& r, const std::string& load_before)
                                                Human(v->best.msgs), ")"))));
     }
   }
+  // The sender's iovec shape at 4 KiB: by reference (socket/framekit) against one copied buffer.
+  std::string coalesced;
+  for (const char* spec : kFramerSpecs) {
+    const std::optional<Result> by_ref = r.Get(FramekitName(spec, 4096));
+    const std::optional<Result> copied = r.Get(CoalescedName(spec, 4096));
+    if (!by_ref || !copied) continue;
+    absl::StrAppend(&coalesced, "| `", SpecFor(spec, 4096), "` | ",
+                    absl::StrFormat("%.2f (%.2f-%.2f) | %.1f | %.2f (%.2f-%.2f) | %.1f",
+                                    by_ref->x_raw_paired, by_ref->x_raw_min, by_ref->x_raw_max,
+                                    by_ref->median.tx_ns, copied->x_raw_paired, copied->x_raw_min,
+                                    copied->x_raw_max, copied->median.tx_ns),
+                    " |\n");
+  }
+  if (!coalesced.empty()) {
+    absl::StrAppend(&s,
+                    "\n## 4 KiB: payloads by reference against copied into one buffer "
+                    "(socket/coalesced/..., copy_threshold = ",
+                    kCoalesceThreshold,
+                    ")\n\nx raw (paired), median (min-max) over the runs; tx CPU ns/msg, median "
+                    "run.\n\n| framer | by reference | tx ns/msg | one buffer | tx ns/msg |\n"
+                    "|---|---:|---:|---:|---:|\n",
+                    coalesced);
+  }
+  // The io_uring receive path against recv, per size.
+  std::string uring;
+  for (size_t size : kSizes) {
+    for (const char* spec : kFramerSpecs) {
+      const std::optional<Result> v = r.Get(UringName(spec, size));
+      if (!v) continue;
+      absl::StrAppend(&uring, "| ", SizeName(size), " | `", SpecFor(spec, size), "` | ",
+                      Human(v->best.msgs), " | ",
+                      absl::StrFormat("%.2f (%.2f-%.2f) | %.1f | %.1f | %.0f%% | %d",
+                                      v->x_recv_paired, v->x_recv_min, v->x_recv_max,
+                                      v->median.rx_ns, v->median.tx_ns, v->copied_pct, v->runs),
+                      " |\n");
+    }
+  }
+  if (!uring.empty()) {
+    absl::StrAppend(&s,
+                    "\n## io_uring receive path (socket/uring/...) against recv\n\n"
+                    "x recv (paired): the same batches over a second connection read with "
+                    "Receive() (poll + recv), alternating; its time / io_uring's, median "
+                    "(min-max) over the runs. copied: bytes copied into the decoder rather than "
+                    "decoded in place, median run.\n\n"
+                    "| payload | framer | io_uring msgs/s (best) | x recv (paired) | rx CPU ns/msg "
+                    "| tx CPU ns/msg | copied | runs |\n"
+                    "|---|---|---:|---:|---:|---:|---:|---:|\n",
+                    uring);
+  }
   absl::StrAppend(&s, "\n## Targets: ", met, " of ", total, " checked met\n\n",
                   "| target | result |\n|---|---|\n", targets);
   return s;
@@ -788,14 +1073,27 @@ void Register() {
     benchmark::RegisterBenchmark(HowtoName(size).c_str(), BM_Howto, size)->UseRealTime();
     for (const char* spec : kFramerSpecs) {
       benchmark::RegisterBenchmark(FramekitName(spec, size).c_str(), BM_Framekit,
-                                   SpecFor(spec, size), size, ReceiveWith::kReceive)
+                                   SpecFor(spec, size), size, ReceiveWith::kReceive, size_t{0})
+          ->UseRealTime();
+    }
+    if (size == 4096) {
+      for (const char* spec : kFramerSpecs) {
+        benchmark::RegisterBenchmark(CoalescedName(spec, size).c_str(), BM_Framekit,
+                                     SpecFor(spec, size), size, ReceiveWith::kReceive,
+                                     kCoalesceThreshold)
+            ->UseRealTime();
+      }
+    }
+    for (const char* spec : kFramerSpecs) {
+      benchmark::RegisterBenchmark(UringName(spec, size).c_str(), BM_FramekitUring,
+                                   SpecFor(spec, size), size)
           ->UseRealTime();
     }
     if (size == 16) {
       for (const char* spec : kFramerSpecs) {
         const ReceiveWith how = ReceiveWith::kReceiveBatch;
         benchmark::RegisterBenchmark(FramekitName(spec, size, how).c_str(), BM_Framekit,
-                                     SpecFor(spec, size), size, how)
+                                     SpecFor(spec, size), size, how, size_t{0})
             ->UseRealTime();
       }
     }

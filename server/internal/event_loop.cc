@@ -67,13 +67,17 @@ ServerStats ServerCore::Stats() const {
     out.paused += s.paused.load(r);
     out.receive_buffers_exhausted += s.receive_buffers_exhausted.load(r);
     out.receive_bytes_copied += s.bytes_in_copied.load(r);
+    out.zero_copy_sends += s.zero_copy_sends.load(r);
     for (int i = 0; i < 8; ++i) out.closed[i] += s.closed[i].load(r);
   }
   return out;
 }
 
 EventLoop::EventLoop(ServerCore* core, size_t index)
-    : core_(core), index_(index), inbox_(std::make_shared<Inbox>()) {
+    : core_(core),
+      index_(index),
+      inbox_(std::make_shared<Inbox>()),
+      batch_sends_(core->options.batch_sends) {
   const ServerOptions& o = core_->options;
   conn_options_.read_size = o.read_size;
   conn_options_.max_queued_bytes = o.max_output_bytes;
@@ -478,7 +482,10 @@ void EventLoop::Sweep() {
   const bool past_deadline = stopping_ && absl::Now() >= shutdown_deadline_;
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
-    if (c->closed_) continue;
+    if (c->closed_) {
+      if (past_deadline && !Drained(*c)) Abandon(c);
+      continue;
+    }
     if (past_deadline) {
       const size_t unsent = Unsent(*c);
       CloseNow(c, CloseReason::kShutdown,

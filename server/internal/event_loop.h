@@ -61,7 +61,7 @@ struct ListenerState {
 // instruction), read by ServerCore::Stats from any thread.
 struct LoopStats {
   std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0}, bytes_in{0},
-      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0};
+      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0}, zero_copy_sends{0};
   std::atomic<uint64_t> closed[8] = {};
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -115,6 +115,12 @@ class EventLoop {
   // Loop thread only (Connection's methods).
   void MarkDirty(Connection* c);
   void CountFramesOut(size_t n) { LoopStats::Add(stats_.frames_out, n); }
+  // After a Send: with ServerOptions::batch_sends off, writes (or starts writing) at once instead
+  // of once per iteration.
+  bool batch_sends() const { return batch_sends_; }
+  void SentNow(Connection* c) {
+    if (!batch_sends_ && !c->closed_) Flush(c);
+  }
   // Bytes for the peer not yet written: the queue, and (io_uring) a send in flight.
   virtual size_t Unsent(const Connection& c) const { return c.conn_.queued_bytes(); }
 
@@ -139,6 +145,9 @@ class EventLoop {
     (void)c;
     return true;
   }
+  // The shutdown deadline passed with `c` closed but not Drained(): make the kernel let go of
+  // what it still holds (io_uring: a zero-copy send's buffer waiting on a peer that never reads).
+  virtual void Abandon(Connection* c) { (void)c; }
   // No operation of the loop's own (not a connection's) is still in the kernel.
   virtual bool Quiet() const { return true; }
   // True while the backend waits on its own timer (no timeout needed for the sweep).
@@ -172,6 +181,7 @@ class EventLoop {
   absl::Time now_;
   absl::Duration sweep_interval_ = absl::InfiniteDuration();
   bool stopping_ = false;
+  const bool batch_sends_;
 
  private:
   void Place(ListenerState* l, ConnectedSocket socket);

@@ -13,7 +13,11 @@
 //            cancels the recv.
 //   send     what a connection queued in an iteration goes out as one send of one contiguous
 //            buffer (the queue, taken whole); a partial send is resumed; while it is in flight,
-//            new frames queue behind it.
+//            new frames queue behind it. With io_uring_send_zc_min_bytes, a large one goes as
+//            send_zc: its completion is followed by a notification (IORING_CQE_F_NOTIF), and
+//            only then may the buffer change, so the next send waits for it (an operation of
+//            the connection until then). A peer that never reads can hold a zero-copy buffer
+//            forever: past the shutdown deadline the socket is reset (Abandon), which frees it.
 //   accept   one multishot accept per listener (loop 0); out of descriptors pauses it as epoll
 //            does.
 //
@@ -22,7 +26,7 @@
 // finds freed memory.
 #include <liburing.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -42,23 +46,25 @@
 #include "framekit/transport/socket_fd.h"
 #include "framekit/transport/tcp.h"
 #include "server/internal/event_loop.h"
+#include "server/internal/uring_ring.h"
 
 namespace framekit {
 namespace server_internal {
 namespace {
 
-enum Op : uint64_t { kRecv = 0, kSend = 1, kCancel = 2, kAccept = 3, kTimer = 4, kWake = 5 };
+enum Op : uint64_t {
+  kRecv = 0,
+  kSend = 1,
+  kCancel = 2,
+  kAccept = 3,
+  kTimer = 4,
+  kWake = 5,
+  kSendZc = 6,
+};
 constexpr uint64_t kOpMask = 7;
-constexpr int kBufferGroup = 0;
-constexpr unsigned kSqEntries = 512;
-constexpr unsigned kCqEntries = 4096;  // multishot recvs post many completions per iteration
 
 uint64_t Tag(const void* p, Op op) {
   return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) | op;
-}
-
-absl::Status UringError(int negative_errno, absl::string_view what) {
-  return SocketError(-negative_errno, absl::StrCat("io_uring ", what));
 }
 
 // accept(2) errors that concern only the queued connection (as transport/listener.cc skips them).
@@ -73,20 +79,13 @@ class UringLoop : public EventLoop {
  public:
   UringLoop(ServerCore* core, size_t index) : EventLoop(core, index) {}
 
-  ~UringLoop() override {
-    inbox_->SetWake(nullptr);
-    if (ring_ok_) DestroyRing(&ring_, buffer_ring_, buffer_count_);
-  }
+  ~UringLoop() override { inbox_->SetWake(nullptr); }
 
-  // On the creating thread: what needs no ring (the buffers, the eventfd). The ring itself is
-  // set up by the loop's own thread (Setup), which SINGLE_ISSUER makes its only submitter.
-  // (liburing 2.3 declares io_uring_enable_rings but does not export it, so a ring cannot be
-  // created disabled here and enabled there.)
+  // On the creating thread: what needs no ring (the eventfd). The ring itself is set up by the
+  // loop's own thread (Setup), which SINGLE_ISSUER makes its only submitter. (liburing 2.3
+  // declares io_uring_enable_rings but does not export it, so a ring cannot be created disabled
+  // here and enabled there.)
   absl::Status Init() {
-    const ServerOptions& o = core_->options;
-    buffer_count_ = o.io_uring_buffers;
-    buffer_size_ = o.io_uring_buffer_size;
-    buffers_.reset(new char[buffer_count_ * buffer_size_]);
     wake_fd_ = SocketFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!wake_fd_.valid()) return SocketError(errno, "eventfd");
     const int fd = wake_fd_.get();
@@ -97,48 +96,13 @@ class UringLoop : public EventLoop {
     return absl::OkStatus();
   }
 
-  // The ring with the features this loop uses, and its provided-buffer ring. Also Server::Create's
-  // probe of whether io_uring can serve here at all.
-  static absl::Status CreateRing(struct io_uring* ring, struct io_uring_buf_ring** buffer_ring,
-                                 size_t buffer_count, bool defer_taskrun) {
-    struct io_uring_params p = {};
-    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER |
-              (defer_taskrun ? IORING_SETUP_DEFER_TASKRUN : IORING_SETUP_COOP_TASKRUN);
-    p.cq_entries = kCqEntries;
-    int r = io_uring_queue_init_params(kSqEntries, ring, &p);
-    if (r == -EINVAL) {  // a kernel without SINGLE_ISSUER (6.0) / DEFER_TASKRUN (6.1)
-      p = {};
-      p.flags = IORING_SETUP_CQSIZE;
-      p.cq_entries = kCqEntries;
-      r = io_uring_queue_init_params(kSqEntries, ring, &p);
-    }
-    if (r < 0) return UringError(r, "setup");
-    const size_t bytes = buffer_count * sizeof(struct io_uring_buf);
-    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (mem == MAP_FAILED) {
-      const int e = errno;
-      io_uring_queue_exit(ring);
-      return SocketError(e, "io_uring buffer ring (mmap)");
-    }
-    *buffer_ring = static_cast<struct io_uring_buf_ring*>(mem);
-    io_uring_buf_ring_init(*buffer_ring);
-    struct io_uring_buf_reg reg = {};
-    reg.ring_addr = reinterpret_cast<uintptr_t>(*buffer_ring);
-    reg.ring_entries = static_cast<uint32_t>(buffer_count);
-    reg.bgid = kBufferGroup;
-    r = io_uring_register_buf_ring(ring, &reg, 0);
-    if (r < 0) {
-      ::munmap(mem, bytes);
-      io_uring_queue_exit(ring);
-      return UringError(r, "register_buf_ring");
-    }
-    return absl::OkStatus();
-  }
-
-  static void DestroyRing(struct io_uring* ring, struct io_uring_buf_ring* buffer_ring,
-                          size_t buffer_count) {
-    io_uring_queue_exit(ring);  // cancels what is still armed
-    ::munmap(buffer_ring, buffer_count * sizeof(struct io_uring_buf));
+  // The ring as this server's options ask (also Server::Create's probe, UringAvailable).
+  static UringRing::Options RingOptions(const ServerOptions& o) {
+    UringRing::Options r;
+    r.buffers = o.io_uring_buffers;
+    r.buffer_size = o.io_uring_buffer_size;
+    r.defer_taskrun = o.io_uring_defer_taskrun;
+    return r;
   }
 
   size_t Unsent(const Connection& c) const override {
@@ -147,19 +111,7 @@ class UringLoop : public EventLoop {
 
  protected:
   absl::Status Setup() override {
-    if (absl::Status s =
-            CreateRing(&ring_, &buffer_ring_, buffer_count_, core_->options.io_uring_defer_taskrun);
-        !s.ok()) {
-      return s;
-    }
-    ring_ok_ = true;
-    mask_ = io_uring_buf_ring_mask(static_cast<uint32_t>(buffer_count_));
-    for (size_t i = 0; i < buffer_count_; ++i) {
-      io_uring_buf_ring_add(buffer_ring_, buffers_.get() + i * buffer_size_,
-                            static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(i),
-                            mask_, static_cast<int>(i));
-    }
-    io_uring_buf_ring_advance(buffer_ring_, static_cast<int>(buffer_count_));
+    if (absl::Status s = uring_.Create(RingOptions(core_->options)); !s.ok()) return s;
     ArmRead(wake_fd_.get(), &wake_value_, kWake);
     if (sweep_interval_ != absl::InfiniteDuration()) {
       SocketFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
@@ -180,23 +132,23 @@ class UringLoop : public EventLoop {
     struct io_uring_cqe* cqe = nullptr;
     int r;
     if (timeout == absl::InfiniteDuration()) {
-      r = io_uring_submit_and_wait(&ring_, 1);
+      r = io_uring_submit_and_wait(uring_.ring(), 1);
     } else {
       struct __kernel_timespec ts;
       const int64_t ns = absl::ToInt64Nanoseconds(std::max(timeout, absl::ZeroDuration()));
       ts.tv_sec = ns / 1000000000;
       ts.tv_nsec = ns % 1000000000;
-      r = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+      r = io_uring_submit_and_wait_timeout(uring_.ring(), &cqe, 1, &ts, nullptr);
     }
     now_ = absl::Now();
     if (r < 0 && r != -ETIME && r != -EINTR && r != -EBUSY) return UringError(r, "submit_and_wait");
     unsigned head;
     unsigned seen = 0;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
+    io_uring_for_each_cqe(uring_.ring(), head, cqe) {
       Complete(*cqe, tick);
       ++seen;
     }
-    io_uring_cq_advance(&ring_, seen);
+    io_uring_cq_advance(uring_.ring(), seen);
     return absl::OkStatus();
   }
 
@@ -240,20 +192,26 @@ class UringLoop : public EventLoop {
       c->recv_cancelling_ = true;
     }
     if (c->send_busy_) Cancel(Tag(c, kSend));
+    if (c->send_busy_ && core_->options.io_uring_send_zc_min_bytes > 0) Cancel(Tag(c, kSendZc));
     if (c->close_reason_ != CloseReason::kSocketError) LingerBeforeClose(c->conn_.fd());
   }
 
   bool Drained(const Connection& c) const override { return c.uring_ops_ == 0; }
+
+  void Abandon(Connection* c) override {
+    if (c->zc_notifs_ == 0 || c->zc_aborted_) return;
+    c->zc_aborted_ = true;
+    // connect(AF_UNSPEC) disconnects a TCP socket: a reset, and its send queue -- which holds
+    // the zero-copy pages -- is purged, so the notifications come.
+    struct sockaddr unspec = {};
+    unspec.sa_family = AF_UNSPEC;
+    (void)::connect(c->conn_.fd(), &unspec, sizeof(unspec));
+  }
   bool Quiet() const override { return accept_ops_ == 0 && cancel_ops_ == 0; }
 
  private:
   struct io_uring_sqe* Sqe() {
-    struct io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) {  // the submission queue is full: hand it to the kernel, then retry
-      io_uring_submit(&ring_);
-      sqe = io_uring_get_sqe(&ring_);
-    }
-    return sqe;  // the queue was just emptied: never null
+    return uring_.Sqe();
   }
 
   void ArmRead(int fd, uint64_t* value, Op op) {
@@ -263,15 +221,8 @@ class UringLoop : public EventLoop {
   }
 
   void ArmRecv(Connection* c) {
-    struct io_uring_sqe* sqe = Sqe();
-    if (core_->options.io_uring_multishot_recv) {
-      io_uring_prep_recv_multishot(sqe, c->conn_.fd(), nullptr, 0, 0);
-    } else {
-      io_uring_prep_recv(sqe, c->conn_.fd(), nullptr, 0, 0);  // re-armed by SyncIo per completion
-    }
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = kBufferGroup;
-    io_uring_sqe_set_data64(sqe, Tag(c, kRecv));
+    // Without multishot, SyncIo re-arms it after each completion.
+    uring_.PrepRecv(Sqe(), c->conn_.fd(), core_->options.io_uring_multishot_recv, Tag(c, kRecv));
     c->recv_armed_ = true;
     c->recv_cancelling_ = false;
     ++c->uring_ops_;
@@ -285,7 +236,8 @@ class UringLoop : public EventLoop {
   }
 
   void StartSend(Connection* c) {
-    if (c->conn_.queued_bytes() == 0 || c->closed_) return;
+    // A zero-copy send's buffer is the kernel's until its notification: then MarkDirty.
+    if (c->conn_.queued_bytes() == 0 || c->closed_ || c->zc_notifs_ > 0) return;
     c->inflight_.clear();
     c->conn_.TakeQueued(&c->inflight_);
     c->inflight_sent_ = 0;
@@ -294,21 +246,22 @@ class UringLoop : public EventLoop {
 
   void SubmitSend(Connection* c) {
     struct io_uring_sqe* sqe = Sqe();
-    io_uring_prep_send(sqe, c->conn_.fd(), c->inflight_.data() + c->inflight_sent_,
-                       c->inflight_.size() - c->inflight_sent_, MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, Tag(c, kSend));
+    const char* data = c->inflight_.data() + c->inflight_sent_;
+    const size_t size = c->inflight_.size() - c->inflight_sent_;
+    const size_t zc_min = core_->options.io_uring_send_zc_min_bytes;
+    if (zc_min > 0 && size >= zc_min && !c->zc_refused_ && c->peer_.is_ip()) {
+      io_uring_prep_send_zc(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL, 0);
+      io_uring_sqe_set_data64(sqe, Tag(c, kSendZc));
+      LoopStats::Add(stats_.zero_copy_sends, 1);
+    } else {
+      io_uring_prep_send(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL);
+      io_uring_sqe_set_data64(sqe, Tag(c, kSend));
+    }
     c->send_busy_ = true;
     ++c->uring_ops_;
   }
 
-  void ReturnBuffer(const struct io_uring_cqe& cqe) {
-    if (!(cqe.flags & IORING_CQE_F_BUFFER)) return;
-    const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
-    io_uring_buf_ring_add(buffer_ring_, buffers_.get() + id * buffer_size_,
-                          static_cast<unsigned>(buffer_size_), static_cast<unsigned short>(id),
-                          mask_, 0);
-    io_uring_buf_ring_advance(buffer_ring_, 1);
-  }
+  void ReturnBuffer(const struct io_uring_cqe& cqe) { uring_.Return(cqe); }
 
   void Complete(const struct io_uring_cqe& cqe, bool* tick) {
     const Op op = static_cast<Op>(cqe.user_data & kOpMask);
@@ -319,6 +272,9 @@ class UringLoop : public EventLoop {
         return;
       case kSend:
         OnSend(static_cast<Connection*>(p), cqe);
+        return;
+      case kSendZc:
+        OnSendZc(static_cast<Connection*>(p), cqe);
         return;
       case kAccept:
         OnAccept(static_cast<ListenerState*>(p), cqe);
@@ -348,8 +304,7 @@ class UringLoop : public EventLoop {
       return;
     }
     if (res > 0) {
-      const unsigned id = cqe.flags >> IORING_CQE_BUFFER_SHIFT;
-      const absl::string_view bytes(buffers_.get() + id * buffer_size_, static_cast<size_t>(res));
+      const absl::string_view bytes = uring_.Bytes(cqe);
       if (!Reading(*c) || c->held_input_) {
         // Paused, its recv not cancelled yet, or frames already held: keep the bytes behind
         // them, deliver no frame (so the output stays bounded) until Update resumes reading.
@@ -404,6 +359,32 @@ class UringLoop : public EventLoop {
     if (!c->closed_) MarkDirty(c);  // watermarks, the next send, a pending close
   }
 
+  // A zero-copy send's two completions: the result (IORING_CQE_F_MORE: a notification follows),
+  // then the notification (IORING_CQE_F_NOTIF), after which the buffer is ours again.
+  void OnSendZc(Connection* c, const struct io_uring_cqe& cqe) {
+    if (cqe.flags & IORING_CQE_F_NOTIF) {
+      --c->uring_ops_;
+      if (--c->zc_notifs_ == 0 && !c->closed_) MarkDirty(c);  // what queued meanwhile
+      return;
+    }
+    if (cqe.flags & IORING_CQE_F_MORE) {
+      ++c->zc_notifs_;
+      ++c->uring_ops_;
+    }
+    if ((cqe.res == -EOPNOTSUPP || cqe.res == -EINVAL || cqe.res == -ENOMEM ||
+         cqe.res == -ENOBUFS) &&
+        !c->closed_) {
+      // This socket or kernel takes no send_zc, or cannot pin more pages now (ENOMEM: the pinned
+      // pages count against RLIMIT_MEMLOCK): the same bytes again as a plain send, and plain
+      // sends for this connection from then on.
+      --c->uring_ops_;
+      c->zc_refused_ = true;
+      SubmitSend(c);
+      return;
+    }
+    OnSend(c, cqe);
+  }
+
   void OnAccept(ListenerState* l, const struct io_uring_cqe& cqe) {
     const int res = cqe.res;
     if (!(cqe.flags & IORING_CQE_F_MORE)) {
@@ -424,19 +405,14 @@ class UringLoop : public EventLoop {
                             absl::StrCat("on ", l->listener.local_address().ToString())));
   }
 
-  struct io_uring ring_ = {};
-  bool ring_ok_ = false;
-  struct io_uring_buf_ring* buffer_ring_ = nullptr;
-  size_t buffer_count_ = 0;
-  size_t buffer_size_ = 0;
-  int mask_ = 0;
-  std::unique_ptr<char[]> buffers_;
   SocketFd wake_fd_;
   SocketFd timer_fd_;
   uint64_t wake_value_ = 0;
   uint64_t timer_value_ = 0;
   int accept_ops_ = 0;
   int cancel_ops_ = 0;
+  // Last: destroyed first, so the ring is gone before the fds and values its reads target.
+  UringRing uring_;
 };
 
 absl::Status UringAvailable(const ServerOptions& options) {
@@ -462,15 +438,7 @@ absl::Status UringAvailable(const ServerOptions& options) {
   }
   // What the loops will do, once: a ring fails here under seccomp (EPERM), without memory for
   // rings (ENOMEM, RLIMIT_MEMLOCK on older kernels) or without provided-buffer rings (5.19).
-  struct io_uring ring;
-  struct io_uring_buf_ring* buffer_ring = nullptr;
-  if (absl::Status s = UringLoop::CreateRing(&ring, &buffer_ring, options.io_uring_buffers,
-                                             options.io_uring_defer_taskrun);
-      !s.ok()) {
-    return s;
-  }
-  UringLoop::DestroyRing(&ring, buffer_ring, options.io_uring_buffers);
-  return absl::OkStatus();
+  return UringRing::Probe(UringLoop::RingOptions(options));
 }
 
 std::unique_ptr<EventLoop> NewUringLoop(ServerCore* core, size_t index, absl::Status* error) {

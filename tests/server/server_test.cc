@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -232,6 +233,32 @@ INSTANTIATE_TEST_SUITE_P(
                                          "length:width=2,order=little,offset=1", "delimiter",
                                          "delimiter:delim=\\r\\n", "fixed:size=8", "ascii:digits=5",
                                          "netstring")));
+
+// batch_sends = false (a write per frame, for measuring): the echoes still arrive whole and in
+// order, including runs of many frames from one read.
+TEST_P(ServerTest, UnbatchedSendsEchoEveryFrameInOrder) {
+  std::unique_ptr<Framer> framer = Make("length:width=4");
+  ServerOptions options;
+  options.framer_spec = "length:width=4";
+  options.loops = 2;
+  options.batch_sends = false;
+  class BatchEcho : public ConnectionHandler {  // SendBatch per run of frames, as framecat does
+   public:
+    void OnFrame(Connection& conn, absl::string_view frame) override { (void)conn.Send(frame); }
+    void OnFrames(Connection& conn, absl::Span<const absl::string_view> frames) override {
+      absl::Status s = conn.SendBatch(frames);
+      EXPECT_TRUE(s.ok()) << s;
+    }
+  };
+  TestServer t = Start(options, [] { return std::make_unique<BatchEcho>(); });
+  std::unique_ptr<FramedConnection> c = Dial(t.address(), *framer);
+  std::vector<std::string> payloads;
+  for (int f = 0; f < 300; ++f) payloads.push_back(Payload(1, f, 10 + f * 37 % 5000));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  FK_ASSERT_OK(c->SendBatch(views, LongDeadline()));
+  for (const std::string& p : payloads) ASSERT_EQ(Next(*c), p);
+  EXPECT_EQ(t.server->stats().frames_out, payloads.size());
+}
 
 TEST_P(ServerTest, ConnectionsAreSpreadOverEveryLoop) {
   std::unique_ptr<Framer> framer = Make("length:width=4");
@@ -800,6 +827,146 @@ TEST_F(UringTest, ShutdownCancelsPendingOperations) {
   t.server->Shutdown(absl::Now() + absl::Milliseconds(200));
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
   EXPECT_EQ(t.server->stats().connections_open, 0u);
+}
+
+// ---- io_uring zero-copy sends (ServerOptions::io_uring_send_zc_min_bytes) ----
+
+// Each test runs with send_zc off (0: the plain send path, as a control) and on for sends of
+// 4 KiB and more; the counter shows which path served.
+class SendZcTest : public ::testing::TestWithParam<size_t> {
+ protected:
+  void SetUp() override { g_backend = ServerOptions::Backend::kIoUring; }
+  ServerOptions Options() const {
+    ServerOptions options;
+    options.framer_spec = "length:width=4,max=4MiB";
+    options.max_output_bytes = 16 << 20;
+    options.loops = 2;
+    options.io_uring_send_zc_min_bytes = GetParam();
+    return options;
+  }
+  void ExpectPath(const Server& server) const {
+    if (GetParam() == 0) {
+      EXPECT_EQ(server.stats().zero_copy_sends, 0u);
+    } else {
+      EXPECT_GT(server.stats().zero_copy_sends, 0u) << "no send went out as send_zc";
+    }
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Threshold, SendZcTest, ::testing::Values(size_t{0}, size_t{4096}),
+                         [](const auto& info) {
+                           return info.param == 0 ? std::string("Plain")
+                                                  : absl::StrCat("ZcFrom", info.param);
+                         });
+
+// Payloads from 1 B to 3 MiB, several clients at once: every echo intact and in order, although
+// each zero-copy buffer is reused only after its notification.
+TEST_P(SendZcTest, LargePayloadsEchoIntactAndInOrder) {
+  std::unique_ptr<Framer> framer = Make("length:width=4,max=4MiB");
+  TestServer t = Start(Options(), EchoFactory());
+  const size_t sizes[] = {1, 4096, 65536, 1 << 20, 3 << 20, 100, 70000};
+  constexpr int kClients = 4;
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  for (int c = 0; c < kClients; ++c) clients.push_back(Dial(t.address(), *framer));
+  // Each client sends and reads at once (a client read only after the others could block its
+  // sender past the deadline on a slow machine: the server stops reading it above the watermark).
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      for (int round = 0; round < 3; ++round) {
+        for (size_t i = 0; i < std::size(sizes); ++i) {
+          const std::string p = Payload(c, round * 10 + static_cast<int>(i), sizes[i]);
+          EXPECT_TRUE(clients[c]->Send(p, LongDeadline()).ok());
+        }
+      }
+    });
+    threads.emplace_back([&, c] {
+      for (int round = 0; round < 3; ++round) {
+        for (size_t i = 0; i < std::size(sizes); ++i) {
+          const std::string got = Next(*clients[c]);
+          const std::string want = Payload(c, round * 10 + static_cast<int>(i), sizes[i]);
+          EXPECT_TRUE(got == want)
+              << "client " << c << " round " << round << " size " << sizes[i] << ": got "
+              << got.size() << " bytes (" << got.substr(0, 80) << ")";
+          if (got != want) return;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& line : t.Log()) ADD_FAILURE() << "server log: " << line;
+  ExpectPath(*t.server);
+}
+
+// Clients that send large frames, never read their echoes and reset the connection while the
+// server has zero-copy sends (and their notifications) in the kernel: each is closed and freed
+// (under ASan: nothing used after it is freed), and a good client is still served.
+TEST_P(SendZcTest, PeerResettingWithZeroCopySendsInFlightIsFreed) {
+  std::unique_ptr<Framer> framer = Make("length:width=4,max=4MiB");
+  TestServer t = Start(Options(), EchoFactory());
+  std::unique_ptr<FramedConnection> good = Dial(t.address(), *framer);
+  std::string wire;
+  for (int f = 0; f < 8; ++f) FK_ASSERT_OK(framer->Encode(std::string(256 * 1024, 'r'), &wire));
+  for (int round = 0; round < 5; ++round) {
+    std::vector<absl::StatusOr<ConnectedSocket>> bad;
+    for (int i = 0; i < 6; ++i) bad.push_back(ConnectTcp(t.address(), LongDeadline()));
+    for (auto& b : bad) {
+      ASSERT_TRUE(b.ok());
+      (void)WriteAll(b->fd.get(), wire, absl::Now() + absl::Milliseconds(500));
+    }
+    absl::SleepFor(absl::Milliseconds(20));  // the echoes are being sent
+    for (auto& b : bad) {
+      struct linger hard = {1, 0};  // close() sends a reset, unread echoes and all
+      ::setsockopt(b->fd.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+    }
+    bad.clear();
+    const std::string p = Payload(0, round, 200000);
+    FK_ASSERT_OK(good->Send(p, LongDeadline()));
+    ASSERT_EQ(Next(*good), p);
+  }
+  for (absl::Time end = LongDeadline();
+       t.server->stats().connections_open > 1 && absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(t.server->stats().connections_open, 1u);
+  ExpectPath(*t.server);
+}
+
+// Clients that never read, with tiny receive buffers: the server's last sends cannot leave its
+// socket, so their zero-copy notifications never come by themselves. Shutdown still returns
+// soon after its deadline (the sockets are reset) with every connection closed and freed.
+TEST_P(SendZcTest, ShutdownWithNotificationsPendingReturnsByTheDeadline) {
+  std::unique_ptr<Framer> framer = Make("length:width=4,max=4MiB");
+  TestServer t = Start(Options(), EchoFactory());
+  std::vector<std::unique_ptr<FramedConnection>> clients;
+  std::vector<std::thread> senders;
+  std::vector<std::string> payloads(24, std::string(128 * 1024, 'n'));
+  std::vector<absl::string_view> views(payloads.begin(), payloads.end());
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(Dial(t.address(), *framer));
+    int small = 4096;
+    ASSERT_EQ(::setsockopt(clients.back()->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+  }
+  for (auto& c : clients) {
+    FramedConnection* conn = c.get();
+    senders.emplace_back(
+        [conn, &views] { (void)conn->SendBatch(views, absl::Now() + absl::Seconds(3)); });
+  }
+  // Until the server has sent what fits and stopped (its output above the watermark).
+  uint64_t last_out = ~uint64_t{0};
+  for (absl::Time end = LongDeadline(); absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(200));
+    const uint64_t out = t.server->stats().bytes_out;
+    if (out > 0 && out == last_out) break;
+    last_out = out;
+  }
+  ExpectPath(*t.server);
+  const absl::Time start = absl::Now();
+  t.server->Shutdown(absl::Now() + absl::Milliseconds(300));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(t.server->stats().connections_open, 0u);
+  EXPECT_EQ(t.server->stats().closed_by(CloseReason::kShutdown), clients.size());
+  for (std::thread& th : senders) th.join();
 }
 
 TEST(BackendTest, AutoFallsBackToEpollWithOneLogLineAndServes) {

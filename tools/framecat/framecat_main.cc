@@ -76,6 +76,12 @@ ABSL_FLAG(bool, io_uring_multishot_recv, true,
           "for measuring what multishot buys).");
 ABSL_FLAG(bool, io_uring_defer_taskrun, true,
           "Server, io_uring: IORING_SETUP_DEFER_TASKRUN (false: COOP_TASKRUN; for measuring).");
+ABSL_FLAG(bool, batch_sends, true,
+          "Server: one write per connection per loop iteration (false: a write per frame; for "
+          "measuring what batching buys).");
+ABSL_FLAG(int64_t, io_uring_send_zc_min_bytes, 0,
+          "Server, io_uring: sends of at least this many bytes as zero-copy send_zc (TCP); 0 "
+          "for never (the default; for measuring).");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::InfiniteDuration(),
           "Server: close a connection that sends and receives nothing this long (e.g. 30s); "
           "'inf' for never.");
@@ -181,6 +187,10 @@ int Main(int argc, char** argv) {
     options.reuse_port = absl::GetFlag(FLAGS_reuse_port);
     options.io_uring_multishot_recv = absl::GetFlag(FLAGS_io_uring_multishot_recv);
     options.io_uring_defer_taskrun = absl::GetFlag(FLAGS_io_uring_defer_taskrun);
+    const int64_t zc_min = absl::GetFlag(FLAGS_io_uring_send_zc_min_bytes);
+    if (zc_min < 0) return Usage("--io_uring_send_zc_min_bytes must be >= 0");
+    options.io_uring_send_zc_min_bytes = static_cast<size_t>(zc_min);
+    options.batch_sends = absl::GetFlag(FLAGS_batch_sends);
     options.max_output_bytes = static_cast<size_t>(max_output);
     options.drop_stalled_after = drop_stalled_after;
     options.max_connections = static_cast<size_t>(max_connections);

@@ -91,6 +91,8 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   server_options.reuse_port = options.reuse_port;
   server_options.io_uring_multishot_recv = options.io_uring_multishot_recv;
   server_options.io_uring_defer_taskrun = options.io_uring_defer_taskrun;
+  server_options.io_uring_send_zc_min_bytes = options.io_uring_send_zc_min_bytes;
+  server_options.batch_sends = options.batch_sends;
   server_options.listeners.push_back({address});
   server_options.framer = std::move(framer);
   server_options.loops = options.threads;
