@@ -160,7 +160,8 @@ set(FRAMEKIT_TRANSFORMS_HDRS
   transforms/zstd_transform.h
 )
 
-# framekit::server (include "framekit/server/..."); internal/ headers are private (not installed).
+# framekit::server (include "framekit/server/..."); internal/ headers are private (not installed),
+# except connection_state.h, which connection.h includes for its fields.
 set(FRAMEKIT_SERVER_SRCS
   server/connection.cc
   server/internal/epoll_loop.cc
@@ -175,6 +176,7 @@ set(FRAMEKIT_SERVER_SRCS
 set(FRAMEKIT_SERVER_HDRS
   server/connection.h
   server/handler.h
+  server/internal/connection_state.h
   server/server.h
 )
 

@@ -46,7 +46,7 @@ Connection::~Connection() = default;
 size_t Connection::loop_index() const { return loop_->index(); }
 
 absl::Status Connection::Send(absl::string_view payload) {
-  if (closed_) {
+  if (state_.closed) {
     return absl::FailedPreconditionError(absl::StrCat("Send to ", peer_string(), ": closed"));
   }
   absl::Status s = conn_.Queue(payload);
@@ -59,7 +59,7 @@ absl::Status Connection::Send(absl::string_view payload) {
 }
 
 absl::Status Connection::SendBatch(absl::Span<const absl::string_view> payloads) {
-  if (closed_) {
+  if (state_.closed) {
     return absl::FailedPreconditionError(absl::StrCat("SendBatch to ", peer_string(), ": closed"));
   }
   if (!loop_->batch_sends()) {
@@ -78,8 +78,8 @@ absl::Status Connection::SendBatch(absl::Span<const absl::string_view> payloads)
 }
 
 void Connection::Close() {
-  if (closing_) return;
-  closing_ = true;
+  if (state_.closing) return;
+  state_.closing = true;
   close_reason_ = CloseReason::kClosedByHandler;
   loop_->MarkDirty(this);  // the loop closes it once the queue is written
 }

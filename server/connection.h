@@ -38,6 +38,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "framekit/server/handler.h"
+#include "framekit/server/internal/connection_state.h"
 #include "framekit/transport/address.h"
 #include "framekit/transport/framed_connection.h"
 
@@ -102,12 +103,12 @@ class Connection {
   // Queues every payload as a frame, all or nothing (same errors as Send).
   absl::Status SendBatch(absl::Span<const absl::string_view> payloads);
   // Below the high watermark (or back below the low one): see the header comment.
-  bool writable() const { return !paused_; }
+  bool writable() const { return !state_.paused; }
   size_t queued_bytes() const { return conn_.queued_bytes(); }
 
   // Stops delivering frames, writes what is queued, then closes (OnClose with an OK reason).
   void Close();
-  bool closing() const { return closing_; }
+  bool closing() const { return state_.closing; }
   CloseReason close_reason() const { return close_reason_; }
 
   ConnectionHandle handle() const;
@@ -128,35 +129,11 @@ class Connection {
   FramedConnection conn_;
   std::unique_ptr<ConnectionHandler> handler_;
 
-  // Event-loop state (see event_loop.cc).
-  uint32_t interest_ = 0;          // as registered with the poller
-  bool paused_ = false;            // above the high watermark: not reading
-  bool closing_ = false;           // no more reading; closes once the queue is written
-  bool closed_ = false;            // unregistered; deleted at the end of the loop iteration
-  bool opened_ = false;            // OnOpen ran
-  bool logged_ = false;            // its close was logged (once per connection)
-  bool shutdown_reading_ = false;  // io_uring shutdown: still taking in what was sent
-  bool dirty_ = false;             // queued output: flushed at the end of the callback
   CloseReason close_reason_ = CloseReason::kOpen;
   absl::Status close_status_;
-  absl::Time last_active_;      // last byte read or written
-  absl::Time last_read_;        // last byte read
-  bool holds_buffers_ = false;  // may hold buffers: read since they were last released
-  absl::Time paused_since_;     // when it went above the high watermark
-
-  // io_uring backend state (see uring_loop.cc).
-  int uring_ops_ = 0;             // operations in the kernel; freed only at 0
-  bool recv_armed_ = false;       // a multishot recv is armed
-  bool recv_cancelling_ = false;  // ...and its cancellation submitted
-  bool send_busy_ = false;        // `inflight_` is being sent
-  bool held_input_ = false;       // frames (maybe) buffered while the output was full
-  bool eof_held_ = false;         // io_uring: end of stream received behind held frames
-  std::string inflight_;          // bytes handed to the kernel, kept until the send completes
-  size_t inflight_sent_ = 0;
-  // send_zc notifications still to come: until then the kernel may read `inflight_`.
-  int zc_notifs_ = 0;
-  bool zc_refused_ = false;  // the socket refused send_zc: plain sends from then on
-  bool zc_aborted_ = false;  // reset to release what the kernel held (see UringLoop::Abandon)
+  // The loops' bookkeeping (internal/connection_state.h).
+  server_internal::ConnectionLoopState state_;
+  server_internal::ConnectionUringState uring_;
 };
 
 }  // namespace framekit

@@ -67,7 +67,7 @@ class EpollLoop : public EventLoop {
         if (!stopping_) AcceptFrom(core_->listeners[e.token - 2].get());
       } else {
         auto* c = static_cast<Connection*>(e.pointer());
-        if (!c->closed_) OnEvent(c, e);
+        if (!c->state_.closed) OnEvent(c, e);
       }
     }
     return absl::OkStatus();
@@ -86,16 +86,16 @@ class EpollLoop : public EventLoop {
 
   absl::Status Register(Connection* c) override {
     if (absl::Status s = poller_.Add(c->conn_.fd(), Poller::kReadable, c); !s.ok()) return s;
-    c->interest_ = Poller::kReadable;
+    c->state_.interest = Poller::kReadable;
     return absl::OkStatus();
   }
 
   absl::Status SyncIo(Connection* c) override {
     uint32_t want = Reading(*c) ? uint32_t{Poller::kReadable} : uint32_t{Poller::kIgnoreHalfClose};
     if (c->conn_.queued_bytes() > 0) want |= Poller::kWritable;
-    if (want == c->interest_) return absl::OkStatus();
+    if (want == c->state_.interest) return absl::OkStatus();
     if (absl::Status s = poller_.Modify(c->conn_.fd(), want, c); !s.ok()) return s;
-    c->interest_ = want;
+    c->state_.interest = want;
     return absl::OkStatus();
   }
 
@@ -107,8 +107,8 @@ class EpollLoop : public EventLoop {
   }
 
   void Unregister(Connection* c) override {
-    if (c->interest_ != 0) (void)poller_.Remove(c->conn_.fd());
-    c->interest_ = 0;
+    if (c->state_.interest != 0) (void)poller_.Remove(c->conn_.fd());
+    c->state_.interest = 0;
     if (c->close_reason_ != CloseReason::kSocketError) LingerBeforeClose(c->conn_.fd());
   }
 
@@ -128,8 +128,8 @@ class EpollLoop : public EventLoop {
                           : c->conn_.Deliver({}, on_frames, stop);
       });
     }
-    if (!c->closed_ && (e.writable || e.error) && c->conn_.queued_bytes() > 0) Flush(c);
-    if (!c->closed_) MarkDirty(c);
+    if (!c->state_.closed && (e.writable || e.error) && c->conn_.queued_bytes() > 0) Flush(c);
+    if (!c->state_.closed) MarkDirty(c);
   }
 
   Poller poller_;

@@ -100,8 +100,8 @@ EventLoop::~EventLoop() {
 }
 
 void EventLoop::MarkDirty(Connection* c) {
-  if (!c->dirty_) {
-    c->dirty_ = true;
+  if (!c->state_.dirty) {
+    c->state_.dirty = true;
     dirty_.push_back(c);
   }
 }
@@ -231,8 +231,8 @@ void EventLoop::Adopt(ConnectedSocket socket, const Framer* framer) {
   connections_.emplace(id, std::move(owned));
   LoopStats::Add(stats_.open, 1);
   LoopStats::Add(stats_.accepted, 1);
-  c->last_active_ = now_;
-  c->last_read_ = now_;
+  c->state_.last_active = now_;
+  c->state_.last_read = now_;
   c->handler_ = core_->factory();
   if (c->handler_ == nullptr) {
     CloseNow(c, CloseReason::kSocketError,
@@ -243,10 +243,10 @@ void EventLoop::Adopt(ConnectedSocket socket, const Framer* framer) {
     CloseNow(c, CloseReason::kSocketError, s);
     return;
   }
-  c->opened_ = true;
+  c->state_.opened = true;
   c->handler_->OnOpen(*c);
   FlushDirty();
-  if (!c->closed_) Update(c);
+  if (!c->state_.closed) Update(c);
 }
 
 void EventLoop::ReadWith(Connection* c, ReadStep step) {
@@ -259,7 +259,7 @@ void EventLoop::ReadWith(Connection* c, ReadStep step) {
   const size_t high = core_->options.output_high_watermark;
   auto on_frames = [&](absl::Span<const absl::string_view> run) {
     frames += run.size();
-    if (!c->closing_) c->handler_->OnFrames(*c, run);
+    if (!c->state_.closing) c->handler_->OnFrames(*c, run);
     full = Unsent(*c) > high;
   };
   absl::StatusOr<FramedConnection::ReadState> state;
@@ -281,12 +281,12 @@ void EventLoop::ReadWith(Connection* c, ReadStep step) {
   const uint64_t after = d.stream_offset() + d.buffered_bytes();
   if (after != before) {
     LoopStats::Add(stats_.bytes_in, after - before);
-    c->last_active_ = now_;
-    c->last_read_ = now_;
-    c->holds_buffers_ = true;
+    c->state_.last_active = now_;
+    c->state_.last_read = now_;
+    c->state_.holds_buffers = true;
   }
   LoopStats::Add(stats_.frames_in, frames);
-  if (full) c->held_input_ = true;  // perhaps none is left: the next delivery finds out
+  if (full) c->state_.held_input = true;  // perhaps none is left: the next delivery finds out
   if (!state.ok()) {
     const absl::Status& s = state.status();
     // The decoder refused the stream (a fatal error, or end of stream inside a frame); anything
@@ -307,17 +307,17 @@ void EventLoop::ReadWith(Connection* c, ReadStep step) {
 void EventLoop::Wrote(Connection* c, size_t bytes) {
   if (bytes == 0) return;
   LoopStats::Add(stats_.bytes_out, bytes);
-  c->last_active_ = now_;
+  c->state_.last_active = now_;
 }
 
 void EventLoop::FlushDirty() {
   // By index: a handler callback below may dirty more connections.
   for (size_t i = 0; i < dirty_.size(); ++i) {
     Connection* c = dirty_[i];
-    c->dirty_ = false;
-    if (c->closed_) continue;
+    c->state_.dirty = false;
+    if (c->state_.closed) continue;
     if (c->conn_.queued_bytes() > 0) Flush(c);
-    if (!c->closed_) Update(c);
+    if (!c->state_.closed) Update(c);
   }
   dirty_.clear();
 }
@@ -325,48 +325,48 @@ void EventLoop::FlushDirty() {
 void EventLoop::Update(Connection* c) {
   const ServerOptions& o = core_->options;
   size_t unsent = Unsent(*c);
-  if (!c->paused_ && unsent > o.output_high_watermark) {
-    c->paused_ = true;
-    c->paused_since_ = now_;
+  if (!c->state_.paused && unsent > o.output_high_watermark) {
+    c->state_.paused = true;
+    c->state_.paused_since = now_;
     LoopStats::Add(stats_.paused, 1);
-    if (c->opened_) c->handler_->OnWritabilityChanged(*c);
-  } else if (c->paused_ && unsent <= o.output_low_watermark) {
-    c->paused_ = false;
-    if (c->opened_) c->handler_->OnWritabilityChanged(*c);
+    if (c->state_.opened) c->handler_->OnWritabilityChanged(*c);
+  } else if (c->state_.paused && unsent <= o.output_low_watermark) {
+    c->state_.paused = false;
+    if (c->state_.opened) c->handler_->OnWritabilityChanged(*c);
   }
-  if (c->closed_) return;
-  if (c->held_input_ && Reading(*c)) {
+  if (c->state_.closed) return;
+  if (c->state_.held_input && Reading(*c)) {
     // Frames received while the output was full, first (this may fill it again).
-    c->held_input_ = false;
+    c->state_.held_input = false;
     // One frame at a time: what was held may be far more than the output has room for.
     ReadWith(c, [c](int, FramedConnection::FramesFn on_frames, const bool* stop) {
       return c->conn_.Deliver({}, on_frames, stop, /*max_run=*/1);
     });
-    if (c->closed_) return;
-    if (!c->held_input_ && c->eof_held_) {  // every frame before it is delivered
-      c->eof_held_ = false;
+    if (c->state_.closed) return;
+    if (!c->state_.held_input && c->state_.eof_held) {  // every frame before it is delivered
+      c->state_.eof_held = false;
       ReadWith(c, [c](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
         return round == 0 ? c->conn_.DeliverEndOfStream(on_frames)
                           : c->conn_.Deliver({}, on_frames, stop);
       });
-      if (c->closed_) return;
+      if (c->state_.closed) return;
     }
     if (c->conn_.queued_bytes() > 0) Flush(c);
-    if (c->closed_) return;
-    if (!c->paused_ && Unsent(*c) > o.output_high_watermark) {
-      c->paused_ = true;
-      c->paused_since_ = now_;
+    if (c->state_.closed) return;
+    if (!c->state_.paused && Unsent(*c) > o.output_high_watermark) {
+      c->state_.paused = true;
+      c->state_.paused_since = now_;
       LoopStats::Add(stats_.paused, 1);
-      if (c->opened_) c->handler_->OnWritabilityChanged(*c);
-      if (c->closed_) return;
+      if (c->state_.opened) c->handler_->OnWritabilityChanged(*c);
+      if (c->state_.closed) return;
     }
   }
   unsent = Unsent(*c);
-  if (c->closing_ && unsent == 0) {
+  if (c->state_.closing && unsent == 0) {
     CloseNow(c, c->close_reason_, c->close_status_);
     return;
   }
-  if (c->paused_ && !c->closing_ && o.output_stall_timeout == absl::ZeroDuration()) {
+  if (c->state_.paused && !c->state_.closing && o.output_stall_timeout == absl::ZeroDuration()) {
     CloseNow(c, CloseReason::kOutputStalled,
              absl::ResourceExhaustedError(absl::StrCat(
                  "not reading: ", unsent, " bytes of output queued, over the high watermark of ",
@@ -377,14 +377,14 @@ void EventLoop::Update(Connection* c) {
 }
 
 void EventLoop::LogClose(Connection& c, const absl::Status& status) {
-  if (status.ok() || c.logged_) return;
-  c.logged_ = true;
+  if (status.ok() || c.state_.logged) return;
+  c.state_.logged = true;
   core_->Log(absl::StrCat("closing ", c.peer_string(), ": ", status.ToString()));
 }
 
 void EventLoop::BeginClose(Connection* c, CloseReason reason, absl::Status status) {
-  if (c->closing_) return;
-  c->closing_ = true;
+  if (c->state_.closing) return;
+  c->state_.closing = true;
   c->close_reason_ = reason;
   LogClose(*c, status);
   c->close_status_ = std::move(status);
@@ -392,15 +392,15 @@ void EventLoop::BeginClose(Connection* c, CloseReason reason, absl::Status statu
 }
 
 void EventLoop::CloseNow(Connection* c, CloseReason reason, absl::Status status) {
-  if (c->closed_) return;
+  if (c->state_.closed) return;
   // Peers that vanish (reset, broken pipe) are routine: counted, not logged.
   if (!IsPeerGone(status)) LogClose(*c, status);
-  if (c->close_reason_ == CloseReason::kOpen || !c->closing_) {
+  if (c->close_reason_ == CloseReason::kOpen || !c->state_.closing) {
     c->close_reason_ = reason;
     c->close_status_ = std::move(status);
   }
-  c->closing_ = true;
-  c->closed_ = true;
+  c->state_.closing = true;
+  c->state_.closed = true;
   Unregister(c);
   LoopStats::Add(stats_.closed[static_cast<int>(c->close_reason_)], 1);
   closed_.push_back(c);
@@ -410,13 +410,13 @@ void EventLoop::Reap() {
   // By index: OnClose may close more connections of this loop (through Close()).
   for (size_t i = 0; i < closed_.size(); ++i) {
     Connection* c = closed_[i];
-    if (c->opened_) c->handler_->OnClose(*c, c->close_status_);
+    if (c->state_.opened) c->handler_->OnClose(*c, c->close_status_);
     zombies_.push_back(c);
   }
   closed_.clear();
   if (zombies_.empty()) return;
   dirty_.erase(
-      std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->closed_; }),
+      std::remove_if(dirty_.begin(), dirty_.end(), [](Connection* c) { return c->state_.closed; }),
       dirty_.end());
   size_t kept = 0;
   for (Connection* c : zombies_) {
@@ -436,7 +436,8 @@ void EventLoop::TakeInbox() {
   for (Inbox::Handed& h : batch_.handed) Adopt(std::move(h.socket), h.framer);
   for (Inbox::Task& t : batch_.tasks) {
     auto it = connections_.find(t.connection_id);
-    if (it == connections_.end() || it->second->closed_) continue;  // gone: the work is dropped
+    if (it == connections_.end() || it->second->state_.closed)
+      continue;  // gone: the work is dropped
     t.work(*it->second);
   }
   if (batch_.shutdown.has_value()) StartShutdown(*batch_.shutdown);
@@ -455,9 +456,9 @@ void EventLoop::StartShutdown(absl::Time deadline) {
   // (io_uring: what is already received arrives through completions before the close.)
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
-    if (c->closed_) continue;
+    if (c->state_.closed) continue;
     if (core_->backend == ServerOptions::Backend::kEpoll) {
-      for (int i = 0; i < kShutdownReads && Reading(*c) && !c->closed_; ++i) {
+      for (int i = 0; i < kShutdownReads && Reading(*c) && !c->state_.closed; ++i) {
         const Decoder& d = c->conn_.decoder();
         const uint64_t before = d.stream_offset() + d.buffered_bytes();
         ReadWith(c, [c](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
@@ -467,11 +468,11 @@ void EventLoop::StartShutdown(absl::Time deadline) {
         if (d.stream_offset() + d.buffered_bytes() == before) break;
       }
     } else if (Reading(*c)) {
-      c->shutdown_reading_ = true;  // Sweep closes it once it has gone quiet
-      c->last_read_ = now_;
+      c->state_.shutdown_reading = true;  // Sweep closes it once it has gone quiet
+      c->state_.last_read = now_;
       continue;
     }
-    if (!c->closed_) BeginClose(c, CloseReason::kShutdown, absl::OkStatus());
+    if (!c->state_.closed) BeginClose(c, CloseReason::kShutdown, absl::OkStatus());
   }
   FlushDirty();
 }
@@ -482,7 +483,7 @@ void EventLoop::Sweep() {
   const bool past_deadline = stopping_ && absl::Now() >= shutdown_deadline_;
   for (auto& entry : connections_) {
     Connection* c = entry.second.get();
-    if (c->closed_) {
+    if (c->state_.closed) {
       if (past_deadline && !Drained(*c)) Abandon(c);
       continue;
     }
@@ -494,30 +495,32 @@ void EventLoop::Sweep() {
                                  "shutdown deadline passed with ", unsent, " bytes unwritten")));
       continue;
     }
-    if (c->shutdown_reading_ && (now_ - c->last_read_ >= kShutdownQuiet || !Reading(*c))) {
-      c->shutdown_reading_ = false;
+    if (c->state_.shutdown_reading &&
+        (now_ - c->state_.last_read >= kShutdownQuiet || !Reading(*c))) {
+      c->state_.shutdown_reading = false;
       BeginClose(c, CloseReason::kShutdown, absl::OkStatus());
       continue;
     }
-    if (o.idle_timeout != absl::InfiniteDuration() && now_ - c->last_active_ >= o.idle_timeout) {
+    if (o.idle_timeout != absl::InfiniteDuration() &&
+        now_ - c->state_.last_active >= o.idle_timeout) {
       CloseNow(c, CloseReason::kIdleTimeout,
                absl::DeadlineExceededError(
-                   absl::StrCat("idle for ", absl::FormatDuration(now_ - c->last_active_),
+                   absl::StrCat("idle for ", absl::FormatDuration(now_ - c->state_.last_active),
                                 " (idle_timeout=", absl::FormatDuration(o.idle_timeout), ")")));
       continue;
     }
-    if (c->holds_buffers_ && o.release_idle_buffers_after > absl::ZeroDuration() &&
-        now_ - c->last_read_ >= o.release_idle_buffers_after && Unsent(*c) == 0) {
+    if (c->state_.holds_buffers && o.release_idle_buffers_after > absl::ZeroDuration() &&
+        now_ - c->state_.last_read >= o.release_idle_buffers_after && Unsent(*c) == 0) {
       c->conn_.ReleaseIdleMemory();
-      c->holds_buffers_ = false;
+      c->state_.holds_buffers = false;
     }
-    if (c->paused_ && o.output_stall_timeout != absl::InfiniteDuration() &&
-        now_ - c->paused_since_ >= o.output_stall_timeout) {
+    if (c->state_.paused && o.output_stall_timeout != absl::InfiniteDuration() &&
+        now_ - c->state_.paused_since >= o.output_stall_timeout) {
       CloseNow(c, CloseReason::kOutputStalled,
                absl::ResourceExhaustedError(absl::StrCat(
                    "not reading: ", Unsent(*c),
                    " bytes of output queued, over the high watermark of ", o.output_high_watermark,
-                   " bytes for ", absl::FormatDuration(now_ - c->paused_since_))));
+                   " bytes for ", absl::FormatDuration(now_ - c->state_.paused_since))));
     }
   }
 }

@@ -119,7 +119,7 @@ class EventLoop {
   // of once per iteration.
   bool batch_sends() const { return batch_sends_; }
   void SentNow(Connection* c) {
-    if (!batch_sends_ && !c->closed_) Flush(c);
+    if (!batch_sends_ && !c->state_.closed) Flush(c);
   }
   // Bytes for the peer not yet written: the queue, and (io_uring) a send in flight.
   virtual size_t Unsent(const Connection& c) const { return c.conn_.queued_bytes(); }
@@ -168,7 +168,7 @@ class EventLoop {
   void CloseNow(Connection* c, CloseReason reason, absl::Status status);
   void FlushDirty();
   void Update(Connection* c);
-  bool Reading(const Connection& c) const { return !c.closing_ && !c.paused_; }
+  bool Reading(const Connection& c) const { return !c.state_.closing && !c.state_.paused; }
   // Half-closes and discards unread input, so that close() sends a FIN, not a reset that could
   // destroy replies the peer has not read yet.
   static void LingerBeforeClose(int fd);

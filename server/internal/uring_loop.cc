@@ -106,7 +106,8 @@ class UringLoop : public EventLoop {
   }
 
   size_t Unsent(const Connection& c) const override {
-    return c.conn_.queued_bytes() + (c.send_busy_ ? c.inflight_.size() - c.inflight_sent_ : 0);
+    return c.conn_.queued_bytes() +
+           (c.uring_.send_busy ? c.uring_.inflight.size() - c.uring_.inflight_sent : 0);
   }
 
  protected:
@@ -172,35 +173,36 @@ class UringLoop : public EventLoop {
   }
 
   absl::Status SyncIo(Connection* c) override {
-    if (Reading(*c) && !c->recv_armed_ && !c->eof_held_) {
+    if (Reading(*c) && !c->uring_.recv_armed && !c->state_.eof_held) {
       ArmRecv(c);
-    } else if (!Reading(*c) && c->recv_armed_ && !c->recv_cancelling_) {
+    } else if (!Reading(*c) && c->uring_.recv_armed && !c->uring_.recv_cancelling) {
       Cancel(Tag(c, kRecv));
-      c->recv_cancelling_ = true;
+      c->uring_.recv_cancelling = true;
     }
-    if (!c->send_busy_ && c->conn_.queued_bytes() > 0) StartSend(c);
+    if (!c->uring_.send_busy && c->conn_.queued_bytes() > 0) StartSend(c);
     return absl::OkStatus();
   }
 
   void Flush(Connection* c) override {
-    if (!c->send_busy_) StartSend(c);
+    if (!c->uring_.send_busy) StartSend(c);
   }
 
   void Unregister(Connection* c) override {
-    if (c->recv_armed_ && !c->recv_cancelling_) {
+    if (c->uring_.recv_armed && !c->uring_.recv_cancelling) {
       Cancel(Tag(c, kRecv));
-      c->recv_cancelling_ = true;
+      c->uring_.recv_cancelling = true;
     }
-    if (c->send_busy_) Cancel(Tag(c, kSend));
-    if (c->send_busy_ && core_->options.io_uring_send_zc_min_bytes > 0) Cancel(Tag(c, kSendZc));
+    if (c->uring_.send_busy) Cancel(Tag(c, kSend));
+    if (c->uring_.send_busy && core_->options.io_uring_send_zc_min_bytes > 0)
+      Cancel(Tag(c, kSendZc));
     if (c->close_reason_ != CloseReason::kSocketError) LingerBeforeClose(c->conn_.fd());
   }
 
-  bool Drained(const Connection& c) const override { return c.uring_ops_ == 0; }
+  bool Drained(const Connection& c) const override { return c.uring_.ops == 0; }
 
   void Abandon(Connection* c) override {
-    if (c->zc_notifs_ == 0 || c->zc_aborted_) return;
-    c->zc_aborted_ = true;
+    if (c->uring_.zc_notifs == 0 || c->uring_.zc_aborted) return;
+    c->uring_.zc_aborted = true;
     // connect(AF_UNSPEC) disconnects a TCP socket: a reset, and its send queue -- which holds
     // the zero-copy pages -- is purged, so the notifications come.
     struct sockaddr unspec = {};
@@ -223,9 +225,9 @@ class UringLoop : public EventLoop {
   void ArmRecv(Connection* c) {
     // Without multishot, SyncIo re-arms it after each completion.
     uring_.PrepRecv(Sqe(), c->conn_.fd(), core_->options.io_uring_multishot_recv, Tag(c, kRecv));
-    c->recv_armed_ = true;
-    c->recv_cancelling_ = false;
-    ++c->uring_ops_;
+    c->uring_.recv_armed = true;
+    c->uring_.recv_cancelling = false;
+    ++c->uring_.ops;
   }
 
   void Cancel(uint64_t target) {
@@ -237,19 +239,19 @@ class UringLoop : public EventLoop {
 
   void StartSend(Connection* c) {
     // A zero-copy send's buffer is the kernel's until its notification: then MarkDirty.
-    if (c->conn_.queued_bytes() == 0 || c->closed_ || c->zc_notifs_ > 0) return;
-    c->inflight_.clear();
-    c->conn_.TakeQueued(&c->inflight_);
-    c->inflight_sent_ = 0;
+    if (c->conn_.queued_bytes() == 0 || c->state_.closed || c->uring_.zc_notifs > 0) return;
+    c->uring_.inflight.clear();
+    c->conn_.TakeQueued(&c->uring_.inflight);
+    c->uring_.inflight_sent = 0;
     SubmitSend(c);
   }
 
   void SubmitSend(Connection* c) {
     struct io_uring_sqe* sqe = Sqe();
-    const char* data = c->inflight_.data() + c->inflight_sent_;
-    const size_t size = c->inflight_.size() - c->inflight_sent_;
+    const char* data = c->uring_.inflight.data() + c->uring_.inflight_sent;
+    const size_t size = c->uring_.inflight.size() - c->uring_.inflight_sent;
     const size_t zc_min = core_->options.io_uring_send_zc_min_bytes;
-    if (zc_min > 0 && size >= zc_min && !c->zc_refused_ && c->peer_.is_ip()) {
+    if (zc_min > 0 && size >= zc_min && !c->uring_.zc_refused && c->peer_.is_ip()) {
       io_uring_prep_send_zc(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL, 0);
       io_uring_sqe_set_data64(sqe, Tag(c, kSendZc));
       LoopStats::Add(stats_.zero_copy_sends, 1);
@@ -257,8 +259,8 @@ class UringLoop : public EventLoop {
       io_uring_prep_send(sqe, c->conn_.fd(), data, size, MSG_NOSIGNAL);
       io_uring_sqe_set_data64(sqe, Tag(c, kSend));
     }
-    c->send_busy_ = true;
-    ++c->uring_ops_;
+    c->uring_.send_busy = true;
+    ++c->uring_.ops;
   }
 
   void ReturnBuffer(const struct io_uring_cqe& cqe) { uring_.Return(cqe); }
@@ -294,23 +296,23 @@ class UringLoop : public EventLoop {
 
   void OnRecv(Connection* c, const struct io_uring_cqe& cqe) {
     if (!(cqe.flags & IORING_CQE_F_MORE)) {  // the multishot recv ended
-      c->recv_armed_ = false;
-      c->recv_cancelling_ = false;
-      --c->uring_ops_;
+      c->uring_.recv_armed = false;
+      c->uring_.recv_cancelling = false;
+      --c->uring_.ops;
     }
     const int res = cqe.res;
-    if (c->closed_ || c->closing_) {  // what comes after the close is not read
+    if (c->state_.closed || c->state_.closing) {  // what comes after the close is not read
       ReturnBuffer(cqe);
       return;
     }
     if (res > 0) {
       const absl::string_view bytes = uring_.Bytes(cqe);
-      if (!Reading(*c) || c->held_input_) {
+      if (!Reading(*c) || c->state_.held_input) {
         // Paused, its recv not cancelled yet, or frames already held: keep the bytes behind
         // them, deliver no frame (so the output stays bounded) until Update resumes reading.
         absl::Status s = c->conn_.Buffer(bytes);
         LoopStats::Add(stats_.bytes_in_copied, bytes.size());
-        c->held_input_ = true;
+        c->state_.held_input = true;
         ReturnBuffer(cqe);
         if (!s.ok()) CloseNow(c, CloseReason::kSocketError, s);
         return;
@@ -323,12 +325,12 @@ class UringLoop : public EventLoop {
       ReturnBuffer(cqe);  // its frames are delivered, the rest copied: the ring may have it back
       // The watermarks now, not at the end of the iteration: the next completion in this batch
       // may be for this connection too.
-      if (!c->closed_ && c->conn_.queued_bytes() > 0) Flush(c);
-      if (!c->closed_) Update(c);
+      if (!c->state_.closed && c->conn_.queued_bytes() > 0) Flush(c);
+      if (!c->state_.closed) Update(c);
     } else if (res == 0) {
       // Taken by Update, after any frames still held (the recv has ended: no re-arm).
-      c->eof_held_ = true;
-      c->held_input_ = true;
+      c->state_.eof_held = true;
+      c->state_.held_input = true;
     } else if (res == -ENOBUFS) {
       // The ring ran dry: every buffer is back by the end of this iteration, when SyncIo re-arms.
       LoopStats::Add(stats_.receive_buffers_exhausted, 1);
@@ -336,49 +338,49 @@ class UringLoop : public EventLoop {
       CloseNow(c, CloseReason::kSocketError, SocketError(-res, "recv", c->peer_string()));
       return;
     }
-    if (!c->closed_) MarkDirty(c);
+    if (!c->state_.closed) MarkDirty(c);
   }
 
   void OnSend(Connection* c, const struct io_uring_cqe& cqe) {
-    --c->uring_ops_;
+    --c->uring_.ops;
     const int res = cqe.res;
     if (res < 0) {
-      c->send_busy_ = false;
-      if (!c->closed_ && res != -ECANCELED) {
+      c->uring_.send_busy = false;
+      if (!c->state_.closed && res != -ECANCELED) {
         CloseNow(c, CloseReason::kSocketError, SocketError(-res, "send", c->peer_string()));
       }
       return;
     }
     Wrote(c, static_cast<size_t>(res));
-    c->inflight_sent_ += static_cast<size_t>(res);
-    if (c->inflight_sent_ < c->inflight_.size() && !c->closed_) {
+    c->uring_.inflight_sent += static_cast<size_t>(res);
+    if (c->uring_.inflight_sent < c->uring_.inflight.size() && !c->state_.closed) {
       SubmitSend(c);  // partial: the rest, in order, before anything queued since
       return;
     }
-    c->send_busy_ = false;
-    if (!c->closed_) MarkDirty(c);  // watermarks, the next send, a pending close
+    c->uring_.send_busy = false;
+    if (!c->state_.closed) MarkDirty(c);  // watermarks, the next send, a pending close
   }
 
   // A zero-copy send's two completions: the result (IORING_CQE_F_MORE: a notification follows),
   // then the notification (IORING_CQE_F_NOTIF), after which the buffer is ours again.
   void OnSendZc(Connection* c, const struct io_uring_cqe& cqe) {
     if (cqe.flags & IORING_CQE_F_NOTIF) {
-      --c->uring_ops_;
-      if (--c->zc_notifs_ == 0 && !c->closed_) MarkDirty(c);  // what queued meanwhile
+      --c->uring_.ops;
+      if (--c->uring_.zc_notifs == 0 && !c->state_.closed) MarkDirty(c);  // what queued meanwhile
       return;
     }
     if (cqe.flags & IORING_CQE_F_MORE) {
-      ++c->zc_notifs_;
-      ++c->uring_ops_;
+      ++c->uring_.zc_notifs;
+      ++c->uring_.ops;
     }
     if ((cqe.res == -EOPNOTSUPP || cqe.res == -EINVAL || cqe.res == -ENOMEM ||
          cqe.res == -ENOBUFS) &&
-        !c->closed_) {
+        !c->state_.closed) {
       // This socket or kernel takes no send_zc, or cannot pin more pages now (ENOMEM: the pinned
       // pages count against RLIMIT_MEMLOCK): the same bytes again as a plain send, and plain
       // sends for this connection from then on.
-      --c->uring_ops_;
-      c->zc_refused_ = true;
+      --c->uring_.ops;
+      c->uring_.zc_refused = true;
       SubmitSend(c);
       return;
     }
