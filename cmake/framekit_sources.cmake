@@ -133,6 +133,31 @@ set(FRAMEKIT_CODECS_HDRS
   codecs/varint_codec.h
 )
 
+# framekit::transforms (include "framekit/transforms/..."): compression by spec and its composition
+# with codecs and framers; links libzstd, liblz4, snappy and zlib. internal/ is included by sources.
+set(FRAMEKIT_TRANSFORMS_SRCS
+  transforms/builtin_transforms.cc
+  transforms/deflate_transform.cc
+  transforms/internal/stages.cc
+  transforms/internal/transform_support.cc
+  transforms/lz4_transform.cc
+  transforms/snappy_transform.cc
+  transforms/transform_registry.cc
+  transforms/transformed_codec.cc
+  transforms/zstd_transform.cc
+)
+set(FRAMEKIT_TRANSFORMS_HDRS
+  transforms/deflate_transform.h
+  transforms/internal/stages.h
+  transforms/internal/transform_support.h
+  transforms/lz4_transform.h
+  transforms/snappy_transform.h
+  transforms/transform.h
+  transforms/transform_registry.h
+  transforms/transformed_codec.h
+  transforms/zstd_transform.h
+)
+
 # framekit::server (include "framekit/server/..."); internal/ headers are private (not installed).
 set(FRAMEKIT_SERVER_SRCS
   server/connection.cc
@@ -202,6 +227,12 @@ set(FRAMEKIT_TESTS_CODECS
   tests/codecs/group_varint_codec_test.cc
   tests/codecs/round_trip_test.cc
   tests/codecs/varint_codec_test.cc
+)
+set(FRAMEKIT_TESTS_TRANSFORMS
+  tests/transforms/transform_contract_test.cc
+  tests/transforms/transform_registry_test.cc
+  tests/transforms/transformed_codec_test.cc
+  tests/transforms/zstd_transform_test.cc
 )
 set(FRAMEKIT_TESTS_FRAMING
   tests/framing/ascii_digits_test.cc
