@@ -14,23 +14,18 @@
 #include "absl/types/span.h"
 #include "framekit/benchmarks/simulated_reads.h"
 #include "framekit/codecs/codec.h"
-#include "framekit/codecs/codec_registry.h"
 #include "framekit/framing/ascii_length_framer.h"
 #include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/fixed_length_framer.h"
 #include "framekit/framing/framer_spec.h"
 #include "framekit/framing/length_header_framer.h"
 #include "framekit/framing/netstring_framer.h"
+#include "framekit/transforms/transformed_codec.h"
 #include "framekit/transport/stream_io.h"
 
 namespace framekit {
 namespace encoding_bench {
 namespace {
-
-// Plain codecs until the transforms library is in the build.
-absl::StatusOr<std::unique_ptr<Codec>> MakeAnyCodec(const std::string& spec) {
-  return MakeCodec(spec);
-}
 
 template <typename FramerT, typename DecoderT>
 class PipelineT final : public Pipeline {
@@ -148,7 +143,7 @@ absl::StatusOr<std::unique_ptr<Pipeline>> MakePipeline(const std::string& framer
                                                        bool is_signed) {
   absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(framer_spec);
   if (!framer.ok()) return framer.status();
-  absl::StatusOr<std::unique_ptr<Codec>> codec = MakeAnyCodec(codec_spec);
+  absl::StatusOr<std::unique_ptr<Codec>> codec = MakeTransformedCodec(codec_spec);
   if (!codec.ok()) return codec.status();
   const absl::string_view kind = (*framer)->kind();
   auto make = [&](auto* tag) -> std::unique_ptr<Pipeline> {
