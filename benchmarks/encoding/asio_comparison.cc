@@ -303,9 +303,8 @@ void BM_Versus(benchmark::State& state, bool same_stream, AsioCase c) {
 }  // namespace
 
 std::vector<PlannedCell> RegisterAsioComparison(const RunMode& mode) {
-  static RunMode* kept = nullptr;
-  delete kept;
-  kept = new RunMode(mode);
+  static RunMode* const kept = new RunMode();  // The benchmarks run after this returns.
+  *kept = mode;
   g_mode = kept;
   std::vector<PlannedCell> plan;
   for (bool same_stream : {true, false}) {

@@ -8,9 +8,12 @@
 // with the codec's reason: values are never truncated.
 //
 // Example:
-//   absl::StatusOr<CellSet> cells = BuildCells(DefaultMode(), Encodings(mode.transforms));
+//   const RunMode mode = DefaultMode();
+//   absl::StatusOr<std::unique_ptr<CellSet>> cells = BuildCells(mode, Encodings(mode.transforms));
 //   if (!cells.ok()) return cells.status();
-//   for (const auto& c : cells->cells) if (c->na.empty()) Use(c->Key(), c->bytes_per_value);
+//   for (const auto& c : (*cells)->cells) {
+//     if (c->na.empty()) std::printf("%s: %.2f B/value\n", c->Key().c_str(), c->bytes_per_value);
+//   }
 #ifndef FRAMEKIT_BENCHMARKS_ENCODING_CELLS_H_
 #define FRAMEKIT_BENCHMARKS_ENCODING_CELLS_H_
 

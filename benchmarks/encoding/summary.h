@@ -20,8 +20,12 @@
 // Nothing here measures or reads globals, so the answer logic is tested on made-up rows.
 //
 // Example:
-//   std::vector<SummaryRow> rows = {{"varint+lenvar", "varint", "", 1, "zeros", true, 2.0, ...}};
-//   std::string answer = AnswerParagraph(rows, {"zeros"}, {1, 1000});
+//   SummaryRow row;
+//   row.encoding = "varint+lenvar";
+//   row.distribution = "zeros";
+//   row.bytes_per_value = 2.0;
+//   std::string answer = AnswerParagraph({row}, {"zeros"}, {1});
+//   // "**zeros** -- 1 value/msg: fewest bytes varint+lenvar (2.00 B/value); ..."
 #ifndef FRAMEKIT_BENCHMARKS_ENCODING_SUMMARY_H_
 #define FRAMEKIT_BENCHMARKS_ENCODING_SUMMARY_H_
 
