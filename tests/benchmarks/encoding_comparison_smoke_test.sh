@@ -65,7 +65,7 @@ for regime in "1 value per message" "16 values per message" "1,000 values per me
   grep -q "^## $regime" "$summary" || fail "no tables for $regime"
 done
 for row in ascii+zstd+lenvar bin8+zstd+lenvar varint+zstd+lenvar gvarint+zstd+lenvar; do
-  grep -Eq "^\| $row \| [0-9]" "$summary" || fail "no table row for $row"
+  grep -q "^| $row | [0-9]" "$summary" || fail "no table row for $row"
 done
 # The HOWTO's claim: 0 as ASCII + delimiter is 2 bytes, as a 64-bit binary integer 8.
 grep -Eq "^\| 0 \| ascii .*\| 2 \| 2 \| PASS \|" "$summary" || fail "HOWTO ascii row missing/failed"
