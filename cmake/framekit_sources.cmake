@@ -291,6 +291,11 @@ set(FRAMEKIT_TESTS_SERVER
 set(FRAMEKIT_TESTS_TOOLS
   tests/tools/framecat_test.cc
 )
+# Unit tests of the encoding comparison's report (FRAMEKIT_BUILD_BENCHMARKS too).
+set(FRAMEKIT_TESTS_BENCHMARKS
+  tests/benchmarks/progress_test.cc
+  tests/benchmarks/summary_test.cc
+)
 set(FRAMEKIT_TESTS_SOAK
   tests/soak/abuse_soak_test.cc
   tests/soak/descriptor_exhaustion_soak_test.cc
@@ -341,11 +346,36 @@ set(FRAMEKIT_VALUE_DISTRIBUTIONS_HDRS
 set(FRAMEKIT_FRAMING_BENCHMARK_SRCS
   benchmarks/framing_benchmark.cc
 )
+# The encoding comparison's summary and progress display (Bazel: //benchmarks/encoding:report).
+set(FRAMEKIT_ENCODING_REPORT_SRCS
+  benchmarks/encoding/progress.cc
+  benchmarks/encoding/progress.h
+  benchmarks/encoding/summary.cc
+  benchmarks/encoding/summary.h
+)
 set(FRAMEKIT_ENCODING_COMPARISON_SRCS
+  benchmarks/encoding/asio_comparison.cc
+  benchmarks/encoding/asio_comparison.h
   benchmarks/encoding/asio_peer.cc
   benchmarks/encoding/asio_peer.h
+  benchmarks/encoding/cells.cc
+  benchmarks/encoding/cells.h
   benchmarks/encoding/chart.h
+  benchmarks/encoding/comparison_chart.cc
+  benchmarks/encoding/comparison_chart.h
   benchmarks/encoding/encoding_comparison.cc
+  benchmarks/encoding/encodings.cc
+  benchmarks/encoding/encodings.h
+  benchmarks/encoding/loopback.cc
+  benchmarks/encoding/loopback.h
+  benchmarks/encoding/measurements.cc
+  benchmarks/encoding/measurements.h
+  benchmarks/encoding/pipeline.cc
+  benchmarks/encoding/pipeline.h
+  benchmarks/encoding/results.h
+  benchmarks/encoding/run_mode.h
+  benchmarks/encoding/run_reporter.cc
+  benchmarks/encoding/run_reporter.h
 )
 set(FRAMEKIT_SOCKET_BENCHMARK_SRCS
   benchmarks/transport/socket_benchmark.cc
