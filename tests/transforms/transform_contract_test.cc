@@ -117,7 +117,9 @@ TEST_P(TransformContract, CorruptedInputIsRefusedOrStaysWithinBounds) {
       std::string out = "keep";
       absl::Status s = t->Decompress(bad, &out);
       if (s.ok()) {
-        if (checksummed()) EXPECT_EQ(out, "keep" + data) << "byte " << i;
+        if (checksummed()) {
+          EXPECT_EQ(out, "keep" + data) << "byte " << i;
+        }
         EXPECT_LE(out.size(), 4 + t->max_decompressed_size());
       } else {
         ++refused;
@@ -127,7 +129,9 @@ TEST_P(TransformContract, CorruptedInputIsRefusedOrStaysWithinBounds) {
       }
     }
   }
-  if (checksummed()) EXPECT_GT(refused, packed.size() * 2 * 9 / 10);
+  if (checksummed()) {
+    EXPECT_GT(refused, packed.size() * 2 * 9 / 10);
+  }
 }
 
 TEST_P(TransformContract, OutputOverMaxIsResourceExhaustedNamingMax) {
