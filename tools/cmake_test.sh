@@ -75,7 +75,13 @@ for f in include/framekit/version.h include/framekit/framing/framer_spec.h \
          lib/cmake/framekit/framekitConfigVersion.cmake lib/pkgconfig/framekit.pc; do
   [ -f "$prefix/$f" ] || { broken "install lacks $f"; }
 done
-if [ -e "$prefix/include/framekit/server/internal" ]; then broken "server/internal headers installed"; fi
+# Of server/internal, only connection_state.h is installed: connection.h includes it for its fields.
+for f in "$prefix"/include/framekit/server/internal/*; do
+  [ -e "$f" ] || continue
+  [ "$(basename "$f")" = connection_state.h ] || broken "server/internal header installed: $f"
+done
+[ -f "$prefix/include/framekit/server/internal/connection_state.h" ] ||
+  broken "install lacks include/framekit/server/internal/connection_state.h"
 
 step "examples/cmake_consumer: find_package(framekit 0.1 CONFIG REQUIRED)"
 consumer="$scratch/cmake_consumer"
