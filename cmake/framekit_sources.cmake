@@ -52,27 +52,35 @@ set(FRAMEKIT_FRAMING_SRCS
   framing/internal/copy.cc
 )
 set(FRAMEKIT_FRAMING_HDRS
+  framing/ascii_length_decoder.h
   framing/ascii_length_framer.h
   framing/byte_buffer.h
   framing/decoder.h
+  framing/delimiter_decoder.h
   framing/delimiter_framer.h
+  framing/fixed_length_decoder.h
   framing/fixed_length_framer.h
   framing/framer.h
   framing/framer_registry.h
   framing/framer_spec.h
   framing/framing_errors.h
+  framing/length_header_decoder.h
   framing/length_header_framer.h
+  framing/netstring_decoder.h
   framing/netstring_framer.h
   framing/internal/ascii_digits.h
+  framing/internal/ascii_length_decoder_inl.h
   framing/internal/ascii_length_inl.h
   framing/internal/copy.h
+  framing/internal/delimiter_decoder_inl.h
   framing/internal/delimiter_inl.h
   framing/internal/delimiter_internal.h
-  framing/internal/fixed_length_inl.h
+  framing/internal/fixed_length_decoder_inl.h
   framing/internal/frame_writer.h
+  framing/internal/length_header_decoder_inl.h
   framing/internal/length_header_inl.h
   framing/internal/length_header_internal.h
-  framing/internal/netstring_inl.h
+  framing/internal/netstring_decoder_inl.h
   framing/internal/next_each_decoder.h
   framing/internal/too_long_skipper.h
 )

@@ -40,24 +40,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "absl/base/attributes.h"
-#include "absl/base/optimization.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "framekit/framing/ascii_length_decoder.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
 #include "framekit/framing/internal/copy.h"
 #include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
-#include "framekit/framing/internal/too_long_skipper.h"
 
 namespace framekit {
 
@@ -69,56 +64,6 @@ struct AsciiLengthOptions {
   uint64_t max_frame_size = kDefaultMaxFrameSize;
   // What the decoder does with a frame over max. Default kFail (fatal ResourceExhausted).
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
-};
-
-class AsciiLengthFramer;
-
-class AsciiLengthDecoder final : public framing_internal::NextEachDecoder<AsciiLengthDecoder> {
- public:
-  AsciiLengthDecoder(AsciiLengthDecoder&&) noexcept = default;
-
-  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  absl::Status Finish() override;
-  uint64_t frame_bytes_missing() const override {
-    if (state_ != State::kData) return 0;
-    const uint64_t have = buffer().size() - digits_;  // kData: the header is buffered.
-    return value_ > have ? value_ - have : 0;
-  }
-
- private:
-  friend class AsciiLengthFramer;
-  explicit AsciiLengthDecoder(const AsciiLengthFramer& framer);
-
-  // kHead: reading the `digits_` header bytes (scan_ of them validated, value_ so far).
-  // kData: header complete, waiting for value_ payload bytes.
-  // kDiscard: a skipped (over-max) frame; skip_ drops its payload.
-  // (The ascii format has no trailer, so no kTrailer state.)
-  enum class State { kHead, kData, kDiscard };
-
-  // Cold paths, out of line so that Next() stays small.
-  // The header byte by byte from the resume index, each digit checked against limit_ as it comes.
-  Result ParseHeadExactly(absl::string_view* frame);
-  Result RefuseHeadByte(absl::string_view* frame);
-  Result ContinueSkippedHead(absl::string_view* frame);
-  Result Discard(absl::string_view* frame);
-
-  const size_t digits_;
-  const EightDigitLayout layout_;  // For digits_ <= 8: the fast path's shift, computed once.
-  const uint64_t max_;
-  const TooLongPolicy on_too_long_;
-  // limit_[i]: the largest value the first i+1 header digits may spell without the whole length
-  // exceeding max_, i.e. max_ / 10^(digits_-1-i). A prefix above it is refused at once.
-  uint64_t limit_[kMaxDecimalDigits];
-
-  State state_ = State::kHead;
-  bool skipping_ = false;  // kHead of a frame already reported as over max (kSkip).
-  size_t scan_ = 0;        // Resume index: header bytes validated so far.
-  uint64_t value_ = 0;     // The length those bytes spell.
-  // The fast path's last parsed header, as its LoadDigitWord word, and the value it spells; at
-  // first the all-'0' header's, so that the pair is always right.
-  uint64_t last_word_ = 0x3030303030303030u;
-  uint64_t last_value_ = 0;
-  framing_internal::TooLongSkipper skip_;  // kDiscard: the frame being dropped.
 };
 
 class AsciiLengthFramer final : public framing_internal::FrameWriter<AsciiLengthFramer> {

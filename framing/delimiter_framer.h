@@ -27,26 +27,21 @@
 #ifndef FRAMEKIT_FRAMING_DELIMITER_FRAMER_H_
 #define FRAMEKIT_FRAMING_DELIMITER_FRAMER_H_
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/base/attributes.h"
-#include "absl/base/optimization.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
+#include "framekit/framing/delimiter_decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/internal/delimiter_internal.h"
 #include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/too_long_skipper.h"
 
 namespace framekit {
 
@@ -62,58 +57,6 @@ struct DelimiterOptions {
   // What the decoder does with a longer frame. Default kFail; kSkip reports it once, then drops its
   // bytes as they arrive, up to and including the next delimiter.
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
-};
-
-class DelimiterFramer;
-
-// Decodes a delimited stream; see the file comment. Make one with DelimiterFramer::MakeDecoder()
-// (no virtual dispatch when called through this type) or NewDecoder(). Movable; a moved-from
-// decoder may only be destroyed.
-class DelimiterDecoder final : public Decoder {
- public:
-  DelimiterDecoder(DelimiterDecoder&&) noexcept = default;
-
-  Result Next(absl::string_view* frame) override;
-  // The same frames as Next(); short lines with a one-byte delimiter are taken a 64-byte window
-  // at a time with the scan state in registers (RunWindows), everything else through Next().
-  size_t NextBatch(absl::Span<absl::string_view> frames, Result* stop) override;
-  absl::Status Finish() override;
-
-  // Bytes of the current frame already ruled out as the start of a delimiter: the scan resumes
-  // there, so each byte is examined once however the stream is fed. (For tests and diagnostics.)
-  size_t scanned_bytes() const { return scan_; }
-  // True while an over-long frame is being discarded (TooLongPolicy::kSkip).
-  bool discarding() const { return skipper_.active(); }
-
- private:
-  friend class DelimiterFramer;
-  DelimiterDecoder(std::shared_ptr<const delimiter_internal::DelimiterSet> set, uint64_t max,
-                   TooLongPolicy policy)
-      : set_(std::move(set)),
-        max_(max),
-        first_(set_->first),
-        one_byte_(set_->mode == delimiter_internal::DelimiterSet::kOneByte),
-        skip_(policy == TooLongPolicy::kSkip) {}
-
-  Result NextGeneral(absl::string_view* frame);
-  Result NextScan(absl::string_view* frame);
-  size_t RunWindows(absl::string_view* out, size_t room);
-  Result TooLong();
-
-  std::shared_ptr<const delimiter_internal::DelimiterSet> set_;
-  uint64_t max_;
-  char first_;     // set_->first, and
-  bool one_byte_;  // set_->mode == kOneByte, at hand for the fast path.
-  bool skip_;
-  bool long_lines_ = false;  // The last line had no delimiter in its first window: use memchr.
-  size_t scan_ = 0;          // Starts [0, scan_) of the pending bytes hold no delimiter.
-  // Fast path: bit i of hits_ set iff stream byte hits_base_ + i is the delimiter; stream bytes
-  // [hits_base_, hits_end_) have been compared. Positions below the scan point are stale.
-  uint64_t hits_ = 0;
-  uint64_t hits_base_ = 0;
-  uint64_t hits_end_ = 0;
-  // An over-long frame being dropped; next to the scan state, which Next() reads with it.
-  framing_internal::TooLongSkipper skipper_;
 };
 
 class DelimiterFramer final : public framing_internal::FrameWriter<DelimiterFramer> {

@@ -31,17 +31,14 @@
 #include <optional>
 #include <string>
 
-#include "absl/base/attributes.h"
-#include "absl/base/optimization.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
+#include "framekit/framing/fixed_length_decoder.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
 
 namespace framekit {
 
@@ -53,29 +50,6 @@ struct FixedLengthOptions {
   std::optional<uint8_t> pad;
   // Upper bound for frame_size (a guard for sizes read from config). Default 1 MiB; >= 1.
   uint64_t max_frame_size = kDefaultMaxFrameSize;
-};
-
-class FixedLengthFramer;
-
-// Decodes a fixed-length stream; see the file comment. Make one with
-// FixedLengthFramer::MakeDecoder() (no virtual dispatch when called through this type) or
-// NewDecoder(). Movable.
-class FixedLengthDecoder final : public framing_internal::NextEachDecoder<FixedLengthDecoder> {
- public:
-  FixedLengthDecoder(FixedLengthDecoder&&) noexcept = default;
-
-  // Always inlined where the static type is FixedLengthDecoder (NextBatch, hot loops).
-  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  absl::Status Finish() override;
-  uint64_t frame_bytes_missing() const override {
-    return buffer().size() < frame_size_ ? frame_size_ - buffer().size() : 0;
-  }
-
- private:
-  friend class FixedLengthFramer;
-  explicit FixedLengthDecoder(size_t frame_size) : frame_size_(frame_size) {}
-
-  size_t frame_size_;
 };
 
 class FixedLengthFramer final : public framing_internal::FrameWriter<FixedLengthFramer> {
@@ -134,8 +108,5 @@ class FixedLengthFramer final : public framing_internal::FrameWriter<FixedLength
 };
 
 }  // namespace framekit
-
-// The inline hot paths (internal).
-#include "framekit/framing/internal/fixed_length_inl.h"  // IWYU pragma: export
 
 #endif  // FRAMEKIT_FRAMING_FIXED_LENGTH_FRAMER_H_

@@ -43,18 +43,14 @@
 #include <string>
 
 #include "absl/base/attributes.h"
-#include "absl/base/optimization.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "framekit/framing/decoder.h"
 #include "framekit/framing/framer.h"
-#include "framekit/framing/internal/ascii_digits.h"  // the digit layout its decoder holds
+#include "framekit/framing/internal/ascii_digits.h"
 #include "framekit/framing/internal/frame_writer.h"
-#include "framekit/framing/internal/next_each_decoder.h"
-#include "framekit/framing/internal/too_long_skipper.h"
+#include "framekit/framing/netstring_decoder.h"
 
 namespace framekit {
 
@@ -64,49 +60,6 @@ struct NetstringOptions {
   uint64_t max_frame_size = kDefaultMaxFrameSize;
   // What the decoder does with a frame over max. Default kFail (fatal ResourceExhausted).
   TooLongPolicy on_too_long = TooLongPolicy::kFail;
-};
-
-class NetstringFramer;
-
-class NetstringDecoder final : public framing_internal::NextEachDecoder<NetstringDecoder> {
- public:
-  NetstringDecoder(NetstringDecoder&&) noexcept = default;
-
-  ABSL_ATTRIBUTE_ALWAYS_INLINE Result Next(absl::string_view* frame) override;
-  absl::Status Finish() override;
-  uint64_t frame_bytes_missing() const override {
-    if (state_ != State::kData) return 0;
-    const uint64_t have = buffer().size() - header_size_;  // kData: the header is buffered.
-    return have > value_ ? 0 : value_ - have + 1;          // + 1: the trailing ','.
-  }
-
- private:
-  friend class NetstringFramer;
-  explicit NetstringDecoder(const NetstringFramer& framer);
-
-  // kHead: reading length digits up to ':' (scan_ bytes validated, value_ so far).
-  // kData: header (header_size_ bytes, ':' included) read; waiting for value_ bytes and ','.
-  // kDiscard: a skipped (over-max) frame; skip_ drops its payload.
-  // kTrailer: a skipped frame's payload is gone; its ',' is still due.
-  enum class State { kHead, kData, kTrailer, kDiscard };
-
-  // Cold paths, out of line so that Next() stays small.
-  // The length byte by byte from the resume index, each digit checked against max as it comes.
-  Result ParseHeadExactly(absl::string_view* frame);
-  Result RefuseHeadByte(absl::string_view* frame);
-  Result ContinueSkippedHead(absl::string_view* frame);
-  Result RefuseTrailer(size_t index);
-  Result Discard(absl::string_view* frame);
-
-  const uint64_t max_;
-  const TooLongPolicy on_too_long_;
-
-  State state_ = State::kHead;
-  bool skipping_ = false;                  // kHead of a frame already reported as over max (kSkip).
-  size_t scan_ = 0;                        // Resume index: length bytes validated so far.
-  uint64_t value_ = 0;                     // The length those bytes spell.
-  size_t header_size_ = 0;                 // Digits + ':', once seen.
-  framing_internal::TooLongSkipper skip_;  // kDiscard, kTrailer: the frame being dropped.
 };
 
 class NetstringFramer final : public framing_internal::FrameWriter<NetstringFramer> {
@@ -165,8 +118,5 @@ class NetstringFramer final : public framing_internal::FrameWriter<NetstringFram
 };
 
 }  // namespace framekit
-
-// The inline hot paths (internal).
-#include "framekit/framing/internal/netstring_inl.h"  // IWYU pragma: export
 
 #endif  // FRAMEKIT_FRAMING_NETSTRING_FRAMER_H_

@@ -14,14 +14,19 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "framekit/framing/ascii_length_decoder.h"
 #include "framekit/framing/ascii_length_framer.h"
 #include "framekit/framing/decoder.h"
+#include "framekit/framing/delimiter_decoder.h"
 #include "framekit/framing/delimiter_framer.h"
+#include "framekit/framing/fixed_length_decoder.h"
 #include "framekit/framing/fixed_length_framer.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/framer_registry.h"
 #include "framekit/framing/framer_spec.h"
+#include "framekit/framing/length_header_decoder.h"
 #include "framekit/framing/length_header_framer.h"
+#include "framekit/framing/netstring_decoder.h"
 #include "framekit/framing/netstring_framer.h"
 #include "framekit/spec/spec_parser.h"
 #include "framekit/spec/spec_registry.h"
@@ -108,6 +113,74 @@ TEST(HeaderExamples, FramerRegistry) {
   ASSERT_TRUE(s.ok()) << s;
   ASSERT_TRUE(framer.ok()) << framer.status();
   EXPECT_EQ((*framer)->max_payload_size(), 1024u);
+}
+
+TEST(HeaderExamples, DelimiterDecoder) {
+  handled.clear();
+  // --- framing/delimiter_decoder.h ---
+  absl::StatusOr<std::unique_ptr<DelimiterFramer>> framer = DelimiterFramer::Create({});
+  DelimiterDecoder decoder = (*framer)->MakeDecoder();
+  absl::Status s = decoder.Feed("a\nb");
+  absl::string_view line;
+  while (s.ok() && decoder.Next(&line) == Decoder::kFrame) Handle(line);  // "a"; "b" waits
+  // ---
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(handled, std::vector<std::string>{"a"});
+}
+
+TEST(HeaderExamples, AsciiLengthDecoder) {
+  handled.clear();
+  // --- framing/ascii_length_decoder.h ---
+  absl::StatusOr<std::unique_ptr<AsciiLengthFramer>> framer = AsciiLengthFramer::Create({});
+  AsciiLengthDecoder decoder = (*framer)->MakeDecoder();
+  absl::Status s = decoder.Feed("00005hello00002");
+  absl::string_view frame;
+  while (s.ok() && decoder.Next(&frame) == Decoder::kFrame) Handle(frame);  // "hello"
+  // ---
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(handled, std::vector<std::string>{"hello"});
+}
+
+TEST(HeaderExamples, NetstringDecoder) {
+  handled.clear();
+  // --- framing/netstring_decoder.h ---
+  absl::StatusOr<std::unique_ptr<NetstringFramer>> framer = NetstringFramer::Create({});
+  NetstringDecoder decoder = (*framer)->MakeDecoder();
+  absl::Status s = decoder.Feed("5:hello,0:,2:h");
+  absl::string_view frame;
+  while (s.ok() && decoder.Next(&frame) == Decoder::kFrame) Handle(frame);  // "hello", ""
+  // ---
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(handled, std::vector<std::string>({"hello", ""}));
+}
+
+TEST(HeaderExamples, FixedLengthDecoder) {
+  handled.clear();
+  // --- framing/fixed_length_decoder.h ---
+  FixedLengthOptions options;
+  options.frame_size = 4;
+  absl::StatusOr<std::unique_ptr<FixedLengthFramer>> framer = FixedLengthFramer::Create(options);
+  FixedLengthDecoder decoder = (*framer)->MakeDecoder();
+  absl::Status s = decoder.Feed("BUY SELLHO");
+  absl::string_view frame;
+  while (s.ok() && decoder.Next(&frame) == Decoder::kFrame) Handle(frame);  // "BUY ", "SELL"
+  // ---
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(handled, std::vector<std::string>({"BUY ", "SELL"}));
+}
+
+TEST(HeaderExamples, LengthHeaderDecoder) {
+  handled.clear();
+  // --- framing/length_header_decoder.h ---
+  absl::StatusOr<std::unique_ptr<LengthHeaderFramer>> framer = LengthHeaderFramer::Create({});
+  LengthHeaderDecoder decoder = (*framer)->MakeDecoder();
+  absl::Status s = decoder.Feed(absl::string_view("\0\0\0\2hi", 6));
+  absl::string_view frame;
+  while (s.ok() && decoder.Next(&frame) == Decoder::kFrame) Handle(frame);  // "hi"
+  // ---
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(handled, std::vector<std::string>{"hi"});
+  EXPECT_EQ(decoder.state(), LengthHeaderDecoder::State::kHead);
 }
 
 TEST(HeaderExamples, LengthHeader) {

@@ -1,9 +1,9 @@
-// framekit/framing/internal/fixed_length_inl.h
+// framekit/framing/internal/fixed_length_decoder_inl.h
 //
-// Internal to framekit: the inline hot paths of fixed_length_framer.h, which includes this file at
-// its end so that a caller holding the concrete (final) types pays no call. Not a public API.
-#ifndef FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_INL_H_
-#define FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_INL_H_
+// Internal to framekit: FixedLengthDecoder::Next(), included at the end of fixed_length_decoder.h
+// so that a caller holding the concrete (final) type pays no call. Not a public API.
+#ifndef FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_DECODER_INL_H_
+#define FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_DECODER_INL_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "framekit/framing/fixed_length_framer.h"
+#include "framekit/framing/fixed_length_decoder.h"
 #include "framekit/framing/internal/copy.h"
 
 namespace framekit {
@@ -29,4 +29,4 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result FixedLengthDecoder::Next(
 
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_INL_H_
+#endif  // FRAMEKIT_FRAMING_INTERNAL_FIXED_LENGTH_DECODER_INL_H_

@@ -1,9 +1,9 @@
-// framekit/framing/internal/netstring_inl.h
+// framekit/framing/internal/netstring_decoder_inl.h
 //
-// Internal to framekit: the inline hot paths of netstring_framer.h, which includes this file at its
-// end so that a caller holding the concrete (final) types pays no call. Not a public API.
-#ifndef FRAMEKIT_FRAMING_INTERNAL_NETSTRING_INL_H_
-#define FRAMEKIT_FRAMING_INTERNAL_NETSTRING_INL_H_
+// Internal to framekit: NetstringDecoder::Next(), included at the end of netstring_decoder.h so
+// that a caller holding the concrete (final) type pays no call. Not a public API.
+#ifndef FRAMEKIT_FRAMING_INTERNAL_NETSTRING_DECODER_INL_H_
+#define FRAMEKIT_FRAMING_INTERNAL_NETSTRING_DECODER_INL_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "framekit/framing/internal/ascii_digits.h"
 #include "framekit/framing/internal/copy.h"
-#include "framekit/framing/netstring_framer.h"
+#include "framekit/framing/netstring_decoder.h"
 
 namespace framekit {
 
@@ -81,4 +81,4 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline Decoder::Result NetstringDecoder::Next(
 
 }  // namespace framekit
 
-#endif  // FRAMEKIT_FRAMING_INTERNAL_NETSTRING_INL_H_
+#endif  // FRAMEKIT_FRAMING_INTERNAL_NETSTRING_DECODER_INL_H_
