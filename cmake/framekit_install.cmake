@@ -30,16 +30,16 @@ install(FILES
   COMPONENT framekit_development)
 
 # framekit.pc: the libraries in link order (a static library before what it uses), Abseil's and
-# liburing's and the compression libraries' own .pc files as Requires.
+# liburing's own .pc files as Requires. The transforms have their own framekit-transforms.pc, so
+# that only a program that compresses needs the compression libraries.
 set(FRAMEKIT_PC_LIBS "")
-foreach(_lib transforms server framed_connection codecs transport framing spec)
+foreach(_lib server framed_connection codecs transport framing spec)
   string(APPEND FRAMEKIT_PC_LIBS " -lframekit_${_lib}")
 endforeach()
 string(STRIP "${FRAMEKIT_PC_LIBS}" FRAMEKIT_PC_LIBS)
 set(FRAMEKIT_PC_REQUIRES
   absl_core_headers absl_endian absl_flat_hash_map absl_function_ref absl_status absl_statusor
-  absl_strings absl_cord absl_str_format absl_synchronization absl_span absl_time liburing
-  libzstd liblz4 snappy zlib)
+  absl_strings absl_cord absl_str_format absl_synchronization absl_span absl_time liburing)
 list(JOIN FRAMEKIT_PC_REQUIRES ", " FRAMEKIT_PC_REQUIRES)
 # Relocatable: the prefix is found from the .pc file's own place (pkg-config's ${pcfiledir}), so
 # `cmake --install build --prefix DIR` yields a framekit.pc that points into DIR.
@@ -63,6 +63,8 @@ else()
   set(FRAMEKIT_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/framekit.pc.in" "${PROJECT_BINARY_DIR}/framekit.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/framekit.pc"
+configure_file("${PROJECT_SOURCE_DIR}/cmake/framekit-transforms.pc.in"
+  "${PROJECT_BINARY_DIR}/framekit-transforms.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/framekit.pc" "${PROJECT_BINARY_DIR}/framekit-transforms.pc"
   DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
   COMPONENT framekit_development)

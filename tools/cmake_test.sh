@@ -4,8 +4,10 @@
 #   2. install to a temporary prefix;
 #   3. build examples/cmake_consumer against that prefix (find_package(framekit 0.1 CONFIG)) and
 #      run it; build examples/cmake_consumer/pkg_config_consumer.cc with plain
-#      g++ $(pkg-config --cflags --libs framekit) and run it.
-# Ends with one line "N passed, N failed": CTest's test cases plus the two consumers (a step that
+#      g++ $(pkg-config --cflags --libs framekit) and run it; the same for
+#      pkg_config_transforms_consumer.cc with framekit-transforms (and framekit.pc must not require
+#      the compression libraries).
+# Ends with one line "N passed, N failed": CTest's test cases plus the three consumers (a step that
 # fails before its tests run counts as one failure).
 #
 #   FRAMEKIT_CMAKE_BUILD_DIR  build directory (default: /tmp/framekit-cmake-<hash of this checkout>,
@@ -108,5 +110,20 @@ elif nice -n 10 g++ -std=c++17 examples/cmake_consumer/pkg_config_consumer.cc -o
   passed=$((passed + 1))
 else
   broken "pkg-config consumer (pkg_config_consumer)"
+fi
+
+step "pkg_config_transforms_consumer.cc: g++ \$(pkg-config --cflags --libs framekit-transforms)"
+# framekit.pc must not pull in the compression libraries; framekit-transforms.pc brings them.
+reqs=$(pkg-config --print-requires framekit 2>&1)
+if printf '%s\n' "$reqs" | grep -qE '^(libzstd|liblz4|snappy|zlib)\b'; then
+  broken "framekit.pc requires a compression library: $(printf '%s' "$reqs" | tr '\n' ' ')"
+# shellcheck disable=SC2046
+elif nice -n 10 g++ -std=c++17 examples/cmake_consumer/pkg_config_transforms_consumer.cc \
+       -o "$scratch/pkg_config_transforms_consumer" $(pkg-config --cflags --libs framekit-transforms) &&
+     "$scratch/pkg_config_transforms_consumer"; then
+  echo "PASSED: pkg-config consumer (pkg_config_transforms_consumer)"
+  passed=$((passed + 1))
+else
+  broken "pkg-config consumer (pkg_config_transforms_consumer)"
 fi
 finish

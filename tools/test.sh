@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is needed, runs every test of framekit and of the
 # example consumer workspace with Bazel, then the CMake build (tools/cmake_test.sh: CTest, install,
-# the two consumers of the installed package), and ends with one line "N passed, N failed"
+# the three consumers of the installed package), and ends with one line "N passed, N failed"
 # (Bazel test targets + CTest test cases + the two installed-package consumers).
 set -uo pipefail
 cd "$(dirname "$0")/.."
