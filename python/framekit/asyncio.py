@@ -247,9 +247,10 @@ class FrameReader:
         self._protocol = protocol
         self._frames = protocol._frames
         # The fast path in C (see _FastRead in python/src/framekit_module.cc): with a frame queued,
-        # read_frame() returns an already complete awaitable instead of running a coroutine. It
-        # shadows the method below, which documents it and behaves the same.
-        self.read_frame = _framekit._FastRead(self._frames, protocol._next_frame)
+        # read_frame() returns an already complete awaitable instead of running a coroutine. A
+        # bound C method (one CPython specializes the call of), it shadows the method below, which
+        # documents it and behaves the same.
+        self.read_frame = _framekit._FastRead(self._frames, protocol._next_frame).read_frame
 
     async def read_frame(self) -> Optional[bytes]:  # type: ignore[no-redef]
         """The next frame's payload; None at a clean end of stream.

@@ -12,7 +12,6 @@
 // ValueError with the C++ message.
 #include <Python.h>
 #include <pybind11/pybind11.h>
-#include <structmember.h>
 
 #include <atomic>
 #include <cstddef>
@@ -354,6 +353,10 @@ PyObject* NewException(py::module_& m, const char* name, PyObject* base, const c
 // with a frame queued they return a Ready awaitable that completes at once (am_send returns the
 // frame without raising StopIteration); with none they return the Python coroutine `slow()` (the
 // protocol's waiting path). Semantics are those of the Python version they replace.
+//
+// read_frame is a METH_FASTCALL method, handed out bound: CPython 3.11 specializes calls of a
+// bound METH_FASTCALL builtin (PRECALL_NO_KW_BUILTIN_FAST) but not of a callable instance nor of
+// a METH_NOARGS builtin, and that call is what `await read_frame()` adds to `async for`.
 
 struct ReadyObject {
   PyObject_HEAD PyObject* value;  // Owned; handed out (once) by send/next.
@@ -406,14 +409,17 @@ PyObject* ReadyNext(PyObject* self) {  // For callers that drive the iterator by
   return nullptr;
 }
 
-// FastRead(popleft, slow): calling it returns Ready(popleft()) if `queue` is non-empty, else
-// slow() (a coroutine). As an async iterator (am_anext) it does the same with `slow` being the
-// iterator's coroutine function (which raises StopAsyncIteration at the end).
+// FastRead(queue, slow): its read_frame() returns Ready(queue.popleft()) if `queue` is
+// non-empty, else slow() (a coroutine). As an async iterator (am_anext) it does the same with
+// `slow` being the iterator's coroutine function (which raises StopAsyncIteration at the end).
 struct FastReadObject {
   PyObject_HEAD PyObject* queue;  // a collections.deque
   PyObject* popleft;              // its bound popleft
   PyObject* slow;                 // a callable returning an awaitable
-  vectorcallfunc vectorcall;      // FastReadVectorcall: calls without an argument tuple
+  // The queue type's own C length and popleft (a plain deque's), called directly rather than
+  // through the generic call path; null when the type provides them otherwise.
+  lenfunc queue_len;
+  PyCFunction queue_popleft;
   PyObject* ready;  // The last Ready handed out, reused once nothing else refers to it.
 };
 
@@ -449,8 +455,21 @@ int FastReadClear(PyObject* self) {
   return 0;
 }
 
-PyObject* FastReadVectorcall(PyObject* self, PyObject* const* args, size_t nargsf,
-                             PyObject* kwnames);
+// The C function behind `type.popleft` when it is a plain METH_NOARGS builtin method, else null.
+PyCFunction BuiltinNoArgsMethod(PyTypeObject* type, const char* name) {
+  PyObject* descr = PyObject_GetAttrString(reinterpret_cast<PyObject*>(type), name);
+  if (descr == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyCFunction fn = nullptr;
+  if (Py_IS_TYPE(descr, &PyMethodDescr_Type)) {
+    PyMethodDef* def = reinterpret_cast<PyMethodDescrObject*>(descr)->d_method;
+    if (def->ml_flags == METH_NOARGS) fn = def->ml_meth;
+  }
+  Py_DECREF(descr);
+  return fn;
+}
 
 PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyObject* queue = nullptr;
@@ -476,7 +495,10 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   f->queue = queue;
   f->popleft = popleft;
   f->slow = slow;
-  f->vectorcall = FastReadVectorcall;
+  PyTypeObject* queue_type = Py_TYPE(queue);
+  f->queue_len =
+      queue_type->tp_as_sequence != nullptr ? queue_type->tp_as_sequence->sq_length : nullptr;
+  f->queue_popleft = f->queue_len != nullptr ? BuiltinNoArgsMethod(queue_type, "popleft") : nullptr;
   f->ready = nullptr;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
   return reinterpret_cast<PyObject*>(f);
@@ -484,10 +506,12 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
 
 PyObject* FastReadNext(PyObject* self) {
   FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
-  const Py_ssize_t n = PyObject_Size(f->queue);
+  const bool direct = f->queue_popleft != nullptr;
+  const Py_ssize_t n = direct ? f->queue_len(f->queue) : PyObject_Size(f->queue);
   if (n < 0) return nullptr;
   if (n > 0) {
-    PyObject* frame = PyObject_CallNoArgs(f->popleft);
+    PyObject* frame =
+        direct ? f->queue_popleft(f->queue, nullptr) : PyObject_CallNoArgs(f->popleft);
     if (frame == nullptr) return nullptr;
     // The awaitable of the previous read is usually done with (awaited, dropped): only this
     // object refers to it. Then it is reused rather than allocated again.
@@ -506,10 +530,10 @@ PyObject* FastReadNext(PyObject* self) {
   return PyObject_CallNoArgs(f->slow);
 }
 
-PyObject* FastReadVectorcall(PyObject* self, PyObject* const* /*args*/, size_t nargsf,
-                             PyObject* kwnames) {
-  if (PyVectorcall_NARGS(nargsf) != 0 || (kwnames != nullptr && PyTuple_GET_SIZE(kwnames) != 0)) {
-    PyErr_SetString(PyExc_TypeError, "read_frame() takes no arguments");
+// read_frame(): METH_FASTCALL (see above); keywords are refused by CPython before the call.
+PyObject* FastReadReadFrame(PyObject* self, PyObject* const* /*args*/, Py_ssize_t nargs) {
+  if (nargs != 0) {
+    PyErr_Format(PyExc_TypeError, "read_frame() takes no arguments (%zd given)", nargs);
     return nullptr;
   }
   return FastReadNext(self);
@@ -533,29 +557,29 @@ void RegisterFastRead(py::module_& m) {
   static PyType_Spec ready_spec = {"framekit._framekit._Ready", sizeof(ReadyObject), 0,
                                    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
                                    ready_slots};
-  static PyMemberDef fast_members[] = {
-      {"__vectorcalloffset__", T_PYSSIZET,
-       static_cast<Py_ssize_t>(offsetof(FastReadObject, vectorcall)), READONLY, nullptr},
-      {nullptr, 0, 0, 0, nullptr},
+  static PyMethodDef fast_methods[] = {
+      {"read_frame", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(FastReadReadFrame)),
+       METH_FASTCALL,
+       "read_frame() -> awaitable: of queue.popleft() when the deque is non-empty (taken now), "
+       "else slow()."},
+      {nullptr, nullptr, 0, nullptr},
   };
   static PyType_Slot fast_slots[] = {
       {Py_tp_dealloc, reinterpret_cast<void*>(FastReadDealloc)},
       {Py_tp_traverse, reinterpret_cast<void*>(FastReadTraverse)},
       {Py_tp_clear, reinterpret_cast<void*>(FastReadClear)},
       {Py_tp_new, reinterpret_cast<void*>(FastReadNew)},
-      {Py_tp_call, reinterpret_cast<void*>(PyVectorcall_Call)},
-      {Py_tp_members, fast_members},
+      {Py_tp_methods, fast_methods},
       {Py_am_aiter, reinterpret_cast<void*>(FastReadAiter)},
       {Py_am_anext, reinterpret_cast<void*>(FastReadNext)},
       {Py_tp_doc,
-       const_cast<char*>("_FastRead(queue, slow): calling it (or its __anext__) returns an "
+       const_cast<char*>("_FastRead(queue, slow): its read_frame() (and its __anext__) returns an "
                          "awaitable of queue.popleft() when the deque is non-empty, else slow(). "
-                         "framekit.asyncio's read_frame and async iterator.")},
+                         "framekit.asyncio's read_frame (the bound method) and async iterator.")},
       {0, nullptr},
   };
-  static PyType_Spec fast_spec = {
-      "framekit._framekit._FastRead", sizeof(FastReadObject), 0,
-      Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL, fast_slots};
+  static PyType_Spec fast_spec = {"framekit._framekit._FastRead", sizeof(FastReadObject), 0,
+                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, fast_slots};
   PyObject* ready = PyType_FromSpec(&ready_spec);
   if (ready == nullptr) throw py::error_already_set();
   g_ready_type = reinterpret_cast<PyTypeObject*>(ready);  // One reference kept for good.

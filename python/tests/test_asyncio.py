@@ -2,6 +2,7 @@
 flow control."""
 
 import asyncio
+import sys
 
 import pytest
 
@@ -342,7 +343,7 @@ def test_fast_read_awaitable_semantics():
         calls.append(1)
         return None
 
-    read = _framekit._FastRead(queue, slow)
+    read = _framekit._FastRead(queue, slow).read_frame
 
     async def main():
         assert await read() == b"a"
@@ -367,6 +368,8 @@ def test_fast_read_awaitable_semantics():
         assert stop.value.value == (1, 2)
         with pytest.raises(TypeError):
             read(1)
+        with pytest.raises(TypeError):
+            read(timeout=1)
         # As an async iterator.
         queue.extend([b"x", b"y"])
 
@@ -376,6 +379,81 @@ def test_fast_read_awaitable_semantics():
         assert [f async for f in _framekit._FastRead(queue, end)] == [b"x", b"y"]
 
     asyncio.run(main())
+
+
+def test_fast_read_pops_through_a_deque_subclass_popleft():
+    """The direct C popleft is only for a plain deque's: an override in a subclass still runs."""
+    from collections import deque
+
+    from framekit import _framekit
+
+    class Counting(deque):
+        popped = 0
+
+        def popleft(self):
+            Counting.popped += 1
+            return super().popleft().upper()
+
+    async def slow():
+        return None
+
+    queue = Counting([b"a", b"b"])
+    read = _framekit._FastRead(queue, slow).read_frame
+
+    async def main():
+        assert await read() == b"A"
+        assert [f async for f in _framekit._FastRead(queue, slow_end)] == [b"B"]
+        assert await read() is None
+
+    async def slow_end():
+        raise StopAsyncIteration
+
+    asyncio.run(main())
+    assert Counting.popped == 2
+
+
+def test_read_frame_is_a_bound_builtin_method():
+    """reader.read_frame is the C method bound to its state (a call CPython 3.11+ specializes),
+    not a callable object or a coroutine function."""
+    import types
+
+    async def main():
+        server, port = await serve(lambda r, w: w.close(), "netstring")
+        reader, writer = await fa.open_framed_connection("127.0.0.1", port, "netstring")
+        assert isinstance(reader.read_frame, types.BuiltinMethodType)
+        assert reader.read_frame.__name__ == "read_frame"
+        assert await reader.read_frame() is None
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the opcode names are 3.11's")
+def test_read_frame_call_is_specialized_on_3_11():
+    """The reason read_frame is a METH_FASTCALL method: after warm-up, `await read_frame()` runs
+    as PRECALL_NO_KW_BUILTIN_FAST, not through the generic call path."""
+    import dis
+    from collections import deque
+
+    from framekit import _framekit
+
+    async def slow():
+        return None
+
+    async def loop(read_frame, count):
+        n = 0
+        while True:
+            await read_frame()
+            n += 1
+            if n == count:
+                break
+
+    queue = deque([b"x"] * 2000)
+    asyncio.run(loop(_framekit._FastRead(queue, slow).read_frame, 2000))
+    ops = [i.opname for i in dis.get_instructions(loop, adaptive=True)]
+    assert "PRECALL_NO_KW_BUILTIN_FAST" in ops, ops
 
 
 def test_two_concurrent_readers_are_refused():
