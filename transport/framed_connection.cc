@@ -372,7 +372,17 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
       s.delivered_in_place += bytes.size() - copied;
       s.copied_in += copied;
       if (!e.ok()) return e;
+    } else if (const uint64_t missing = s.decoder->frame_bytes_missing();
+               missing > 0 && missing < bytes.size()) {
+      // A frame of known size straddles into `bytes`: copy only its missing bytes, deliver it,
+      // and the decoder is empty again, so the rest decodes in place (one level deeper).
+      if (absl::Status e = s.decoder->Feed(bytes.substr(0, missing)); !e.ok()) return e;
+      s.copied_in += missing;
+      if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
+      return Deliver(bytes.substr(missing), on_frames, stop, max_run);
     } else {
+      // The size of the buffered frame is not known yet (its header is incomplete, a delimiter, a
+      // frame being skipped): `bytes` goes behind it.
       s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // only if empty (nothing moves)
       if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
       s.copied_in += bytes.size();

@@ -144,11 +144,13 @@ class FramedConnection {
 
   // Hands `bytes` to the decoder, then delivers complete frames as ReadAvailableBatch does. When
   // nothing is buffered the frames are decoded from `bytes` in place (no copy) and only the start
-  // of a frame that continues in the next input is copied; otherwise `bytes` is copied behind what
-  // is buffered. `bytes` need live only during the call. Empty `bytes` delivers what is buffered
-  // (after a skipped over-long frame). kOpen or the decoder's error.
-  // `stop` as for ReadAvailableBatch; `max_run` caps the frames of one run (1 gives the caller a
-  // say after every frame).
+  // of a frame that continues in the next input is copied; the next input then gives that frame
+  // its missing bytes (copied) and the rest is decoded in place again. Only when the buffered
+  // frame's size is not known yet (a header cut short, a delimiter, a frame being skipped) is all
+  // of `bytes` copied behind it. `bytes` need live only during the call. Empty `bytes` delivers
+  // what is buffered (after a skipped over-long frame). kOpen or the decoder's error. `stop` as for
+  // ReadAvailableBatch; `max_run` caps the frames of one run (1 gives the caller a say after every
+  // frame).
   absl::StatusOr<ReadState> Deliver(
       absl::string_view bytes,
       absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames,
@@ -161,7 +163,7 @@ class FramedConnection {
   absl::StatusOr<ReadState> DeliverEndOfStream(
       absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames);
   // Deliver()'s bytes so far: decoded in place, and copied into the decoder (frames straddling
-  // two inputs, and input arriving behind buffered bytes).
+  // two inputs, and input arriving behind a frame of unknown size).
   uint64_t delivered_in_place_bytes() const;
   uint64_t copied_in_bytes() const;
   // Moves every queued byte into `*out` (swapped with it, so each keeps its capacity; `*out` must

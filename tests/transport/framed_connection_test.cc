@@ -616,17 +616,67 @@ TEST(FramedConnection, DeliverDecodesInPlaceAndCopiesOnlyTheStraddlingFrame) {
   EXPECT_EQ(where[1], first.data() + 7);
   EXPECT_EQ(b.copied_in_bytes(), 4u) << "only '3:ab' is copied";
   EXPECT_EQ(b.delivered_in_place_bytes(), first.size() - 4);
-  st = b.Deliver("c,1:z,", collect);  // behind a buffered partial frame: copied
+  const std::string second = "c,1:z,";  // "c," completes "abc" (copied); "1:z," is whole
+  st = b.Deliver(second, collect);
   ASSERT_TRUE(st.ok()) << st.status();
   EXPECT_EQ(got, (std::vector<std::string>{"hi", "hello", "abc", "z"}));
-  EXPECT_EQ(b.copied_in_bytes(), 4u + 6u);
+  EXPECT_EQ(b.copied_in_bytes(), 4u + 2u) << "only the straddling frame's missing 'c,'";
+  EXPECT_EQ(where[3], second.data() + 4) << "the frames after it decoded in place";
   st = b.Deliver("0:,", collect);  // empty again: in place
   ASSERT_TRUE(st.ok()) << st.status();
   EXPECT_EQ(got.back(), "");
-  EXPECT_EQ(b.copied_in_bytes(), 10u);
+  EXPECT_EQ(b.copied_in_bytes(), 6u);
+  EXPECT_EQ(b.delivered_in_place_bytes(), first.size() - 4 + 4 + 3);
   st = b.DeliverEndOfStream(collect);
   ASSERT_TRUE(st.ok()) << st.status();
   EXPECT_EQ(*st, FramedConnection::ReadState::kEndOfStream);
+}
+
+// A straddling frame whose size is not known yet (its length cut short) cannot be completed with
+// its missing bytes alone: the next input goes behind it, copied, and its frames come out right.
+TEST(FramedConnection, DeliverCopiesTheInputBehindAHeaderCutShort) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::vector<std::string> got;
+  auto collect = [&](absl::Span<const absl::string_view> run) {
+    for (absl::string_view f : run) got.emplace_back(f);
+  };
+  const std::string wire = std::string("\0\0\0\2hi\0\0\0\3abc\0\0\0\1z", 20);
+  absl::StatusOr<FramedConnection::ReadState> st = b.Deliver(wire.substr(0, 8), collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(b.copied_in_bytes(), 2u) << "two bytes of the second header";
+  st = b.Deliver(wire.substr(8), collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(got, (std::vector<std::string>{"hi", "abc", "z"}));
+  EXPECT_EQ(b.copied_in_bytes(), 2u + 12u);
+}
+
+// Frames of known size straddling input after input (20 frames of 10 bytes in 25-byte inputs):
+// a frame cut by an input boundary is copied (its start, then its missing bytes), and every
+// frame after it in the same input is decoded in place, not copied behind it.
+TEST(FramedConnection, DeliverCopiesOnlyTheFramesThatStraddleInputs) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::string wire;
+  std::vector<std::string> want;
+  for (int i = 0; i < 20; ++i) {
+    want.push_back(std::string(6, static_cast<char>('a' + i)));
+    wire += std::string("\0\0\0\6", 4) + want.back();
+  }
+  std::vector<std::string> got;
+  auto collect = [&](absl::Span<const absl::string_view> run) {
+    for (absl::string_view f : run) got.emplace_back(f);
+  };
+  for (size_t at = 0; at < wire.size(); at += 25) {
+    absl::StatusOr<FramedConnection::ReadState> st = b.Deliver(wire.substr(at, 25), collect);
+    ASSERT_TRUE(st.ok()) << st.status() << " at " << at;
+  }
+  EXPECT_EQ(got, want);
+  // Input boundaries at 25, 75, 125 and 175 cut a frame; 50, 100 and 150 fall between frames.
+  EXPECT_EQ(b.copied_in_bytes(), 4u * 10u);
+  EXPECT_EQ(b.delivered_in_place_bytes(), wire.size() - 40u);
 }
 
 TEST(FramedConnection, ReceiveBatchReportsMidFrameCloseAsDataLossAfterEarlierFrames) {
