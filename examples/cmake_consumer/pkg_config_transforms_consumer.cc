@@ -34,7 +34,7 @@ int main() {
     std::fprintf(stderr, "a 4096-byte run of 'a' did not shrink (%zu bytes)\n", wire.size());
     return 1;
   }
-  std::unique_ptr<framekit::Decoder> decoder = (*framer)->NewDecoder();
+  std::unique_ptr<framekit::TransformedDecoder> decoder = (*framer)->NewDecoder();
   absl::string_view frame;
   if (absl::Status s = decoder->Feed(wire);
       !s.ok() || decoder->Next(&frame) != framekit::Decoder::kFrame || frame != payload) {
