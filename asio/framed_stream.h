@@ -35,8 +35,9 @@
 //     must not throw (an exception leaves the read outstanding for good: close the stream).
 //   Completion tokens. As for Asio's own operations (async_compose): a callback,
 //     boost::asio::use_future, use_awaitable (C++20 code). No operation completes inside its
-//     initiating function: a result available without I/O is deferred to the stream's executor,
-//     then dispatched to the handler's associated executor.
+//     initiating function: a result available without I/O is deferred, and reaches the handler
+//     through its associated executor (directly when that has the stream's executor type, else
+//     through the stream's executor).
 //   Cancellation and lifetime. cancel() and close() act on the lowest layer: outstanding operations
 //     complete with boost::asio::error::operation_aborted. Destroying a FramedStream over a basic
 //     socket with operations outstanding is safe, as for Asio's own sockets: they complete with
