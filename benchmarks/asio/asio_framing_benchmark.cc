@@ -23,6 +23,7 @@
 //
 //   bazel run -c opt //benchmarks/asio:asio_framing_benchmark -- --reps=5
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -288,16 +289,32 @@ Count Receive(Socket& socket, Mode mode, const Framer& framer,
   return count;
 }
 
-// One run: a fresh connection, the writer thread, the reader until end of stream. msgs/s.
-double RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream& stream,
-               size_t payload_size, uint64_t messages) {
+// The calling thread's CPU time (user + system), in ns.
+double ThreadCpuNs() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
+}
+
+struct RunResult {
+  double rate;    // msgs/s
+  double cpu_ns;  // the reader thread's CPU time per message (ns): unlike the rate, not
+                  // stretched by time the reader spends waiting or preempted
+};
+
+// One run: a fresh connection, the writer thread, the reader until end of stream.
+RunResult RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream& stream,
+                  size_t payload_size, uint64_t messages) {
   boost::asio::io_context io;
   Count count;
   std::chrono::steady_clock::time_point start, end;
+  double cpu_start = 0, cpu_end = 0;
   auto measure = [&](auto& reader_socket, int writer_fd) {
     std::thread writer(Writer, writer_fd, std::cref(stream), messages);
     start = std::chrono::steady_clock::now();
+    cpu_start = ThreadCpuNs();
     count = Receive(reader_socket, mode, framer, flags.options);
+    cpu_end = ThreadCpuNs();
     end = std::chrono::steady_clock::now();
     writer.join();
   };
@@ -317,7 +334,8 @@ double RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream
     Die(absl::StrFormat("%s: received %d frames / %d bytes, sent %d / %d", ModeName(mode, false),
                         count.frames, count.bytes, messages, messages * payload_size));
   }
-  return static_cast<double>(messages) / std::chrono::duration<double>(end - start).count();
+  return {static_cast<double>(messages) / std::chrono::duration<double>(end - start).count(),
+          (cpu_end - cpu_start) / static_cast<double>(messages)};
 }
 
 // The scheduler floor: `n` completions, each deferring the next, on an io_context that also waits
@@ -354,6 +372,12 @@ double Median(std::vector<double> v) {
 std::string Rate(double r) {
   if (r >= 1e6) return absl::StrFormat("%.2f M", r / 1e6);
   return absl::StrFormat("%.1f k", r / 1e3);
+}
+
+// A CPU time per message: ns below 10 us, else us.
+std::string Ns(double ns) {
+  if (ns < 10'000) return absl::StrFormat("%.0f ns", ns);
+  return absl::StrFormat("%.1f us", ns / 1e3);
 }
 
 // "median (min-max)" of per-repetition rates.
@@ -424,6 +448,8 @@ int Main(int argc, char** argv) {
   const Mode modes[] = {Mode::kReadFrame, Mode::kReadFrames, Mode::kAsioOwn};
   // results[spec][size][mode] = msgs/s per repetition.
   std::map<std::string, std::map<size_t, std::map<Mode, std::vector<double>>>> results;
+  // cpu[spec][size][mode] = the reader's CPU ns per message, per repetition.
+  std::map<std::string, std::map<size_t, std::map<Mode, std::vector<double>>>> cpu;
   std::map<std::string, std::unique_ptr<Framer>> framers;
   std::map<std::string, std::map<size_t, Stream>> streams;
   for (const std::string& spec : specs) {
@@ -439,11 +465,13 @@ int Main(int argc, char** argv) {
       for (size_t size : sizes) {
         const uint64_t messages = size == 16 ? flags.small_messages : flags.large_messages;
         for (Mode mode : modes) {
-          const double r =
+          const RunResult r =
               RunOnce(flags, mode, *framers[spec], streams[spec][size], size, messages);
-          results[spec][size][mode].push_back(r);
-          std::fprintf(stderr, "rep %d %-16s %6zu B %-34s %s msgs/s\n", rep + 1, spec.c_str(), size,
-                       ModeName(mode, spec == "delimiter"), Rate(r).c_str());
+          results[spec][size][mode].push_back(r.rate);
+          cpu[spec][size][mode].push_back(r.cpu_ns);
+          std::fprintf(stderr, "rep %d %-16s %6zu B %-34s %s msgs/s, reader CPU %s/msg\n", rep + 1,
+                       spec.c_str(), size, ModeName(mode, spec == "delimiter"),
+                       Rate(r.rate).c_str(), Ns(r.cpu_ns).c_str());
         }
       }
     }
@@ -461,15 +489,19 @@ int Main(int argc, char** argv) {
       "msgs/s: median (min-max); ratio: adapter / Asio's own framing on the same stream, "
       "median of the per-repetition ratios (min-max). Ceiling (16 B rows): the floor "
       "below over Asio's own rate, the most any reader with one completion per message "
-      "can reach; \"of ceiling\": async_read_frame's rate over the floor's.\n\n");
+      "can reach; \"of ceiling\": async_read_frame's rate over the floor's. Reader CPU/msg: "
+      "the reading thread's CPU time (user + system) per message, median (min-max); CPU "
+      "ratio: Asio's own CPU/msg over the adapter's in the same repetition (> 1: the adapter "
+      "spends less), median (min-max).\n\n");
   std::printf(
-      "| stream | payload | reader | msgs/s | ratio | of ceiling |\n"
-      "|---|---|---|---|---|---|\n");
+      "| stream | payload | reader | msgs/s | ratio | of ceiling | reader CPU/msg | CPU ratio |\n"
+      "|---|---|---|---|---|---|---|---|\n");
   for (const std::string& spec : specs) {
     const bool delimiter = spec == "delimiter";
     for (size_t size : sizes) {
       auto& by_mode = results[spec][size];
       const std::vector<double>& own = by_mode[Mode::kAsioOwn];
+      const std::vector<double>& own_cpu = cpu[spec][size][Mode::kAsioOwn];
       const char* payload = size == 16 ? "16 B" : "64 KiB";
       for (Mode mode : modes) {
         const std::vector<double>& v = by_mode[mode];
@@ -479,14 +511,19 @@ int Main(int argc, char** argv) {
         if (size == 16 && mode == Mode::kReadFrame) {
           of_ceiling = Spread(PerRep(v, floor, 100), "%.0f", "%");
         }
-        std::printf("| %s | %s | %s | %s | %s | %s |\n", spec.c_str(), payload,
+        const std::vector<double>& c = cpu[spec][size][mode];
+        const auto [clo, chi] = std::minmax_element(c.begin(), c.end());
+        const std::string cpu_ratio =
+            mode == Mode::kAsioOwn ? "1x" : Spread(PerRep(own_cpu, c), "%.1f", "x");
+        std::printf("| %s | %s | %s | %s | %s | %s | %s (%s-%s) | %s |\n", spec.c_str(), payload,
                     ModeName(mode, delimiter), RateSpread(v).c_str(), ratio.c_str(),
-                    of_ceiling.c_str());
+                    of_ceiling.c_str(), Ns(Median(c)).c_str(), Ns(*clo).c_str(), Ns(*chi).c_str(),
+                    cpu_ratio.c_str());
       }
       if (size == 16) {
         std::printf(
             "| %s | %s | ceiling: one completion per message (the floor) | %s | %s | "
-            "100%% |\n",
+            "100%% | | |\n",
             spec.c_str(), payload, RateSpread(floor).c_str(),
             Spread(PerRep(floor, own), "%.1f", "x").c_str());
       }
