@@ -13,7 +13,9 @@
 //     (thousands per read for small frames: no completion per frame), in order, and completes with
 //     (error_code, size_t frames); each view is valid only during its call. Reads go straight into
 //     the decoder's buffer (Decoder::NextReadSize / PrepareWrite: no copy), `read_size` bytes at a
-//     time, cut to end on a frame boundary when the frame's size is known.
+//     time, cut to end on a frame boundary when the frame's size is known; at a frame boundary
+//     after frames that took more than `read_size` bytes, as many bytes again if the buffer
+//     already has room for them (one read per 64 KiB frame rather than two).
 //   Writing. async_write_frame(payload, token) and async_write_frames(payloads, token) complete
 //     with (error_code, size_t bytes written): one gathered write (boost::asio::async_write) of
 //     every frame's header, payload and trailer. Payloads are sent by reference, never copied:
@@ -33,8 +35,9 @@
 //     must not throw (an exception leaves the read outstanding for good: close the stream).
 //   Completion tokens. As for Asio's own operations (async_compose): a callback,
 //     boost::asio::use_future, use_awaitable (C++20 code). No operation completes inside its
-//     initiating function: a result available without I/O is deferred to the stream's executor,
-//     then dispatched to the handler's associated executor.
+//     initiating function: a result available without I/O is deferred, and reaches the handler
+//     through its associated executor (directly when that has the stream's executor type, else
+//     through the stream's executor).
 //   Cancellation and lifetime. cancel() and close() act on the lowest layer: outstanding operations
 //     complete with boost::asio::error::operation_aborted. Destroying a FramedStream over a basic
 //     socket with operations outstanding is safe, as for Asio's own sockets: they complete with
@@ -93,7 +96,9 @@ namespace asio {
 struct FramedStreamOptions {
   // Bytes asked of each read (the decoder keeps at least this much free space); cut to end on a
   // frame boundary when the size of the frame being received is known (Decoder::NextReadSize).
-  // Default 64 KiB; clamped to 1 .. 16 MiB.
+  // After frames larger than this, a read at a frame boundary asks for as many bytes as they
+  // took, within the buffer's free space (never allocating for it). Default 64 KiB; clamped to
+  // 1 .. 16 MiB.
   size_t read_size = 64 * 1024;
   // Before a read, a read buffer holding no byte of any frame is freed if it is larger than this
   // (it grew for one large frame). Default 128 KiB; 0 frees it whenever it is empty.

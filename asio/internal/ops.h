@@ -3,13 +3,14 @@
 // The composed operations behind FramedStream (framed_stream.h), written for
 // boost::asio::async_compose. Each one:
 //   * never completes inside its initiating function: a result available without I/O (a frame
-//     decoded ahead, an error, a busy stream, a refused payload) is deferred to the stream's
-//     executor, which then dispatches to the handler's associated executor (a strand, a
-//     coroutine's). Deferred to the handler's executor directly, a use_future handler's step would
-//     run on Asio's system thread pool (system_executor), racing the io_context's thread; deferred
-//     rather than posted, it goes to the running thread's private queue, where post() would lock
-//     the scheduler and interrupt epoll (an eventfd write per frame on top of the scheduler's
-//     pass);
+//     decoded ahead, an error, a busy stream, a refused payload) is deferred (DeferStep): to the
+//     handler's associated executor when it has the stream's executor type (a plain callback, a
+//     coroutine's), else to the stream's executor, which then dispatches to the handler's (a
+//     strand, use_future's). Deferred to the handler's executor directly, a use_future handler's
+//     step would run on Asio's system thread pool (system_executor), racing the io_context's
+//     thread; deferred rather than posted, it goes to the running thread's private queue, where
+//     post() would lock the scheduler and interrupt epoll (an eventfd write per frame on top of
+//     the scheduler's pass);
 //   * reads straight into the decoder's buffer (Decoder::NextReadSize, PrepareWrite, CommitWrite);
 //   * after every intermediate completion, checks that the FramedStream still exists before it
 //     touches the stream again, and otherwise completes with operation_aborted.
@@ -18,10 +19,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/defer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/system/error_code.hpp>
@@ -52,15 +57,34 @@ inline error_code EndOfStream(SharedState& s) {
   return ec;
 }
 
+// Runs `self`'s next step later, from the io_context's loop: straight to the handler's executor
+// when that is the stream's own (a plain callback), saving the work_dispatcher hop (a work count
+// taken and released, a second dispatch); otherwise through the stream's executor, which then
+// dispatches to the handler's (a strand, use_future's, a coroutine's).
+template <typename Stream, typename Self>
+void DeferStep(Stream& stream, Self&& self) {
+  using StreamExecutor = typename std::decay<decltype(boost::asio::prefer(
+      stream.get_executor(), boost::asio::execution::outstanding_work.tracked))>::type;
+  if constexpr (std::is_same<boost::asio::associated_executor_t<std::decay_t<Self>>,
+                             StreamExecutor>::value) {
+    boost::asio::defer(std::forward<Self>(self));
+  } else {
+    boost::asio::defer(stream.get_executor(), std::forward<Self>(self));
+  }
+}
+
 // Issues one read into the decoder's free space: NextReadSize bytes (the rest of a large frame,
-// or whole frames of the last frame's size), into memory the decoder owns and `s` keeps alive.
+// or whole frames of the last frame's size), or at a frame boundary after frames larger than a
+// read, as many bytes as they took (SharedState::ReadSize); into memory the decoder owns and `s`
+// keeps alive.
 template <typename Stream, typename Self>
 void ReadIntoDecoder(Stream& stream, SharedState& s, Self& self) {
   // Frees a buffer grown for one large frame once it holds nothing (only then: nothing moves).
   s.decoder->TrimBuffer(s.max_idle_read_buffer);
   const size_t want = s.decoder->NextReadSize(s.read_size);
   absl::Span<char> space = s.decoder->PrepareWrite(want);
-  stream.async_read_some(boost::asio::buffer(space.data(), want), std::move(self));
+  stream.async_read_some(boost::asio::buffer(space.data(), s.ReadSize(want, space.size())),
+                         std::move(self));
 }
 
 // async_read_frame: completes with (error_code, absl::string_view).
@@ -78,13 +102,13 @@ class ReadFrameOp {
         if (s.reading) {  // A second read while one is outstanding: refused, nothing touched.
           ec_ = boost::asio::error::in_progress;
           state_ = kRefused;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         s.reading = true;
         if (Decode(s)) {
           state_ = kDeliver;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         state_ = kReading;
@@ -158,7 +182,7 @@ class ReadFramesOp {
       case kStart:
         if (s.reading) {
           state_ = kRefused;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         s.reading = true;
@@ -167,7 +191,7 @@ class ReadFramesOp {
         if (!s.HasReadResult()) s.DecodeAhead();
         if (s.HasReadResult()) {
           state_ = kDeliver;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         state_ = kReading;
@@ -259,7 +283,7 @@ class WriteFramesOp {
         if (s.writing) {
           ec_ = boost::asio::error::in_progress;
           state_ = kRefused;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         const absl::Span<const absl::string_view> payloads =
@@ -269,7 +293,7 @@ class WriteFramesOp {
           ec_ = ErrorCodeFromStatus(st);
           s.SetWriteStatus(std::move(st));
           state_ = kRefused;
-          boost::asio::defer(stream_.get_executor(), std::move(self));
+          DeferStep(stream_, std::move(self));
           return;
         }
         s.writing = true;

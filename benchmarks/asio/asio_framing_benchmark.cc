@@ -23,9 +23,19 @@
 //
 //   bazel run -c opt //benchmarks/asio:asio_framing_benchmark -- --reps=5
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/completion_condition.hpp>
+#include <boost/asio/defer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -39,20 +49,10 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/completion_condition.hpp>
-#include <boost/asio/defer.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/local/connect_pair.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/read_until.hpp>
-
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "framekit/asio/framed_stream.h"
 #include "framekit/benchmarks/cpu_pinning.h"
 #include "framekit/framing/framer.h"
@@ -68,9 +68,12 @@ using boost::asio::ip::tcp;
 struct Flags {
   int reps = 5;
   uint64_t small_messages = 500'000;  // 16 B payloads
-  uint64_t large_messages = 16'384;     // 64 KiB payloads (1 GiB)
+  uint64_t large_messages = 16'384;   // 64 KiB payloads (1 GiB)
   bool tcp = false;
   asio::FramedStreamOptions options;  // --read_size, --max_idle_read_buffer
+  // --spec / --payload: only these streams (for profiling one row); empty = all.
+  std::vector<std::string> specs = {"length:width=4", "delimiter"};
+  std::vector<size_t> sizes = {16, 64 * 1024};
 };
 
 [[noreturn]] void Die(const std::string& why) {
@@ -186,8 +189,8 @@ class AsioTransferExactly {
 
  private:
   void ReadHeader() {
-    boost::asio::async_read(socket_, boost::asio::buffer(header_),
-                            boost::asio::transfer_exactly(4), [this](error_code ec, size_t) {
+    boost::asio::async_read(socket_, boost::asio::buffer(header_), boost::asio::transfer_exactly(4),
+                            [this](error_code ec, size_t) {
                               if (ec) {
                                 if (ec != boost::asio::error::eof) {
                                   Die("asio header: " + ec.message());
@@ -286,16 +289,32 @@ Count Receive(Socket& socket, Mode mode, const Framer& framer,
   return count;
 }
 
-// One run: a fresh connection, the writer thread, the reader until end of stream. msgs/s.
-double RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream& stream,
-               size_t payload_size, uint64_t messages) {
+// The calling thread's CPU time (user + system), in ns.
+double ThreadCpuNs() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
+}
+
+struct RunResult {
+  double rate;    // msgs/s
+  double cpu_ns;  // the reader thread's CPU time per message (ns): unlike the rate, not
+                  // stretched by time the reader spends waiting or preempted
+};
+
+// One run: a fresh connection, the writer thread, the reader until end of stream.
+RunResult RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream& stream,
+                  size_t payload_size, uint64_t messages) {
   boost::asio::io_context io;
   Count count;
   std::chrono::steady_clock::time_point start, end;
+  double cpu_start = 0, cpu_end = 0;
   auto measure = [&](auto& reader_socket, int writer_fd) {
     std::thread writer(Writer, writer_fd, std::cref(stream), messages);
     start = std::chrono::steady_clock::now();
+    cpu_start = ThreadCpuNs();
     count = Receive(reader_socket, mode, framer, flags.options);
+    cpu_end = ThreadCpuNs();
     end = std::chrono::steady_clock::now();
     writer.join();
   };
@@ -315,7 +334,8 @@ double RunOnce(const Flags& flags, Mode mode, const Framer& framer, const Stream
     Die(absl::StrFormat("%s: received %d frames / %d bytes, sent %d / %d", ModeName(mode, false),
                         count.frames, count.bytes, messages, messages * payload_size));
   }
-  return static_cast<double>(messages) / std::chrono::duration<double>(end - start).count();
+  return {static_cast<double>(messages) / std::chrono::duration<double>(end - start).count(),
+          (cpu_end - cpu_start) / static_cast<double>(messages)};
 }
 
 // The scheduler floor: `n` completions, each deferring the next, on an io_context that also waits
@@ -354,6 +374,34 @@ std::string Rate(double r) {
   return absl::StrFormat("%.1f k", r / 1e3);
 }
 
+// A CPU time per message: ns below 10 us, else us.
+std::string Ns(double ns) {
+  if (ns < 10'000) return absl::StrFormat("%.0f ns", ns);
+  return absl::StrFormat("%.1f us", ns / 1e3);
+}
+
+// "median (min-max)" of per-repetition rates.
+std::string RateSpread(const std::vector<double>& v) {
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  return Rate(Median(v)) + " (" + Rate(*lo) + "-" + Rate(*hi) + ")";
+}
+
+// scale * a[i] / b[i] for each repetition i (runs of the same repetition, adjacent in time).
+std::vector<double> PerRep(const std::vector<double>& a, const std::vector<double>& b,
+                           double scale = 1) {
+  std::vector<double> r;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) r.push_back(scale * a[i] / b[i]);
+  return r;
+}
+
+// "<median><unit> (<min>-<max>)", each number printed with `format`.
+std::string Spread(const std::vector<double>& v, const absl::FormatSpec<double>& format,
+                   absl::string_view unit) {
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  return absl::StrFormat(format, Median(v)) + std::string(unit) + " (" +
+         absl::StrFormat(format, *lo) + "-" + absl::StrFormat(format, *hi) + ")";
+}
+
 Flags ParseFlags(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
@@ -370,6 +418,12 @@ Flags ParseFlags(int argc, char** argv) {
                value("--max_idle_read_buffer=", &f.options.max_idle_read_buffer)) {
     } else if (value("--small_messages=", &f.small_messages) ||
                value("--large_messages=", &f.large_messages)) {
+    } else if (absl::ConsumePrefix(&a, "--spec=")) {
+      if (a != "length:width=4" && a != "delimiter") Die(std::string("bad value for ") + argv[i]);
+      f.specs = {std::string(a)};
+    } else if (absl::ConsumePrefix(&a, "--payload=")) {
+      if (a != "16" && a != "65536") Die(std::string("bad value for ") + argv[i]);
+      f.sizes = {a == "16" ? size_t{16} : size_t{64 * 1024}};
     } else if (a == "--transport=tcp") {
       f.tcp = true;
     } else if (a == "--transport=unix") {
@@ -379,7 +433,8 @@ Flags ParseFlags(int argc, char** argv) {
     } else {
       Die(std::string("unknown flag ") + argv[i] +
           " (flags: --reps=N --small_messages=N --large_messages=N --transport=unix|tcp "
-          "--read_size=BYTES --max_idle_read_buffer=BYTES --no_pin)");
+          "--read_size=BYTES --max_idle_read_buffer=BYTES --no_pin "
+          "--spec=length:width=4|delimiter --payload=16|65536)");
     }
   }
   return f;
@@ -388,14 +443,16 @@ Flags ParseFlags(int argc, char** argv) {
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
   benchmarks::PinThisThread(benchmarks::CpuRole::kReceiver);
-  const char* specs[] = {"length:width=4", "delimiter"};
-  const size_t sizes[] = {16, 64 * 1024};
+  const std::vector<std::string>& specs = flags.specs;
+  const std::vector<size_t>& sizes = flags.sizes;
   const Mode modes[] = {Mode::kReadFrame, Mode::kReadFrames, Mode::kAsioOwn};
   // results[spec][size][mode] = msgs/s per repetition.
   std::map<std::string, std::map<size_t, std::map<Mode, std::vector<double>>>> results;
+  // cpu[spec][size][mode] = the reader's CPU ns per message, per repetition.
+  std::map<std::string, std::map<size_t, std::map<Mode, std::vector<double>>>> cpu;
   std::map<std::string, std::unique_ptr<Framer>> framers;
   std::map<std::string, std::map<size_t, Stream>> streams;
-  for (const char* spec : specs) {
+  for (const std::string& spec : specs) {
     framers[spec] = MakeFramerOrDie(spec);
     for (size_t size : sizes) streams[spec][size] = Encode(*framers[spec], size);
   }
@@ -404,57 +461,78 @@ int Main(int argc, char** argv) {
     floor.push_back(CompletionFloor(flags.small_messages));
     std::fprintf(stderr, "rep %d completion floor %s completions/s\n", rep + 1,
                  Rate(floor.back()).c_str());
-    for (const char* spec : specs) {
+    for (const std::string& spec : specs) {
       for (size_t size : sizes) {
         const uint64_t messages = size == 16 ? flags.small_messages : flags.large_messages;
         for (Mode mode : modes) {
-          const double r =
+          const RunResult r =
               RunOnce(flags, mode, *framers[spec], streams[spec][size], size, messages);
-          results[spec][size][mode].push_back(r);
-          std::fprintf(stderr, "rep %d %-16s %6zu B %-34s %s msgs/s\n", rep + 1, spec, size,
-                       ModeName(mode, std::string(spec) == "delimiter"), Rate(r).c_str());
+          results[spec][size][mode].push_back(r.rate);
+          cpu[spec][size][mode].push_back(r.cpu_ns);
+          std::fprintf(stderr, "rep %d %-16s %6zu B %-34s %s msgs/s, reader CPU %s/msg\n", rep + 1,
+                       spec.c_str(), size, ModeName(mode, spec == "delimiter"),
+                       Rate(r.rate).c_str(), Ns(r.cpu_ns).c_str());
         }
       }
     }
   }
 
   std::printf("\n## framekit Asio adapter vs Asio's own framing\n\n");
-  std::printf("%s, %d repetitions (interleaved); %s; %llu messages at 16 B, %llu at 64 KiB; "
-              "FramedStream read_size %zu, max_idle_read_buffer %zu.\n",
-              flags.tcp ? "loopback TCP" : "Unix socketpair", flags.reps,
-              benchmarks::CpuPinningDescription(),
-              static_cast<unsigned long long>(flags.small_messages),
-              static_cast<unsigned long long>(flags.large_messages), flags.options.read_size,
-              flags.options.max_idle_read_buffer);
-  std::printf("msgs/s: median (min-max); ratio: adapter / Asio's own framing on the same stream, "
-              "median of the per-repetition ratios (min-max).\n\n");
-  std::printf("| stream | payload | reader | msgs/s | ratio |\n|---|---|---|---|---|\n");
-  for (const char* spec : specs) {
-    const bool delimiter = std::string(spec) == "delimiter";
+  std::printf(
+      "%s, %d repetitions (interleaved); %s; %llu messages at 16 B, %llu at 64 KiB; "
+      "FramedStream read_size %zu, max_idle_read_buffer %zu.\n",
+      flags.tcp ? "loopback TCP" : "Unix socketpair", flags.reps,
+      benchmarks::CpuPinningDescription(), static_cast<unsigned long long>(flags.small_messages),
+      static_cast<unsigned long long>(flags.large_messages), flags.options.read_size,
+      flags.options.max_idle_read_buffer);
+  std::printf(
+      "msgs/s: median (min-max); ratio: adapter / Asio's own framing on the same stream, "
+      "median of the per-repetition ratios (min-max). Ceiling (16 B rows): the floor "
+      "below over Asio's own rate, the most any reader with one completion per message "
+      "can reach; \"of ceiling\": async_read_frame's rate over the floor's. Reader CPU/msg: "
+      "the reading thread's CPU time (user + system) per message, median (min-max); CPU "
+      "ratio: Asio's own CPU/msg over the adapter's in the same repetition (> 1: the adapter "
+      "spends less), median (min-max).\n\n");
+  std::printf(
+      "| stream | payload | reader | msgs/s | ratio | of ceiling | reader CPU/msg | CPU ratio |\n"
+      "|---|---|---|---|---|---|---|---|\n");
+  for (const std::string& spec : specs) {
+    const bool delimiter = spec == "delimiter";
     for (size_t size : sizes) {
       auto& by_mode = results[spec][size];
       const std::vector<double>& own = by_mode[Mode::kAsioOwn];
+      const std::vector<double>& own_cpu = cpu[spec][size][Mode::kAsioOwn];
+      const char* payload = size == 16 ? "16 B" : "64 KiB";
       for (Mode mode : modes) {
         const std::vector<double>& v = by_mode[mode];
-        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
         std::string ratio = "1x (baseline)";
-        if (mode != Mode::kAsioOwn) {
-          std::vector<double> ratios;
-          for (size_t i = 0; i < v.size(); ++i) ratios.push_back(v[i] / own[i]);
-          const auto [rlo, rhi] = std::minmax_element(ratios.begin(), ratios.end());
-          ratio = absl::StrFormat("**%.1fx** (%.1f-%.1f)", Median(ratios), *rlo, *rhi);
+        if (mode != Mode::kAsioOwn) ratio = "**" + Spread(PerRep(v, own), "%.1f", "x**");
+        std::string of_ceiling;
+        if (size == 16 && mode == Mode::kReadFrame) {
+          of_ceiling = Spread(PerRep(v, floor, 100), "%.0f", "%");
         }
-        std::printf("| %s | %s | %s | %s (%s-%s) | %s |\n", spec,
-                    size == 16 ? "16 B" : "64 KiB", ModeName(mode, delimiter),
-                    Rate(Median(v)).c_str(), Rate(*lo).c_str(), Rate(*hi).c_str(), ratio.c_str());
+        const std::vector<double>& c = cpu[spec][size][mode];
+        const auto [clo, chi] = std::minmax_element(c.begin(), c.end());
+        const std::string cpu_ratio =
+            mode == Mode::kAsioOwn ? "1x" : Spread(PerRep(own_cpu, c), "%.1f", "x");
+        std::printf("| %s | %s | %s | %s | %s | %s | %s (%s-%s) | %s |\n", spec.c_str(), payload,
+                    ModeName(mode, delimiter), RateSpread(v).c_str(), ratio.c_str(),
+                    of_ceiling.c_str(), Ns(Median(c)).c_str(), Ns(*clo).c_str(), Ns(*chi).c_str(),
+                    cpu_ratio.c_str());
+      }
+      if (size == 16) {
+        std::printf(
+            "| %s | %s | ceiling: one completion per message (the floor) | %s | %s | "
+            "100%% | | |\n",
+            spec.c_str(), payload, RateSpread(floor).c_str(),
+            Spread(PerRep(floor, own), "%.1f", "x").c_str());
       }
     }
   }
-  const auto [flo, fhi] = std::minmax_element(floor.begin(), floor.end());
-  std::printf("\nFloor of one completion per message (a handler deferring itself while the "
-              "io_context also waits on a socket): "
-              "%s (%s-%s) completions/s.\n",
-              Rate(Median(floor)).c_str(), Rate(*flo).c_str(), Rate(*fhi).c_str());
+  std::printf(
+      "\nFloor of one completion per message (a handler deferring itself while the "
+      "io_context also waits on a socket): %s completions/s.\n",
+      RateSpread(floor).c_str());
   return 0;
 }
 

@@ -3,7 +3,8 @@
 #
 # Contract: runs //benchmarks/asio:asio_framing_benchmark once in a tiny mode (few messages, one
 # repetition, both transports) and checks that it exits 0 (it exits non-zero if any reader lost a
-# frame or a byte, or failed) and prints its table with every row and a ratio in each framekit row.
+# frame or a byte, or failed) and prints its table with every row, a ratio and a reader CPU time in
+# each framekit row, and the per-completion ceiling with async_read_frame's share of it at 16 B.
 # It checks that the benchmark works end to end, not the numbers.
 set -euo pipefail
 
@@ -19,10 +20,14 @@ for transport in unix tcp; do
   for stream in "length:width=4" "delimiter"; do
     for size in "16 B" "64 KiB"; do
       for reader in "framekit async_read_frame" "framekit async_read_frames"; do
-        grep -Eq "^\| ${stream} \| ${size} \| ${reader} \| [0-9.]+ [kM] .*\| \*\*[0-9.]+x\*\*" "$log" ||
-          fail "no row for ${stream} ${size} ${reader} ($transport)"
+        grep -Eq "^\| ${stream} \| ${size} \| ${reader} \| [0-9.]+ [kM] .*\| \*\*[0-9.]+x\*\*.*\| [0-9.]+ (ns|us) \(.*\| [0-9.]+x \(" "$log" ||
+          fail "no row for ${stream} ${size} ${reader} with its CPU columns ($transport)"
       done
     done
+    grep -Eq "^\| ${stream} \| 16 B \| framekit async_read_frame \| .*\| [0-9]+% \([0-9]+-[0-9]+\) \|" "$log" ||
+      fail "no share of the ceiling for ${stream} async_read_frame ($transport)"
+    grep -Eq "^\| ${stream} \| 16 B \| ceiling: one completion per message \(the floor\) \| [0-9.]+ [kM] .*\| [0-9.]+x \(" "$log" ||
+      fail "no ceiling row for ${stream} ($transport)"
   done
   grep -q "| asio async_read_until |" "$log" || fail "no read_until row"
   grep -q "| asio async_read(transfer_exactly) |" "$log" || fail "no transfer_exactly row"
