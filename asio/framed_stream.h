@@ -37,7 +37,11 @@
 //     boost::asio::use_future, use_awaitable (C++20 code). No operation completes inside its
 //     initiating function: a result available without I/O is deferred, and reaches the handler
 //     through its associated executor (directly when that has the stream's executor type, else
-//     through the stream's executor).
+//     through the stream's executor). One exception to "deferred": an async_read_frame that the
+//     handler of this stream's previous read starts, on the stream's own executor, with its frame
+//     already decoded, completes right after that handler returns, from the same completion, as
+//     dispatch would (up to 64 in a row, then one is deferred so other handlers get their turn):
+//     a frame then costs a handler call, not a pass through the io_context.
 //   Cancellation and lifetime. cancel() and close() act on the lowest layer: outstanding operations
 //     complete with boost::asio::error::operation_aborted. Destroying a FramedStream over a basic
 //     socket with operations outstanding is safe, as for Asio's own sockets: they complete with

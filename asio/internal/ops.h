@@ -11,6 +11,13 @@
 //     thread; deferred rather than posted, it goes to the running thread's private queue, where
 //     post() would lock the scheduler and interrupt epoll (an eventfd write per frame on top of
 //     the scheduler's pass);
+//   * except one case: async_read_frame called by the handler of the stream's previous read, on the
+//     stream's own executor, with its frame already decoded. The initiating function stores it;
+//     the completion running that handler completes it once the handler has returned (not inside
+//     any initiating function, on the executor the handler asked for, as dispatch would), up to
+//     kMaxInlineReads in a row before deferring one, so that other handlers still get their turn.
+//     Otherwise every frame would cost a pass through the io_context's scheduler (an epoll_wait
+//     between any two handlers), which is most of a small frame's cost;
 //   * reads straight into the decoder's buffer (Decoder::NextReadSize, PrepareWrite, CommitWrite);
 //   * after every intermediate completion, checks that the FramedStream still exists before it
 //     touches the stream again, and otherwise completes with operation_aborted.
@@ -73,6 +80,44 @@ void DeferStep(Stream& stream, Self&& self) {
   }
 }
 
+// Reads completed in a row by one completion (ReadFrameOp::Complete) before the next is deferred.
+inline constexpr int kMaxInlineReads = 64;
+
+// The stream whose read completion this thread is running, if any (ReadFrameOp::Complete).
+inline thread_local const SharedState* tls_completing_reads_of = nullptr;
+
+// True when `self`'s handler runs on `stream`'s own executor (a plain callback, a coroutine on
+// it): then completing it from a completion of that stream is what dispatch would do.
+template <typename Stream, typename Self>
+bool OnStreamExecutor(Stream& stream, const Self& self) {
+  using StreamExecutor = typename std::decay<decltype(boost::asio::prefer(
+      stream.get_executor(), boost::asio::execution::outstanding_work.tracked))>::type;
+  if constexpr (std::is_same<boost::asio::associated_executor_t<Self>, StreamExecutor>::value) {
+    return boost::asio::get_associated_executor(self) ==
+           boost::asio::prefer(stream.get_executor(),
+                               boost::asio::execution::outstanding_work.tracked);
+  } else {
+    return false;
+  }
+}
+
+template <typename Stream, typename Self>
+class PendingStep final : public SharedState::PendingRead {
+ public:
+  PendingStep(Stream& stream, Self&& self) : stream_(stream), self_(std::move(self)) {}
+  void Run() override { self_(); }
+  void Defer() override;
+
+ private:
+  Stream& stream_;
+  Self self_;
+};
+
+template <typename Stream, typename Self>
+void PendingStep<Stream, Self>::Defer() {
+  DeferStep(stream_, std::move(self_));
+}
+
 // Issues one read into the decoder's free space: NextReadSize bytes (the rest of a large frame,
 // or whole frames of the last frame's size), or at a frame boundary after frames larger than a
 // read, as many bytes as they took (SharedState::ReadSize); into memory the decoder owns and `s`
@@ -108,6 +153,13 @@ class ReadFrameOp {
         s.reading = true;
         if (Decode(s)) {
           state_ = kDeliver;
+          if (tls_completing_reads_of == &s && OnStreamExecutor(stream_, self)) {
+            // Started by the handler the completion of this stream's last read is running: that
+            // completion finishes this one when the handler returns (Complete).
+            s.pending_read = std::make_unique<PendingStep<Stream, std::decay_t<Self>>>(
+                stream_, std::move(self));
+            return;
+          }
           DeferStep(stream_, std::move(self));
           return;
         }
@@ -154,10 +206,32 @@ class ReadFrameOp {
     return false;
   }
 
+  // Completes this read; the outermost completion on the stream's executor then completes the
+  // reads its handlers start whose frames are ready (see the file comment), up to kMaxInlineReads.
   template <typename Self>
   void Complete(Self& self, SharedState& s, error_code ec) {
     s.reading = false;
+    // (The stream is touched only while it exists: s.alive.)
+    if (tls_completing_reads_of == &s || !s.alive || !OnStreamExecutor(stream_, self)) {
+      self.complete(ec, ec ? absl::string_view() : frame_);
+      return;
+    }
+    const std::shared_ptr<SharedState> keep = shared_;  // this op's members end in complete()
+    struct Restore {  // even if a handler throws (which the contract forbids)
+      const SharedState* outer;
+      ~Restore() { tls_completing_reads_of = outer; }
+    } restore{tls_completing_reads_of};
+    tls_completing_reads_of = &s;
     self.complete(ec, ec ? absl::string_view() : frame_);
+    for (int n = 0; s.pending_read != nullptr; ++n) {
+      std::unique_ptr<SharedState::PendingRead> next = std::move(s.pending_read);
+      if (n == kMaxInlineReads) {
+        tls_completing_reads_of = restore.outer;
+        next->Defer();
+        return;
+      }
+      next->Run();
+    }
   }
 
   Stream& stream_;

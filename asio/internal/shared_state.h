@@ -107,6 +107,16 @@ struct SharedState {
     last_failed_write.store(true, std::memory_order_relaxed);
   }
 
+  // A read whose result was ready when the handler of this stream's previous read started it,
+  // on the thread running that handler: that completion runs it once the handler has returned
+  // (ops.h, ReadFrameOp::Complete) instead of a pass through the io_context per frame.
+  struct PendingRead {
+    virtual ~PendingRead() = default;
+    virtual void Run() = 0;    // completes it here
+    virtual void Defer() = 0;  // or through the io_context, as any other
+  };
+  std::unique_ptr<PendingRead> pending_read;
+
   const Framer* framer;
   std::unique_ptr<Decoder> decoder;
   size_t read_size;

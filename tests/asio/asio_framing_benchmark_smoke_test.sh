@@ -4,7 +4,7 @@
 # Contract: runs //benchmarks/asio:asio_framing_benchmark once in a tiny mode (few messages, one
 # repetition, both transports) and checks that it exits 0 (it exits non-zero if any reader lost a
 # frame or a byte, or failed) and prints its table with every row, a ratio and a reader CPU time in
-# each framekit row, and the per-completion ceiling with async_read_frame's share of it at 16 B.
+# each framekit row, and the scheduler floor with async_read_frame's rate against it at 16 B.
 # It checks that the benchmark works end to end, not the numbers.
 set -euo pipefail
 
@@ -25,12 +25,12 @@ for transport in unix tcp; do
       done
     done
     grep -Eq "^\| ${stream} \| 16 B \| framekit async_read_frame \| .*\| [0-9]+% \([0-9]+-[0-9]+\) \|" "$log" ||
-      fail "no share of the ceiling for ${stream} async_read_frame ($transport)"
-    grep -Eq "^\| ${stream} \| 16 B \| ceiling: one completion per message \(the floor\) \| [0-9.]+ [kM] .*\| [0-9.]+x \(" "$log" ||
-      fail "no ceiling row for ${stream} ($transport)"
+      fail "no rate against the floor for ${stream} async_read_frame ($transport)"
+    grep -Eq "^\| ${stream} \| 16 B \| floor: one scheduler pass per message \| [0-9.]+ [kM] .*\| [0-9.]+x \(" "$log" ||
+      fail "no floor row for ${stream} ($transport)"
   done
   grep -q "| asio async_read_until |" "$log" || fail "no read_until row"
   grep -q "| asio async_read(transfer_exactly) |" "$log" || fail "no transfer_exactly row"
-  grep -Eq "^Floor of one completion per message .*: [0-9.]+ [kM] \(" "$log" || fail "no floor line"
+  grep -Eq "^Floor of one scheduler pass per message .*: [0-9.]+ [kM] \(" "$log" || fail "no floor line"
 done
 echo "PASS"
