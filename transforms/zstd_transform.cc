@@ -5,6 +5,7 @@
 #include <zstd_errors.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -109,6 +110,14 @@ absl::Status ZstdTransform::Compress(absl::string_view in, std::string* out) con
 absl::Status ZstdTransform::Decompress(absl::string_view in, std::string* out) const {
   const size_t max = options_.max_decompressed_size;
   if (in.empty()) return Malformed("zstd", "empty input (a frame has at least a header)");
+  // Only the current frame format: libzstd also decodes legacy (v0.x) and skippable frames, and
+  // its legacy decoders size their buffers from the frame, ignoring windowLogMax (a 9-byte v0.7
+  // frame made it allocate 40 MiB whatever max said).
+  static constexpr char kMagic[4] = {'\x28', '\xB5', '\x2F', '\xFD'};  // ZSTD_MAGICNUMBER, LE
+  if (in.size() < 4 || std::memcmp(in.data(), kMagic, 4) != 0) {
+    return Malformed(
+        "zstd", in.size() < 4 ? "truncated frame header" : "not a zstd frame (bad magic number)");
+  }
   const unsigned long long claimed = ZSTD_getFrameContentSize(in.data(), in.size());
   if (claimed == ZSTD_CONTENTSIZE_ERROR) {
     return Malformed("zstd", in.size() < 4 ? "truncated frame header"

@@ -99,6 +99,23 @@ TEST(ZstdTransform, TrailingBytesAfterTheFrameAreRefused) {
   EXPECT_TRUE(out.empty());
 }
 
+// libzstd also decodes legacy v0.x frames, whose decoders size their buffers from the frame and
+// ignore windowLogMax: this 9-byte v0.7 frame (found by zstd_transform_fuzzer) made it allocate
+// 40 MiB under a max of a few bytes. Only the current magic number is accepted; so no skippable
+// frame either.
+TEST(ZstdTransform, LegacyAndSkippableFramesAreRefusedByMagicNumber) {
+  std::unique_ptr<Transform> t = Make("zstd:max=64");
+  std::string out;
+  const std::string legacy_v07("\x27\xb5\x2f\xfd\x00\x7a\xe6\x74\x65", 9);
+  absl::Status s = t->Decompress(legacy_v07, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("not a zstd frame (bad magic number)"));
+  const std::string skippable("\x50\x2a\x4d\x18\x00\x00\x00\x00", 8);
+  s = t->Decompress(skippable, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_TRUE(out.empty());
+}
+
 // The content checksum means a corrupted frame never decodes to different bytes: it is refused,
 // or (a flipped bit the decoder never reads, such as padding) it decodes to the original.
 TEST(ZstdTransform, CorruptedByteIsRefusedOrHarmless) {
