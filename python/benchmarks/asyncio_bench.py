@@ -40,6 +40,7 @@ MODES = [
 BASELINE = "streamreader.readexactly"
 WARMUP = 0.3
 CHECK_EVERY = 1024
+PIN = True
 
 
 def encode_stream(framing, size, target=1 << 20):
@@ -234,14 +235,31 @@ def receiver(mode, size, port, seconds):
 
 # --- driver ---
 
+def placement():
+    """(receiver CPU, sender CPU): the first two CPUs this process may use, as
+    benchmarks/cpu_pinning.h places the C++ benchmarks' threads. Left to the scheduler, the two
+    processes sometimes share a CPU and sometimes not, which alone moves a mode's rate by 1.5x
+    between runs of the same code. None with fewer than two CPUs or --pin=false."""
+    if not PIN:
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    return (cpus[0], cpus[1]) if len(cpus) >= 2 else None
+
+
+def pinned_to(cpu):
+    return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+
+
 def measure(mode, framing, size, seconds):
     me = os.path.abspath(__file__)
+    rx_cpu, tx_cpu = placement() or (None, None)
     send = subprocess.Popen([sys.executable, me, "--sender", framing, str(size)],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, preexec_fn=pinned_to(tx_cpu))
     try:
         port = send.stdout.readline().strip()
         out = subprocess.run([sys.executable, me, "--receiver", mode, str(size), port,
-                              str(seconds)], capture_output=True, text=True, timeout=120)
+                              str(seconds)], capture_output=True, text=True, timeout=120,
+                             preexec_fn=pinned_to(rx_cpu))
         if out.returncode != 0:
             raise SystemExit("%s %d B failed:\n%s" % (mode, size, out.stderr))
         wall, cpu = out.stdout.split()
@@ -259,6 +277,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--modes", default=",".join(m for m, _, _ in MODES))
+    parser.add_argument("--pin", default="true", choices=["true", "false"],
+                        help="receiver and sender on the first two CPUs (default true)")
     parser.add_argument("--sender", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--receiver", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -268,6 +288,11 @@ def main():
         mode, size, port, seconds = args.receiver
         return receiver(mode, int(size), int(port), float(seconds))
 
+    global PIN
+    PIN = args.pin == "true"
+    where = placement()
+    print("placement: %s" % ("receiver on CPU %d, sender on CPU %d" % where if where else
+                             "not pinned"), file=sys.stderr, flush=True)
     wanted = args.modes.split(",")
     modes = [m for m in MODES if m[0] in wanted]
     results = {}

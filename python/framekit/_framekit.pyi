@@ -1,16 +1,19 @@
 """Type stubs for framekit's C++ extension (python/src/framekit_module.cc)."""
 
-from typing import Iterable, List, Union
+from typing import Iterable, List, Protocol, Union
 
 
 BytesLike = Union[bytes, bytearray, memoryview]
+
+class _Appendable(Protocol):
+    def append(self, frame: bytes) -> object: ...
 
 class FramingError(ValueError):
     """A framing error reported by the C++ library; str() is the C++ message."""
 
     code: str  # the absl status code's name: RESOURCE_EXHAUSTED, INVALID_ARGUMENT, DATA_LOSS
     fatal: bool  # True if the decoder now refuses all input
-    frames: List[bytes]  # frames decoded earlier in the same feed() call, in order
+    frames: List[bytes]  # frames decoded earlier in the same feed() call, in order ([] for feed_into)
 
 class FrameTooLong(FramingError):
     """A payload over the framer's maximum (decoding or encoding)."""
@@ -42,6 +45,7 @@ class Decoder:
 
     def __init__(self, spec: Union[str, Framer]) -> None: ...
     def feed(self, data: BytesLike) -> List[bytes]: ...
+    def feed_into(self, queue: _Appendable, data: BytesLike) -> int: ...
     def finish(self) -> None: ...
     @property
     def failed(self) -> bool: ...

@@ -133,13 +133,15 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
     def buffer_updated(self, nbytes: int) -> None:
         decoder = self._decoder
         try:
-            frames = decoder.feed(self._buffer[:nbytes])
+            # Straight into the deque, decoded in place from the buffer (only a frame's tail that
+            # continues in the next read is copied).
+            n = decoder.feed_into(self._frames, self._buffer[:nbytes])
         except _framekit.FramingError as e:
-            frames = e.frames
+            n = 0
             self._error = e
+            self._queued += decoder.last_feed_payload_bytes  # the frames before the error
             self._pause_reading()
-        if frames:
-            self._frames.extend(frames)
+        if n:
             self._queued += decoder.last_feed_payload_bytes
             if self._queued > self._high_water:
                 self._pause_reading()
@@ -212,11 +214,9 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
             if self._skip_resume:  # Go on with the bytes buffered after a skipped frame.
                 self._skip_resume = False
                 try:
-                    more = self._decoder.feed(b"")
+                    self._decoder.feed_into(frames, b"")
                 except _framekit.FramingError as e:
-                    more = e.frames
                     self._error = e
-                frames.extend(more)
                 continue
             error = self._error
             if error is not None:

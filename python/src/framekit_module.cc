@@ -83,6 +83,37 @@ class BytesView {
   absl::string_view data_;
 };
 
+// The C function behind `type.name` when it is a builtin method with exactly `flags` (a
+// collections.deque's popleft or append), else null: called directly, it skips the generic call.
+PyCFunction BuiltinMethod(PyTypeObject* type, const char* name, int flags) {
+  PyObject* descr = PyObject_GetAttrString(reinterpret_cast<PyObject*>(type), name);
+  if (descr == nullptr) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  PyCFunction fn = nullptr;
+  if (Py_IS_TYPE(descr, &PyMethodDescr_Type)) {
+    PyMethodDef* def = reinterpret_cast<PyMethodDescrObject*>(descr)->d_method;
+    if (def->ml_flags == flags) fn = def->ml_meth;
+  }
+  Py_DECREF(descr);
+  return fn;
+}
+
+// BuiltinMethod(type, "append", METH_O), remembered for the last type asked about (the GIL
+// guards the cache, which holds a reference so that the address is not reused by another type):
+// FeedInto asks once per call.
+PyCFunction DequeAppend(PyTypeObject* type) {
+  static PyTypeObject* last_type = nullptr;
+  static PyCFunction last_fn = nullptr;
+  if (type != last_type) {
+    last_fn = BuiltinMethod(type, "append", METH_O);
+    Py_INCREF(type);
+    Py_XSETREF(last_type, type);
+  }
+  return last_fn;
+}
+
 py::bytes ToBytes(absl::string_view s) { return py::bytes(s.data(), s.size()); }
 
 PyObject* ExceptionClassFor(absl::StatusCode code) {
@@ -184,39 +215,20 @@ class PyDecoder {
   uint64_t last_feed_payload_bytes() const { return last_feed_payload_bytes_; }
 
   py::list Feed(py::handle data) {
-    BytesView view(data);
-    Busy busy(this);
     py::list frames;
-    last_feed_payload_bytes_ = 0;
-    if (decoder_->failed()) RaiseFramingError(decoder_->status(), true, std::move(frames));
-    Decoder::Result stop = Decoder::kNeedMore;
-    if (view.data().size() >= kReleaseGilBytes) {
-      // Copy and split without the GIL; then make the bytes objects.
-      std::vector<absl::string_view> views;
-      {
-        py::gil_scoped_release release;
-        decoder_->Feed(view.data()).IgnoreError();  // Not failed (checked above): always OK.
-        absl::string_view batch[kBatch];
-        for (;;) {
-          const size_t n = decoder_->NextBatch(absl::MakeSpan(batch), &stop);
-          views.insert(views.end(), batch, batch + n);
-          if (stop != Decoder::kFrame) break;
-        }
-      }
-      for (absl::string_view frame : views) Append(frames, frame);
-    } else {
-      decoder_->Feed(view.data()).IgnoreError();
-      absl::string_view batch[kBatch];
-      for (;;) {
-        const size_t n = decoder_->NextBatch(absl::MakeSpan(batch), &stop);
-        for (size_t i = 0; i < n; ++i) Append(frames, batch[i]);
-        if (stop != Decoder::kFrame) break;
-      }
-    }
-    if (stop == Decoder::kError) {
-      RaiseFramingError(decoder_->status(), decoder_->failed(), std::move(frames));
-    }
+    ListSink sink{frames.ptr()};
+    FeedTo(data, sink, [&] { return frames; });
     return frames;
+  }
+
+  // feed() that appends each frame to `queue` instead of returning a list: a collections.deque
+  // through its own C append (no list, no method call per frame), anything else through
+  // queue.append. Returns the number of frames appended. On error the frames before it are in
+  // `queue` already, and the exception's `frames` is empty.
+  size_t FeedInto(py::handle queue, py::handle data) {
+    QueueSink sink(queue);
+    FeedTo(data, sink, [] { return py::list(); });
+    return sink.count;
   }
 
   void Finish() {
@@ -240,12 +252,98 @@ class PyDecoder {
     PyDecoder* d_;
   };
 
-  void Append(py::list& frames, absl::string_view frame) {
+  struct ListSink {
+    PyObject* list;
+    bool Append(PyObject* frame) { return PyList_Append(list, frame) == 0; }
+  };
+
+  struct QueueSink {
+    explicit QueueSink(py::handle q) : queue(q.ptr()), append(DequeAppend(Py_TYPE(q.ptr()))) {
+      if (append == nullptr) bound = q.attr("append");
+    }
+    bool Append(PyObject* frame) {
+      PyObject* r = append != nullptr ? append(queue, frame) : PyObject_CallOneArg(bound.ptr(), frame);
+      if (r == nullptr) return false;
+      Py_DECREF(r);
+      ++count;
+      return true;
+    }
+    PyObject* queue;
+    PyCFunction append;  // collections.deque's append (METH_O), called directly; else null
+    py::object bound;    // queue.append otherwise
+    size_t count = 0;
+  };
+
+  // Appends every frame `data` completes to `sink`, raising the decoder's error (with the
+  // frames `error_frames()` gives) after the frames before it.
+  //
+  // Where a byte enters: nothing buffered, `data` is decoded in place (BorrowInput) and only the
+  // tail of a frame that continues in the next feed is copied. A frame of known size that is
+  // partly buffered gets only its missing bytes copied; then the rest is decoded in place. Frames
+  // become bytes before the next step, which may move or overwrite what they point into.
+  template <typename Sink, typename ErrorFrames>
+  void FeedTo(py::handle data, Sink& sink, ErrorFrames error_frames) {
+    BytesView view(data);
+    Busy busy(this);
+    last_feed_payload_bytes_ = 0;
+    Decoder& d = *decoder_;
+    if (d.failed()) RaiseFramingError(d.status(), true, error_frames());
+    absl::string_view bytes = view.data();
+    Decoder::Result stop = Decoder::kNeedMore;
+    if (bytes.empty()) stop = TakeAll(sink, false);
+    while (!bytes.empty()) {
+      if (d.buffered_bytes() == 0) {
+        d.BorrowInput(bytes);
+        struct EndBorrow {
+          Decoder& d;
+          ~EndBorrow() { d.EndBorrow(); }
+        } end{d};
+        stop = TakeAll(sink, bytes.size() >= kReleaseGilBytes);
+        break;
+      }
+      const uint64_t missing = d.frame_bytes_missing();
+      const size_t take = missing > 0 && missing < bytes.size() ? missing : bytes.size();
+      d.Feed(bytes.substr(0, take)).IgnoreError();  // Not failed (checked above): always OK.
+      stop = TakeAll(sink, take >= kReleaseGilBytes);
+      bytes.remove_prefix(take);
+      if (stop == Decoder::kError) break;
+    }
+    if (stop == Decoder::kError) RaiseFramingError(d.status(), d.failed(), error_frames());
+  }
+
+  // Takes every frame the decoder can give now, into `sink`; returns why it stopped (kNeedMore
+  // or kError). With `release_gil`, the frames are split without the GIL, then made bytes.
+  template <typename Sink>
+  Decoder::Result TakeAll(Sink& sink, bool release_gil) {
+    Decoder::Result stop = Decoder::kNeedMore;
+    absl::string_view batch[kBatch];
+    if (release_gil) {
+      std::vector<absl::string_view> views;
+      {
+        py::gil_scoped_release release;
+        for (;;) {
+          const size_t n = decoder_->NextBatch(absl::MakeSpan(batch), &stop);
+          views.insert(views.end(), batch, batch + n);
+          if (stop != Decoder::kFrame) break;
+        }
+      }
+      for (absl::string_view frame : views) Append(sink, frame);
+      return stop;
+    }
+    for (;;) {
+      const size_t n = decoder_->NextBatch(absl::MakeSpan(batch), &stop);
+      for (size_t i = 0; i < n; ++i) Append(sink, batch[i]);
+      if (stop != Decoder::kFrame) return stop;
+    }
+  }
+
+  template <typename Sink>
+  void Append(Sink& sink, absl::string_view frame) {
     PyObject* b = PyBytes_FromStringAndSize(frame.data(), static_cast<Py_ssize_t>(frame.size()));
     if (b == nullptr) throw py::error_already_set();
-    const int rc = PyList_Append(frames.ptr(), b);
+    const bool ok = sink.Append(b);
     Py_DECREF(b);
-    if (rc != 0) throw py::error_already_set();
+    if (!ok) throw py::error_already_set();
     last_feed_payload_bytes_ += frame.size();
   }
 
@@ -455,22 +553,6 @@ int FastReadClear(PyObject* self) {
   return 0;
 }
 
-// The C function behind `type.popleft` when it is a plain METH_NOARGS builtin method, else null.
-PyCFunction BuiltinNoArgsMethod(PyTypeObject* type, const char* name) {
-  PyObject* descr = PyObject_GetAttrString(reinterpret_cast<PyObject*>(type), name);
-  if (descr == nullptr) {
-    PyErr_Clear();
-    return nullptr;
-  }
-  PyCFunction fn = nullptr;
-  if (Py_IS_TYPE(descr, &PyMethodDescr_Type)) {
-    PyMethodDef* def = reinterpret_cast<PyMethodDescrObject*>(descr)->d_method;
-    if (def->ml_flags == METH_NOARGS) fn = def->ml_meth;
-  }
-  Py_DECREF(descr);
-  return fn;
-}
-
 PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyObject* queue = nullptr;
   PyObject* slow = nullptr;
@@ -498,7 +580,7 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyTypeObject* queue_type = Py_TYPE(queue);
   f->queue_len =
       queue_type->tp_as_sequence != nullptr ? queue_type->tp_as_sequence->sq_length : nullptr;
-  f->queue_popleft = f->queue_len != nullptr ? BuiltinNoArgsMethod(queue_type, "popleft") : nullptr;
+  f->queue_popleft = f->queue_len != nullptr ? BuiltinMethod(queue_type, "popleft", METH_NOARGS) : nullptr;
   f->ready = nullptr;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
   return reinterpret_cast<PyObject*>(f);
@@ -674,13 +756,17 @@ PYBIND11_MODULE(_framekit, m) {
       .def("finish", &PyDecoder::Finish,
            "End of stream: returns None if the stream ended on a frame boundary; raises "
            "TruncatedStream if it ended inside a frame, or the fatal error if there was one.")
+      .def("feed_into", &PyDecoder::FeedInto, py::arg("queue"), py::arg("data"),
+           "feed(), appending each frame to `queue` (a collections.deque, or anything with "
+           "append) instead of returning a list; returns how many it appended. On error the "
+           "frames before it are in `queue` already and the exception's `frames` is empty.")
       .def_property_readonly("failed", &PyDecoder::failed, "True once a fatal error has occurred.")
       .def_property_readonly("buffered_bytes", &PyDecoder::buffered_bytes,
                              "Bytes received and not yet delivered as (or discarded with) a frame.")
       .def_property_readonly("stream_offset", &PyDecoder::stream_offset,
                              "Bytes of the stream consumed so far.")
       .def_property_readonly("last_feed_payload_bytes", &PyDecoder::last_feed_payload_bytes,
-                             "Total payload bytes of the frames the last feed() returned.")
+                             "Total payload bytes of the frames the last feed() or feed_into() gave.")
       .def_property_readonly(
           "spec", [](const PyDecoder& d) { return d.framer()->Spec(); },
           "The framer's canonical spec.")

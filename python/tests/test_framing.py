@@ -1,5 +1,6 @@
 """Framer and Decoder: the C++ tests' golden bytes, splits, errors per the decoder contract."""
 
+import collections
 import threading
 
 import pytest
@@ -149,6 +150,92 @@ def test_encode_payload_containing_the_delimiter_is_value_error():
     assert not isinstance(info.value, framekit.FrameTooLong)
     with pytest.raises(ValueError, match="pad"):
         framekit.Framer("fixed:size=4").encode(b"abc")
+
+
+@pytest.mark.parametrize("spec,payloads,wire", GOLDEN)
+def test_feed_into_a_deque_and_a_list_at_every_split(spec, payloads, wire):
+    expected = decoded(payloads, spec)
+    for queue in (collections.deque(), []):  # the deque's C append, and .append by name
+        for cut in range(len(wire) + 1):
+            decoder = framekit.Decoder(spec)
+            n = decoder.feed_into(queue, wire[:cut]) + decoder.feed_into(queue, wire[cut:])
+            assert list(queue) == expected, (type(queue), cut)
+            assert n == len(expected)
+            decoder.finish()
+            queue.clear()
+
+
+def test_feed_into_reports_payload_bytes_and_rejects_a_non_queue():
+    decoder = framekit.Decoder("length:width=4")
+    queue = collections.deque([b"earlier"])
+    assert decoder.feed_into(queue, framekit.Framer("length").encode_batch([b"ab", b"cde"])) == 2
+    assert list(queue) == [b"earlier", b"ab", b"cde"]
+    assert decoder.last_feed_payload_bytes == 5
+    with pytest.raises(AttributeError):
+        decoder.feed_into(object(), b"")
+
+
+def test_reused_buffer_overwritten_after_each_feed_keeps_every_frame():
+    # Frames are decoded in place from the caller's buffer; what is left of a frame that goes on
+    # in the next feed must be copied before feed() returns, since the caller refills the buffer
+    # (as framekit.asyncio's protocol does with its one receive buffer).
+    for spec in ("length:width=4", "length:width=varint", "netstring", "ascii:digits=3",
+                 "delimiter", "fixed:size=7,pad=0x20"):
+        framer = framekit.Framer(spec)
+        payloads = [bytes([65 + i % 26]) * (i % 7) for i in range(500)]
+        expected = decoded(payloads, spec)
+        wire = framer.encode_batch(payloads)
+        for chunk in (1, 3, 10, 64, 1000):
+            buf = bytearray(chunk)
+            view = memoryview(buf)
+            decoder = framekit.Decoder(framer)
+            queue = collections.deque()
+            got = []
+            for i in range(0, len(wire), chunk):
+                piece = wire[i:i + chunk]
+                buf[:len(piece)] = piece
+                got += decoder.feed(view[:len(piece)])
+                decoder.feed_into(queue, b"")
+                buf[:] = b"\xee" * chunk  # overwrite what the decoder was given
+            assert got == expected, (spec, chunk)
+            assert not queue
+            decoder.finish()
+
+
+def test_reused_buffer_with_large_feeds_decoded_without_the_gil():
+    # Feeds of 64 KiB and more are split with the GIL released, from the caller's buffer.
+    framer = framekit.Framer("length:width=4")
+    payloads = [i.to_bytes(4, "big") * (1 + i % 5) for i in range(40000)]
+    wire = framer.encode_batch(payloads)
+    chunk = 70001
+    buf = bytearray(chunk)
+    decoder = framekit.Decoder(framer)
+    queue = collections.deque()
+    for i in range(0, len(wire), chunk):
+        piece = wire[i:i + chunk]
+        buf[:len(piece)] = piece
+        decoder.feed_into(queue, memoryview(buf)[:len(piece)])
+        buf[:] = b"\xee" * chunk
+    assert list(queue) == payloads
+    decoder.finish()
+
+
+def test_feed_into_error_leaves_earlier_frames_in_the_queue():
+    decoder = framekit.Decoder("length:width=4,max=8,too_long=skip")
+    wire = framekit.Framer("length:width=4").encode_batch([b"ok", b"x" * 9, b"after"])
+    queue = collections.deque()
+    with pytest.raises(framekit.FrameTooLong) as info:
+        decoder.feed_into(queue, wire)
+    assert info.value.frames == []
+    assert list(queue) == [b"ok"]
+    assert decoder.last_feed_payload_bytes == 2
+    assert decoder.feed_into(queue, b"") == 1  # the bytes already given, after the skip
+    assert list(queue) == [b"ok", b"after"]
+    fatal = framekit.Decoder("length:width=4,max=8")
+    with pytest.raises(framekit.FrameTooLong):
+        fatal.feed_into(queue, wire)
+    with pytest.raises(framekit.FrameTooLong):
+        fatal.feed_into(queue, b"")
 
 
 # ---- Decoding errors: the C++ contract (framing/decoder.h) ----

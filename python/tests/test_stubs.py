@@ -15,7 +15,7 @@ def stub_classes():
     tree = ast.parse(open(STUB).read())
     out = {}
     for node in tree.body:
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):  # not typing helpers
             out[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
     return out
 
