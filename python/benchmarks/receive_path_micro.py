@@ -39,10 +39,10 @@ class Transport:
         return False
 
 
-async def run(protocol, stream, frames, clock):
+async def run(protocol, stream, frame_size, frames, clock):
     read_frame = protocol.reader.read_frame
-    frames_queue = protocol._frames
     n = 0
+    fed = 0
     offset = 0
     t = clock()
     while n < frames:
@@ -51,11 +51,13 @@ async def run(protocol, stream, frames, clock):
         buf[:len(chunk)] = chunk
         offset = (offset + len(chunk)) % len(stream)
         protocol.buffer_updated(len(chunk))
-        while frames_queue:  # the benchmark's loop, for the frames this read completed
+        fed += len(chunk)
+        complete = fed // frame_size
+        while n < complete:  # the benchmark's loop, for the frames this read completed
             frame = await read_frame()
             n += 1
-            if n % CHECK_EVERY == 0 and len(frame) < 0:
-                raise AssertionError
+            if n % CHECK_EVERY == 0 and len(frame) != frame_size - 4:
+                raise AssertionError(len(frame))
     return n, clock() - t
 
 
@@ -75,7 +77,7 @@ def main():
         protocol = fa._FramedProtocol(_framekit.Framer("length:width=4"), loop,
                                       fa.DEFAULT_READ_SIZE, 1 << 62)
         protocol.connection_made(Transport())
-        n, seconds = loop.run_until_complete(run(protocol, stream, args.frames,
+        n, seconds = loop.run_until_complete(run(protocol, stream, len(frame), args.frames,
                                                  time.process_time))
         loop.close()
         rates.append(n / seconds)

@@ -13,11 +13,10 @@
         writer.close()
     server = await framekit.asyncio.start_framed_server(handle, "127.0.0.1", 7000, "netstring")
 
-How it works: a BufferedProtocol receives into one reusable buffer; each read is fed to the C++
-decoder, which returns every complete frame of that read at once, and the frames wait in a deque
-that read_frame() pops from without suspending. Reading pauses while more than `high_water`
-payload bytes wait unread (and while a decode error waits to be raised), and resumes once they are
-read. Writes are encoded at once (so a refused payload raises from write_frame) and handed to the
+How it works: a BufferedProtocol receives into one reusable buffer; each read is appended to the
+C++ decoder's buffer (one copy) and decoded as the reader reads: read_frame() takes the decoder's
+next frame, in C, without suspending. Reading pauses while more than `high_water` bytes received
+wait unread (and once the decoder has failed), and resumes once they are read. Writes are encoded at once (so a refused payload raises from write_frame) and handed to the
 transport together at the end of the loop iteration, or when drain() is awaited.
 
 Errors: read_frame() raises framekit.FrameTooLong / MalformedFrame after the frames that preceded
@@ -49,7 +48,7 @@ Handler = Callable[["FrameReader", "FrameWriter"], Awaitable[Any]]
 
 # Bytes asked for per read (the size of the protocol's reusable receive buffer).
 DEFAULT_READ_SIZE = 256 * 1024
-# Payload bytes queued unread above which reading pauses.
+# Bytes received and not yet read above which reading pauses.
 DEFAULT_HIGH_WATER = 1 << 20
 # Encoded bytes queued in the writer above which they go to the transport at once.
 _FLUSH_BYTES = 64 * 1024
@@ -82,14 +81,13 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
         self._handler = handler
         self._task: Optional[_asyncio.Task] = None
         self._transport: Optional[_asyncio.Transport] = None
-        # Read side.
-        self._frames: Deque[bytes] = collections.deque()
-        self._queued = 0  # payload bytes queued since the deque was last seen empty
+        # Read side. Received bytes wait in the decoder; `_frames` holds what the slow path
+        # decoded ahead: frames, and the error behind them if there was one (read_frame takes them
+        # in order, then the decoder's).
+        self._frames: Deque[Union[bytes, _framekit.FramingError]] = collections.deque()
         self._waiter: Optional[_asyncio.Future] = None
         self._eof = False
         self._lost_exc: Optional[BaseException] = None
-        self._error: Optional[_framekit.FramingError] = None  # to raise once the deque is empty
-        self._skip_resume = False  # after a non-fatal error was raised: feed(b"") to go on
         self._paused_reading = False
         self._finished = False
         # Write side.
@@ -133,20 +131,14 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
     def buffer_updated(self, nbytes: int) -> None:
         decoder = self._decoder
         try:
-            # Straight into the deque, decoded in place from the buffer (only a frame's tail that
-            # continues in the next read is copied).
-            n = decoder.feed_into(self._frames, self._buffer[:nbytes])
-        except _framekit.FramingError as e:
-            n = 0
-            self._error = e
-            self._queued += decoder.last_feed_payload_bytes  # the frames before the error
+            decoder.push(self._buffer[:nbytes])  # Decoded as the reader reads.
+        except _framekit.FramingError:  # The decoder failed earlier: the reader raises it.
             self._pause_reading()
-        if n:
-            self._queued += decoder.last_feed_payload_bytes
-            if self._queued > self._high_water:
+        else:
+            # Not while the reader waits: then what is buffered is a frame still incomplete (one
+            # larger than high_water, within the framer's maximum), which needs these bytes.
+            if decoder.buffered_bytes > self._high_water and self._waiter is None:
                 self._pause_reading()
-        elif self._error is None:
-            return
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
@@ -204,26 +196,27 @@ class _FramedProtocol(_asyncio.BufferedProtocol):
             if self._transport is not None and not self._transport.is_closing():
                 self._transport.resume_reading()
 
+    def _decode_pending(self) -> None:
+        """Every frame complete in the decoder into _frames, and the error behind them if any (to
+        be raised in its turn)."""
+        try:
+            self._decoder.feed_into(self._frames, b"")
+        except _framekit.FramingError as e:
+            self._frames.append(e)
+            if e.fatal:
+                self._pause_reading()
+
     async def _next_frame(self) -> Optional[bytes]:
-        """The slow path of read_frame: the deque is empty (or was, when it was called)."""
+        """The slow path of read_frame: nothing was queued or complete when it was called."""
         frames = self._frames
         while True:
+            if not frames:
+                self._decode_pending()
             if frames:
-                return frames.popleft()
-            self._queued = 0
-            if self._skip_resume:  # Go on with the bytes buffered after a skipped frame.
-                self._skip_resume = False
-                try:
-                    self._decoder.feed_into(frames, b"")
-                except _framekit.FramingError as e:
-                    self._error = e
-                continue
-            error = self._error
-            if error is not None:
-                if not error.fatal:
-                    self._error = None
-                    self._skip_resume = True
-                raise error
+                frame = frames.popleft()
+                if isinstance(frame, BaseException):
+                    raise frame  # Fatal ones are raised again by every later call.
+                return frame
             if self._eof:
                 if self._lost_exc is not None:
                     raise self._lost_exc
@@ -246,11 +239,12 @@ class FrameReader:
     def __init__(self, protocol: _FramedProtocol) -> None:
         self._protocol = protocol
         self._frames = protocol._frames
-        # The fast path in C (see _FastRead in python/src/framekit_module.cc): with a frame queued,
-        # read_frame() returns an already complete awaitable instead of running a coroutine. A
-        # bound C method (one CPython specializes the call of), it shadows the method below, which
-        # documents it and behaves the same.
-        self.read_frame = _framekit._FastRead(self._frames, protocol._next_frame).read_frame
+        # The fast path in C (see _FastRead in python/src/framekit_module.cc): with a frame queued
+        # or complete in the decoder, read_frame() returns an already complete awaitable instead
+        # of running a coroutine. A bound C method (one CPython specializes the call of), it
+        # shadows the method below, which documents it and behaves the same.
+        self.read_frame = _framekit._FastRead(self._frames, protocol._next_frame,
+                                              protocol._decoder).read_frame
 
     async def read_frame(self) -> Optional[bytes]:  # type: ignore[no-redef]
         """The next frame's payload; None at a clean end of stream.
@@ -262,30 +256,32 @@ class FrameReader:
         read_frame() is called, not when the result is awaited, so a read_frame() that is never
         awaited loses that frame.
         """
-        frames = self._frames
-        if frames:
-            return frames.popleft()
-        return await self._protocol._next_frame()
+        return await self._protocol._next_frame()  # (The C version is the fast path.)
 
     async def read_frames(self) -> List[bytes]:
         """Every frame received so far and not yet read (waiting for at least one); [] at a clean
         end of stream. The batch form of read_frame(), for receivers that handle frames in bulk."""
         frames = self._frames
         if not frames:
-            first = await self._protocol._next_frame()
+            self._protocol._decode_pending()
+        if not frames or isinstance(frames[0], BaseException):
+            first = await self._protocol._next_frame()  # waits, or raises the queued error
             if first is None:
                 return []
-            if not frames:
-                return [first]
             frames.appendleft(first)
+        # An error can only be last (it is queued after the frames before it, when nothing else
+        # was queued): it waits for the next call.
+        error = frames.pop() if isinstance(frames[-1], BaseException) else None
         out = list(frames)
         frames.clear()
+        if error is not None:
+            frames.append(error)
         return out
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         """`async for frame in reader`: every frame until the end of stream (errors as
         read_frame's)."""
-        return _framekit._FastRead(self._frames, self._anext_slow)
+        return _framekit._FastRead(self._frames, self._anext_slow, self._protocol._decoder)
 
     async def _anext_slow(self) -> bytes:
         frame = await self._protocol._next_frame()

@@ -132,13 +132,32 @@ PyObject* ExceptionClassFor(absl::StatusCode code) {
 // Raises the framekit exception for `status` (the C++ message as its text), with attributes
 // `code` (the absl code's name), `fatal` and `frames` (frames decoded before the error, in the call
 // that raised it).
+// The framekit exception for `status` (the C++ message as its text), with attributes `code` (the
+// absl code's name), `fatal` and `frames` (frames decoded before the error, in the call that
+// raised it), set as the current Python error. Returns false if building it failed (that error is
+// set instead).
+bool SetFramingError(const absl::Status& status, bool fatal, PyObject* frames) {
+  PyObject* cls = ExceptionClassFor(status.code());
+  const std::string message(status.message());
+  PyObject* text = PyUnicode_FromStringAndSize(message.data(),
+                                               static_cast<Py_ssize_t>(message.size()));
+  if (text == nullptr) return false;
+  PyObject* exc = PyObject_CallOneArg(cls, text);
+  Py_DECREF(text);
+  if (exc == nullptr) return false;
+  const std::string code = absl::StatusCodeToString(status.code());
+  PyObject* code_str = PyUnicode_FromStringAndSize(code.data(), static_cast<Py_ssize_t>(code.size()));
+  const bool ok = code_str != nullptr && PyObject_SetAttrString(exc, "code", code_str) == 0 &&
+                  PyObject_SetAttrString(exc, "fatal", fatal ? Py_True : Py_False) == 0 &&
+                  PyObject_SetAttrString(exc, "frames", frames) == 0;
+  Py_XDECREF(code_str);
+  if (ok) PyErr_SetObject(cls, exc);
+  Py_DECREF(exc);
+  return ok;
+}
+
 [[noreturn]] void RaiseFramingError(const absl::Status& status, bool fatal, py::list frames) {
-  py::handle cls(ExceptionClassFor(status.code()));
-  py::object exc = cls(py::str(std::string(status.message())));
-  exc.attr("code") = py::str(absl::StatusCodeToString(status.code()));
-  exc.attr("fatal") = py::bool_(fatal);
-  exc.attr("frames") = std::move(frames);
-  PyErr_SetObject(cls.ptr(), exc.ptr());
+  SetFramingError(status, fatal, frames.ptr());
   throw py::error_already_set();
 }
 
@@ -229,6 +248,46 @@ class PyDecoder {
     QueueSink sink(queue);
     FeedTo(data, sink, [] { return py::list(); });
     return sink.count;
+  }
+
+  // Appends a copy of `data` to the stream without decoding it: the frames are taken later, one
+  // at a time by TakeOne or all at once by feed_into(queue, b""). Raises the fatal error if the
+  // decoder has failed. The GIL is released while a large input is copied.
+  void Push(py::handle data) {
+    BytesView view(data);
+    Busy busy(this);
+    if (decoder_->failed()) RaiseFramingError(decoder_->status(), true, py::list());
+    if (view.data().size() >= kReleaseGilBytes) {
+      py::gil_scoped_release release;
+      decoder_->Feed(view.data()).IgnoreError();  // Not failed (checked above): always OK.
+    } else {
+      decoder_->Feed(view.data()).IgnoreError();
+    }
+  }
+
+  // The next frame as a new bytes object in *frame (returns 1), none complete (0), or -1 with a
+  // Python error set: the decoder's (a FramingError, its `frames` empty) or another.
+  int TakeOne(PyObject** frame) {
+    if (busy_.load(std::memory_order_relaxed)) {
+      PyErr_SetString(PyExc_RuntimeError, "framekit.Decoder used by two threads at once");
+      return -1;
+    }
+    absl::string_view view;
+    switch (decoder_->failed() ? Decoder::kError : decoder_->Next(&view)) {
+      case Decoder::kFrame:
+        *frame = PyBytes_FromStringAndSize(view.data(), static_cast<Py_ssize_t>(view.size()));
+        return *frame != nullptr ? 1 : -1;
+      case Decoder::kNeedMore:
+        return 0;
+      case Decoder::kError:
+        break;
+    }
+    PyObject* none = PyList_New(0);
+    if (none != nullptr) {
+      SetFramingError(decoder_->status(), decoder_->failed(), none);
+      Py_DECREF(none);
+    }
+    return -1;
   }
 
   void Finish() {
@@ -507,9 +566,14 @@ PyObject* ReadyNext(PyObject* self) {  // For callers that drive the iterator by
   return nullptr;
 }
 
-// FastRead(queue, slow): its read_frame() returns Ready(queue.popleft()) if `queue` is
-// non-empty, else slow() (a coroutine). As an async iterator (am_anext) it does the same with
-// `slow` being the iterator's coroutine function (which raises StopAsyncIteration at the end).
+// FastRead(queue, slow, decoder=None): its read_frame() returns Ready(queue.popleft()) if `queue`
+// is non-empty, else Ready(the decoder's next frame) if it has one complete, else slow() (a
+// coroutine). A frame the decoder finds bad raises its FramingError from read_frame() itself, as
+// does an exception queued in `queue` (in order: slow() queues a decoder error behind the frames
+// it decoded before it). As
+// an async iterator (am_anext) it does the same with `slow` being the iterator's coroutine
+// function (which raises StopAsyncIteration at the end). `queue` only ever holds frames taken from
+// the decoder earlier (by slow()), so frames keep their order.
 struct FastReadObject {
   PyObject_HEAD PyObject* queue;  // a collections.deque
   PyObject* popleft;              // its bound popleft
@@ -519,6 +583,8 @@ struct FastReadObject {
   lenfunc queue_len;
   PyCFunction queue_popleft;
   PyObject* ready;  // The last Ready handed out, reused once nothing else refers to it.
+  PyObject* decoder_obj;  // A framekit.Decoder, or null; `decoder` is its C++ object.
+  PyDecoder* decoder;
 };
 
 PyTypeObject* g_fast_read_type = nullptr;
@@ -531,6 +597,7 @@ void FastReadDealloc(PyObject* self) {
   Py_CLEAR(f->popleft);
   Py_CLEAR(f->slow);
   Py_CLEAR(f->ready);
+  Py_CLEAR(f->decoder_obj);
   PyObject_GC_Del(self);
   Py_DECREF(type);
 }
@@ -541,6 +608,7 @@ int FastReadTraverse(PyObject* self, visitproc visit, void* arg) {
   Py_VISIT(f->queue);
   Py_VISIT(f->popleft);
   Py_VISIT(f->slow);
+  Py_VISIT(f->decoder_obj);
   return 0;
 }
 
@@ -550,15 +618,28 @@ int FastReadClear(PyObject* self) {
   Py_CLEAR(f->popleft);
   Py_CLEAR(f->slow);
   Py_CLEAR(f->ready);
+  Py_CLEAR(f->decoder_obj);
+  f->decoder = nullptr;
   return 0;
 }
 
 PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyObject* queue = nullptr;
   PyObject* slow = nullptr;
-  static const char* kwlist[] = {"queue", "slow", nullptr};
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO", const_cast<char**>(kwlist), &queue, &slow)) {
+  PyObject* decoder_obj = Py_None;
+  static const char* kwlist[] = {"queue", "slow", "decoder", nullptr};
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O", const_cast<char**>(kwlist), &queue, &slow,
+                                   &decoder_obj)) {
     return nullptr;
+  }
+  PyDecoder* decoder = nullptr;
+  if (decoder_obj != Py_None) {
+    try {
+      decoder = py::handle(decoder_obj).cast<PyDecoder*>();
+    } catch (const py::cast_error&) {
+      PyErr_SetString(PyExc_TypeError, "decoder must be a framekit.Decoder or None");
+      return nullptr;
+    }
   }
   PyObject* popleft = PyObject_GetAttrString(queue, "popleft");
   if (popleft == nullptr) return nullptr;
@@ -582,8 +663,26 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
       queue_type->tp_as_sequence != nullptr ? queue_type->tp_as_sequence->sq_length : nullptr;
   f->queue_popleft = f->queue_len != nullptr ? BuiltinMethod(queue_type, "popleft", METH_NOARGS) : nullptr;
   f->ready = nullptr;
+  f->decoder = decoder;
+  f->decoder_obj = decoder != nullptr ? (Py_INCREF(decoder_obj), decoder_obj) : nullptr;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
   return reinterpret_cast<PyObject*>(f);
+}
+
+// A Ready awaitable of `frame` (stolen): the one handed out last when nothing else refers to it
+// any more (it has been awaited and dropped), else a new one.
+PyObject* ReadyFor(FastReadObject* f, PyObject* frame) {
+  ReadyObject* cached = reinterpret_cast<ReadyObject*>(f->ready);
+  if (cached != nullptr && Py_REFCNT(cached) == 1 && cached->value == nullptr) {
+    cached->value = frame;
+    Py_INCREF(cached);
+    return reinterpret_cast<PyObject*>(cached);
+  }
+  PyObject* ready = NewReady(frame);
+  if (ready == nullptr) return nullptr;
+  Py_INCREF(ready);
+  Py_XSETREF(f->ready, ready);
+  return ready;
 }
 
 PyObject* FastReadNext(PyObject* self) {
@@ -595,19 +694,19 @@ PyObject* FastReadNext(PyObject* self) {
     PyObject* frame =
         direct ? f->queue_popleft(f->queue, nullptr) : PyObject_CallNoArgs(f->popleft);
     if (frame == nullptr) return nullptr;
-    // The awaitable of the previous read is usually done with (awaited, dropped): only this
-    // object refers to it. Then it is reused rather than allocated again.
-    ReadyObject* cached = reinterpret_cast<ReadyObject*>(f->ready);
-    if (cached != nullptr && Py_REFCNT(cached) == 1 && cached->value == nullptr) {
-      cached->value = frame;
-      Py_INCREF(cached);
-      return reinterpret_cast<PyObject*>(cached);
+    if (!PyBytes_CheckExact(frame) && PyExceptionInstance_Check(frame)) {
+      // An error queued behind the frames before it (by the slow path): raised in its turn.
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(frame)), frame);
+      Py_DECREF(frame);
+      return nullptr;
     }
-    PyObject* ready = NewReady(frame);
-    if (ready == nullptr) return nullptr;
-    Py_INCREF(ready);
-    Py_XSETREF(f->ready, ready);
-    return ready;
+    return ReadyFor(f, frame);
+  }
+  if (f->decoder != nullptr) {
+    PyObject* frame = nullptr;
+    const int got = f->decoder->TakeOne(&frame);
+    if (got < 0) return nullptr;
+    if (got > 0) return ReadyFor(f, frame);
   }
   return PyObject_CallNoArgs(f->slow);
 }
@@ -753,6 +852,11 @@ PYBIND11_MODULE(_framekit, m) {
            "the frames decoded before the error. Errors are fatal (the decoder then raises the "
            "same error for all input; `failed` is True) except FrameTooLong with too_long=skip: "
            "the frame is discarded and feed(b'') goes on with the bytes already given.")
+      .def("push", &PyDecoder::Push, py::arg("data"),
+           "Appends a copy of `data` to the stream without decoding it (framekit.asyncio decodes "
+           "as its reader reads; feed_into(queue, b'') takes every frame now complete). Raises "
+           "the fatal error if the decoder has failed. The GIL is released while a large input "
+           "(64 KiB or more) is copied.")
       .def("finish", &PyDecoder::Finish,
            "End of stream: returns None if the stream ended on a frame boundary; raises "
            "TruncatedStream if it ended inside a frame, or the fatal error if there was one.")

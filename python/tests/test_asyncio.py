@@ -249,8 +249,7 @@ def test_reading_pauses_above_high_water_and_resumes():
         await asyncio.sleep(0.3)  # let the client's bytes pile up
         protocol = reader._protocol
         paused_seen.append(protocol._paused_reading)
-        queued = len(protocol._frames)
-        paused_seen.append(queued)
+        paused_seen.append(protocol._decoder.buffered_bytes + 1024 * len(protocol._frames))
         async for frame in reader:
             got.append(frame)
         writer.close()
@@ -265,9 +264,38 @@ def test_reading_pauses_above_high_water_and_resumes():
 
     run(main())
     assert paused_seen[0] is True
-    # At most high water plus one read's frames were queued while the handler slept.
-    assert paused_seen[1] <= (64 * 1024 + 16 * 1024) // 1024 + 1
+    # At most high water plus one read was held while the handler slept.
+    assert 64 * 1024 < paused_seen[1] <= 64 * 1024 + 16 * 1024
     assert len(got) == frames_sent
+
+
+def test_frame_larger_than_high_water_arrives_without_pausing():
+    # While the reader waits for a frame larger than high_water, every byte is one it needs:
+    # reading must not pause (it would pause and resume once per read).
+    spec = "length:width=4,max=4MiB"
+    payload = bytes(range(256)) * 4096  # 1 MiB
+    pauses = []
+    got = []
+
+    async def handler(reader, writer):
+        transport = reader._protocol._transport
+        pause = transport.pause_reading
+        transport.pause_reading = lambda: (pauses.append(1), pause())
+        got.append(await reader.read_frame())
+        got.append(await reader.read_frame())
+        writer.close()
+
+    async def main():
+        server, port = await serve(handler, spec, high_water=64 * 1024, read_size=16 * 1024)
+        reader, writer = await raw_client(port, framekit.Framer(spec).encode(payload))
+        await reader.read()
+        writer.close()
+        server.close()
+        await server.wait_closed()
+
+    run(main())
+    assert got == [payload, None]
+    assert pauses == []
 
 
 def test_write_errors_raise_from_write_frame():
@@ -379,6 +407,58 @@ def test_fast_read_awaitable_semantics():
         assert [f async for f in _framekit._FastRead(queue, end)] == [b"x", b"y"]
 
     asyncio.run(main())
+
+
+def test_fast_read_takes_queued_frames_then_the_decoders_and_raises_its_errors():
+    """With a decoder, read_frame takes the queue's frames first, then complete frames from the
+    decoder; a bad frame raises from read_frame itself (fatal: again on every call; skipped: the
+    next read goes on), and so does an exception queued behind frames."""
+    from collections import deque
+
+    from framekit import _framekit
+
+    framer = framekit.Framer("length:width=4")
+    decoder = framekit.Decoder("length:width=4,max=4,too_long=skip")
+    queue = deque([b"q1"])
+    slow_calls = []
+
+    async def slow():
+        slow_calls.append(1)
+        return None
+
+    read = _framekit._FastRead(queue, slow, decoder).read_frame
+    wire = bytearray(framer.encode_batch([b"d1", b"toolong", b"d2"]) + b"\0\0")
+    decoder.push(wire)
+    wire[:] = b"\xee" * len(wire)  # push copied it
+
+    async def main():
+        assert await read() == b"q1"
+        assert await read() == b"d1"
+        with pytest.raises(framekit.FrameTooLong) as info:
+            read()  # raised by the call, as a coroutine raises when awaited
+        assert not info.value.fatal and info.value.frames == []
+        assert await read() == b"d2"
+        assert await read() is None and slow_calls == [1]  # 2 header bytes: not complete
+        assert decoder.buffered_bytes == 2
+        queue.extend([b"q2", framekit.MalformedFrame("queued")])
+        assert await read() == b"q2"
+        with pytest.raises(framekit.MalformedFrame, match="queued"):
+            read()
+
+        fatal = framekit.Decoder("netstring")
+        fatal.push(b"1:a,x")
+        read_fatal = _framekit._FastRead(deque(), slow, fatal).read_frame
+        assert await read_fatal() == b"a"
+        for _ in range(2):
+            with pytest.raises(framekit.MalformedFrame) as info:
+                read_fatal()
+            assert info.value.fatal
+        with pytest.raises(framekit.MalformedFrame):
+            fatal.push(b"1:b,")
+
+    asyncio.run(main())
+    with pytest.raises(TypeError, match="framekit.Decoder"):
+        _framekit._FastRead(deque(), slow, object())
 
 
 def test_fast_read_pops_through_a_deque_subclass_popleft():
