@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <string>
@@ -265,18 +266,17 @@ class PyDecoder {
     }
   }
 
-  // The next frame as a new bytes object in *frame (returns 1), none complete (0), or -1 with a
-  // Python error set: the decoder's (a FramingError, its `frames` empty) or another.
-  int TakeOne(PyObject** frame) {
+  // The next frame in *frame (returns 1; a view into the decoder's buffer, valid until the next
+  // push or feed), none complete (0), or -1 with a Python error set: the decoder's (a
+  // FramingError, its `frames` empty) or another.
+  int TakeOne(absl::string_view* frame) {
     if (busy_.load(std::memory_order_relaxed)) {
       PyErr_SetString(PyExc_RuntimeError, "framekit.Decoder used by two threads at once");
       return -1;
     }
-    absl::string_view view;
-    switch (decoder_->failed() ? Decoder::kError : decoder_->Next(&view)) {
+    switch (decoder_->failed() ? Decoder::kError : decoder_->Next(frame)) {
       case Decoder::kFrame:
-        *frame = PyBytes_FromStringAndSize(view.data(), static_cast<Py_ssize_t>(view.size()));
-        return *frame != nullptr ? 1 : -1;
+        return 1;
       case Decoder::kNeedMore:
         return 0;
       case Decoder::kError:
@@ -585,6 +585,9 @@ struct FastReadObject {
   PyObject* ready;  // The last Ready handed out, reused once nothing else refers to it.
   PyObject* decoder_obj;  // A framekit.Decoder, or null; `decoder` is its C++ object.
   PyDecoder* decoder;
+  // The last two small frames made from the decoder's, for RecycledBytes.
+  PyObject* spare[2];
+  int next_spare;
 };
 
 PyTypeObject* g_fast_read_type = nullptr;
@@ -598,6 +601,8 @@ void FastReadDealloc(PyObject* self) {
   Py_CLEAR(f->slow);
   Py_CLEAR(f->ready);
   Py_CLEAR(f->decoder_obj);
+  Py_CLEAR(f->spare[0]);
+  Py_CLEAR(f->spare[1]);
   PyObject_GC_Del(self);
   Py_DECREF(type);
 }
@@ -619,6 +624,8 @@ int FastReadClear(PyObject* self) {
   Py_CLEAR(f->slow);
   Py_CLEAR(f->ready);
   Py_CLEAR(f->decoder_obj);
+  Py_CLEAR(f->spare[0]);
+  Py_CLEAR(f->spare[1]);
   f->decoder = nullptr;
   return 0;
 }
@@ -665,6 +672,8 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   f->ready = nullptr;
   f->decoder = decoder;
   f->decoder_obj = decoder != nullptr ? (Py_INCREF(decoder_obj), decoder_obj) : nullptr;
+  f->spare[0] = f->spare[1] = nullptr;
+  f->next_spare = 0;
   PyObject_GC_Track(reinterpret_cast<PyObject*>(f));
   return reinterpret_cast<PyObject*>(f);
 }
@@ -685,6 +694,43 @@ PyObject* ReadyFor(FastReadObject* f, PyObject* frame) {
   return ready;
 }
 
+// Frames up to this size are made by RecycledBytes; larger ones cost their copy, not their
+// allocation.
+constexpr size_t kMaxRecycledFrame = 256;
+
+// A new reference to a bytes object holding `frame`. A reader's loop (`frame = await
+// read_frame()`) drops each frame before it asks for the one after the next, so a small frame
+// made two reads ago is usually referred to only by `f->spare` again: then it is refilled in place
+// instead of freeing one object and allocating another (as CPython itself resizes or appends to an
+// object in place when it holds the only reference). A frame anyone else still holds is never
+// touched. Only where the layout of bytes is known (its cached hash must be reset).
+PyObject* RecycledBytes(FastReadObject* f, absl::string_view frame) {
+  const Py_ssize_t size = static_cast<Py_ssize_t>(frame.size());
+#if PY_VERSION_HEX < 0x030D0000
+  // Sizes 0 and 1 are CPython's shared singletons; never made here.
+  if (frame.size() < 2 || frame.size() > kMaxRecycledFrame) {
+    return PyBytes_FromStringAndSize(frame.data(), size);
+  }
+  for (PyObject* spare : f->spare) {
+    if (spare != nullptr && Py_REFCNT(spare) == 1 && PyBytes_GET_SIZE(spare) == size) {
+      std::memcpy(PyBytes_AS_STRING(spare), frame.data(), frame.size());
+      reinterpret_cast<PyBytesObject*>(spare)->ob_shash = -1;
+      Py_INCREF(spare);
+      return spare;
+    }
+  }
+  PyObject* made = PyBytes_FromStringAndSize(frame.data(), size);
+  if (made == nullptr) return nullptr;
+  Py_INCREF(made);
+  Py_XSETREF(f->spare[f->next_spare], made);
+  f->next_spare ^= 1;
+  return made;
+#else
+  (void)f;
+  return PyBytes_FromStringAndSize(frame.data(), size);
+#endif
+}
+
 PyObject* FastReadNext(PyObject* self) {
   FastReadObject* f = reinterpret_cast<FastReadObject*>(self);
   const bool direct = f->queue_popleft != nullptr;
@@ -703,10 +749,14 @@ PyObject* FastReadNext(PyObject* self) {
     return ReadyFor(f, frame);
   }
   if (f->decoder != nullptr) {
-    PyObject* frame = nullptr;
-    const int got = f->decoder->TakeOne(&frame);
+    absl::string_view view;
+    const int got = f->decoder->TakeOne(&view);
     if (got < 0) return nullptr;
-    if (got > 0) return ReadyFor(f, frame);
+    if (got > 0) {
+      PyObject* frame = RecycledBytes(f, view);
+      if (frame == nullptr) return nullptr;
+      return ReadyFor(f, frame);
+    }
   }
   return PyObject_CallNoArgs(f->slow);
 }

@@ -461,6 +461,42 @@ def test_fast_read_takes_queued_frames_then_the_decoders_and_raises_its_errors()
         _framekit._FastRead(deque(), slow, object())
 
 
+def test_small_frames_are_refilled_in_place_only_when_nobody_holds_them():
+    """read_frame reuses the bytes object of a small frame made two reads earlier when only the
+    reader refers to it any more. A frame the caller keeps is never changed, and a reused one
+    hashes and compares as its new content."""
+    from collections import deque
+
+    from framekit import _framekit
+
+    framer = framekit.Framer("length:width=4")
+    payloads = [bytes([65 + i % 26]) * 8 for i in range(200)]  # one size, varying content
+
+    async def slow():
+        return None
+
+    async def main():
+        decoder = framekit.Decoder(framer)
+        decoder.push(framer.encode_batch(payloads))
+        read = _framekit._FastRead(deque(), slow, decoder).read_frame
+        kept = []
+        for i, expected in enumerate(payloads):
+            frame = await read()
+            assert frame == expected and hash(frame) == hash(expected)
+            assert {expected: i}[frame] == i  # a stale cached hash would miss
+            if i % 10 == 0:
+                kept.append(frame)  # held: must never be refilled
+        assert kept == payloads[::10]
+
+        decoder = framekit.Decoder(framer)
+        decoder.push(framer.encode_batch(payloads))
+        read = _framekit._FastRead(deque(), slow, decoder).read_frame
+        held = [await read() for _ in payloads]  # every one held: all distinct objects
+        assert held == payloads and len({id(f) for f in held}) == len(payloads)
+
+    asyncio.run(main())
+
+
 def test_fast_read_pops_through_a_deque_subclass_popleft():
     """The direct C popleft is only for a plain deque's: an override in a subclass still runs."""
     from collections import deque
