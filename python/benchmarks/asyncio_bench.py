@@ -12,7 +12,7 @@ to the benchmark's loop as a bytes object, and one frame in 1024 has its length 
 
 needs `framekit` importable (PYTHONPATH=<dir holding framekit/ with _framekit.so>, or a venv with
 it installed). Prints a Markdown table: median msgs/s with the min-max over the runs, and each
-mode's ratio to StreamReader.readexactly.
+mode's ratio to StreamReader.readexactly measured just before it in the same run (paired).
 """
 
 import argparse
@@ -296,20 +296,42 @@ def main():
     wanted = args.modes.split(",")
     modes = [m for m in MODES if m[0] in wanted]
     results = {}
-    # Runs interleaved (every mode once, then again) so that a noisy stretch hits all modes.
+    paired = {}  # (mode, size) -> [mode's rate / the baseline's just before it], per measure
+    base_mode = next((m for m in MODES if m[0] == BASELINE), None)
+
+    def one(run, mode, framing, size):
+        wall, cpu = measure(mode, framing, size, args.seconds)
+        results.setdefault((mode, size), []).append((wall, cpu))
+        print("run %d  %-26s %5d B  %s msgs/s  %s msgs/CPU-s" %
+              (run + 1, mode, size, fmt_rate(wall), fmt_rate(cpu)), file=sys.stderr, flush=True)
+        return wall, cpu
+
+    # Every mode is measured right after the baseline (this machine's speed drifts over tens of
+    # seconds, by up to 1.5x: a ratio of two runs seconds apart is steadier than a ratio of
+    # medians), and the runs are interleaved (every mode once, then again).
     for run in range(args.runs):
-        for mode, framing, _ in modes:
-            for size in SIZES:
-                wall, cpu = measure(mode, framing, size, args.seconds)
-                results.setdefault((mode, size), []).append((wall, cpu))
-                print("run %d  %-26s %5d B  %s msgs/s  %s msgs/CPU-s" %
-                      (run + 1, mode, size, fmt_rate(wall), fmt_rate(cpu)),
-                      file=sys.stderr, flush=True)
+        for size in SIZES:
+            for mode, framing, _ in modes:
+                if mode == BASELINE:
+                    continue
+                if base_mode is not None and BASELINE in wanted:
+                    base = one(run, BASELINE, base_mode[1], size)
+                    rate = one(run, mode, framing, size)
+                    paired.setdefault((mode, size), []).append(
+                        (rate[0] / base[0], rate[1] / base[1]))
+                else:
+                    one(run, mode, framing, size)
+            if not [m for m in modes if m[0] != BASELINE]:
+                one(run, BASELINE, base_mode[1], size)
+
+    def ratio_cell(values):
+        return "%.1fx (%.1f-%.1f)" % (statistics.median(values), min(values), max(values))
 
     for title, which in (("msgs/s (wall clock)", 0), ("msgs per CPU-second of the receiver", 1)):
-        print("\n%s, median of %d runs (min-max):\n" % (title, args.runs))
+        print("\n%s, median of the runs (min-max); \"paired\": the median (min-max) of each "
+              "run's rate over the baseline's measured just before it:\n" % title)
         print("| receiver | " + " | ".join("%d B" % s for s in SIZES) + " | " +
-              " | ".join("%d B vs readexactly" % s for s in SIZES) + " |")
+              " | ".join("%d B vs readexactly, paired" % s for s in SIZES) + " |")
         print("|---|" + "---:|" * (2 * len(SIZES)))
         for mode, _, desc in modes:
             cells, ratios = [], []
@@ -318,10 +340,11 @@ def main():
                 med = statistics.median(rates)
                 cells.append("%s (%s-%s)" % (fmt_rate(med), fmt_rate(min(rates)),
                                              fmt_rate(max(rates))))
-                base = results.get((BASELINE, size))
-                ratios.append("%.1fx" % (med / statistics.median([r[which] for r in base]))
-                              if base else "-")
+                pairs = paired.get((mode, size))
+                ratios.append(ratio_cell([p[which] for p in pairs]) if pairs else
+                              ("1x" if mode == BASELINE else "-"))
             print("| %s | %s | %s |" % (desc, " | ".join(cells), " | ".join(ratios)))
+
 
 if __name__ == "__main__":
     main()

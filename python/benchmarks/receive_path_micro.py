@@ -4,8 +4,9 @@ buffer_updated (decode into the reader's queue) and then `await read_frame()` fo
 
 Each round copies the next 256 KiB of a pre-encoded stream of length:width=4 frames into the
 buffer the protocol's get_buffer() gives (as the event loop's recv_into does), calls
-buffer_updated, and reads every frame queued, in the loop shape of asyncio_bench.py. The stream's
-frame size does not divide the read size, so most reads end inside a frame, as over a socket.
+buffer_updated, and reads every frame that read completed, in the loop shape of
+asyncio_bench.py. The stream's frame size does not divide the read size, so most reads end
+inside a frame, as over a socket.
 
 Without a sender process this is steady enough to compare two builds of the extension (run one
 process of each, alternately). Prints frames per CPU-second, the median and min-max over --runs.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the extension with Bazel and runs the asyncio benchmark with Debian's python3 against it.
-#   bash python/benchmarks/run.sh [--runs=3] [--seconds=2]     (about 2 minutes with the defaults)
+#   bash python/benchmarks/run.sh [--runs=3] [--seconds=2]     (about 3.5 minutes with the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bazel build //python:_framekit.so >&2
