@@ -101,12 +101,38 @@ bool OnStreamExecutor(Stream& stream, const Self& self) {
   }
 }
 
+// One freed PendingStep's memory per thread, for the next: in a chain of inline reads each step is
+// allocated while the one before it still runs and freed just after, so one block alternates with
+// another instead of a heap allocation per frame. Only a block of the same size is reused.
+struct PendingStepBlock {
+  void* block = nullptr;
+  size_t size = 0;
+  ~PendingStepBlock() { ::operator delete(block); }
+
+  void* Allocate(size_t n) {
+    if (block != nullptr && size == n) return std::exchange(block, nullptr);
+    return ::operator new(n);
+  }
+  void Free(void* p, size_t n) {
+    if (block == nullptr) {
+      block = p;
+      size = n;
+    } else {
+      ::operator delete(p);
+    }
+  }
+};
+inline thread_local PendingStepBlock tls_pending_step_block;
+
 template <typename Stream, typename Self>
 class PendingStep final : public SharedState::PendingRead {
  public:
   PendingStep(Stream& stream, Self&& self) : stream_(stream), self_(std::move(self)) {}
   void Run() override { self_(); }
   void Defer() override;
+
+  static void* operator new(size_t n) { return tls_pending_step_block.Allocate(n); }
+  static void operator delete(void* p, size_t n) { tls_pending_step_block.Free(p, n); }
 
  private:
   Stream& stream_;
