@@ -39,6 +39,7 @@
 #ifndef FRAMEKIT_FRAMING_DECODER_H_
 #define FRAMEKIT_FRAMING_DECODER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -99,6 +100,10 @@ class Decoder {
   //     taken, if that was at most read_size / 2 (read_size - read_size % F). Without this, the
   //     read after an empty buffer would cut a frame, and the next one would land after it; reads
   //     would alternate between two halves of a buffer of two reads instead of reusing one.
+  //   * nothing buffered after a frame larger than read_size: one frame of that size again, within
+  //     the room the buffer already has (it held that frame; nothing is allocated for the guess).
+  //     A run of 64 KiB payloads (65540 bytes framed) then takes one read per frame, not a 64 KiB
+  //     read and then its last 4 bytes.
   //
   // Either way, when the guess holds, every frame in the buffer is taken after the read, the buffer
   // is empty, and the next read lands at its front: no partial frame is ever moved to make room.
@@ -121,6 +126,7 @@ class Decoder {
     const size_t half = read_size / 2;
     if (missing == 0) {                                     // Unknown (or complete).
       const size_t last = buffer_.last_emptying_consume();  // 0 unless the buffer is empty
+      if (last > read_size) return std::max(read_size, std::min(last, buffer_.capacity()));
       return last != 0 && last <= half ? read_size - read_size % last : read_size;
     }
     const size_t buffered = buffer_.size();
@@ -131,7 +137,14 @@ class Decoder {
       const size_t rest = static_cast<size_t>(missing);
       return rest + (read_size - frame) / frame * frame;  // frame < half: at least one more.
     }
-    return missing < read_size ? static_cast<size_t>(missing) : read_size;
+    if (missing < read_size) return static_cast<size_t>(missing);
+    // Nothing of a frame larger than a read is in yet (fixed-length framing knows its size before
+    // any byte): the whole frame, within the room the buffer has, as after a frame above.
+    if (buffered == 0) {
+      return std::max(read_size,
+                      static_cast<size_t>(std::min<uint64_t>(missing, buffer_.capacity())));
+    }
+    return read_size;
   }
 
   // The bytes still to arrive before the frame at the front of the buffer is complete, when its

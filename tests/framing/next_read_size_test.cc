@@ -220,6 +220,7 @@ struct Outcome {
   std::vector<std::string> frames;
   uint64_t moved = 0;
   size_t capacity = 0;
+  size_t reads = 0;
   // The 64-byte lines where the third and later reads began (placement may start a read anywhere
   // in its line): one line when every such read reuses the front of the buffer.
   std::set<uintptr_t> read_lines;
@@ -245,6 +246,7 @@ Outcome ReadAll(const Framer& framer, absl::string_view wire, ReadSize read) {
     EXPECT_EQ(r, Decoder::kNeedMore) << decoder->status();
   }
   EXPECT_TRUE(decoder->Finish().ok());
+  out.reads = reads;
   out.moved = decoder->buffer_moved_bytes();
   out.capacity = decoder->buffer_capacity();
   return out;
@@ -286,6 +288,28 @@ TEST(NextReadSizeTest, LargeFramesAreNeverMoved) {
     // move them less often.
     EXPECT_GT(plain.moved, 4 * kRead);
     EXPECT_GT(plain.capacity, hinted.capacity);
+  }
+}
+
+// A run of frames larger than a read (64 KiB payloads, 65540-65543 bytes framed): once one has
+// been assembled, each later one arrives in one read of its size, into the room the buffer already
+// has, instead of a 64 KiB read and then its last few bytes (80 reads for 40 frames before). 40
+// frames: 2 reads for the first, 1 for each of the rest, and only the first frame moved (plain
+// 64 KiB reads, which ignore frames, take 41 too but move every frame's start).
+TEST(NextReadSizeTest, LargeFramesOfOneSizeTakeOneReadEach) {
+  for (const std::string spec : {"length:width=4", "length:width=varint", "netstring",
+                                 "fixed:size=65540"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    const size_t size = spec.rfind("fixed", 0) == 0 ? 65540 : kRead;
+    const auto [sent, hinted, plain] = ReadBothWays(*framer, size, 40);
+    EXPECT_TRUE(hinted.frames == sent);
+    EXPECT_TRUE(plain.frames == sent);
+    EXPECT_EQ(hinted.reads, 41u);
+    EXPECT_LE(hinted.moved, kRead + 16);  // once: the first frame, as the buffer grows
+    EXPECT_GT(plain.moved, 4 * kRead);
+    EXPECT_EQ(hinted.read_lines.size(), 1u);  // every later read at the empty buffer's front
+    EXPECT_LE(hinted.capacity, 2 * kRead);
   }
 }
 
@@ -340,7 +364,8 @@ TEST(NextReadSizeTest, RandomSizesRoundTrip) {
       const Outcome got = ReadAll(*framer, wire, [&](const Decoder& d) {
         const size_t want = d.NextReadSize(read_size);
         EXPECT_GE(want, 1u);
-        EXPECT_LE(want, read_size);
+        // At most a read, or the room the buffer has after a frame larger than a read.
+        EXPECT_LE(want, std::max(read_size, d.buffer_capacity()));
         return absl::Uniform<size_t>(gen, 1, want + 1);  // recv may return less than asked.
       });
       EXPECT_TRUE(got.frames == sent);
