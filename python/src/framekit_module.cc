@@ -101,20 +101,6 @@ PyCFunction BuiltinMethod(PyTypeObject* type, const char* name, int flags) {
   return fn;
 }
 
-// BuiltinMethod(type, "append", METH_O), remembered for the last type asked about (the GIL
-// guards the cache, which holds a reference so that the address is not reused by another type):
-// FeedInto asks once per call.
-PyCFunction DequeAppend(PyTypeObject* type) {
-  static PyTypeObject* last_type = nullptr;
-  static PyCFunction last_fn = nullptr;
-  if (type != last_type) {
-    last_fn = BuiltinMethod(type, "append", METH_O);
-    Py_INCREF(type);
-    Py_XSETREF(last_type, type);
-  }
-  return last_fn;
-}
-
 py::bytes ToBytes(absl::string_view s) { return py::bytes(s.data(), s.size()); }
 
 PyObject* ExceptionClassFor(absl::StatusCode code) {
@@ -130,9 +116,6 @@ PyObject* ExceptionClassFor(absl::StatusCode code) {
   }
 }
 
-// Raises the framekit exception for `status` (the C++ message as its text), with attributes
-// `code` (the absl code's name), `fatal` and `frames` (frames decoded before the error, in the call
-// that raised it).
 // The framekit exception for `status` (the C++ message as its text), with attributes `code` (the
 // absl code's name), `fatal` and `frames` (frames decoded before the error, in the call that
 // raised it), set as the current Python error. Returns false if building it failed (that error is
@@ -147,7 +130,8 @@ bool SetFramingError(const absl::Status& status, bool fatal, PyObject* frames) {
   Py_DECREF(text);
   if (exc == nullptr) return false;
   const std::string code = absl::StatusCodeToString(status.code());
-  PyObject* code_str = PyUnicode_FromStringAndSize(code.data(), static_cast<Py_ssize_t>(code.size()));
+  PyObject* code_str =
+      PyUnicode_FromStringAndSize(code.data(), static_cast<Py_ssize_t>(code.size()));
   const bool ok = code_str != nullptr && PyObject_SetAttrString(exc, "code", code_str) == 0 &&
                   PyObject_SetAttrString(exc, "fatal", fatal ? Py_True : Py_False) == 0 &&
                   PyObject_SetAttrString(exc, "frames", frames) == 0;
@@ -157,6 +141,7 @@ bool SetFramingError(const absl::Status& status, bool fatal, PyObject* frames) {
   return ok;
 }
 
+// SetFramingError, thrown to pybind11.
 [[noreturn]] void RaiseFramingError(const absl::Status& status, bool fatal, py::list frames) {
   SetFramingError(status, fatal, frames.ptr());
   throw py::error_already_set();
@@ -317,11 +302,13 @@ class PyDecoder {
   };
 
   struct QueueSink {
-    explicit QueueSink(py::handle q) : queue(q.ptr()), append(DequeAppend(Py_TYPE(q.ptr()))) {
+    explicit QueueSink(py::handle q)
+        : queue(q.ptr()), append(BuiltinMethod(Py_TYPE(q.ptr()), "append", METH_O)) {
       if (append == nullptr) bound = q.attr("append");
     }
     bool Append(PyObject* frame) {
-      PyObject* r = append != nullptr ? append(queue, frame) : PyObject_CallOneArg(bound.ptr(), frame);
+      PyObject* r =
+          append != nullptr ? append(queue, frame) : PyObject_CallOneArg(bound.ptr(), frame);
       if (r == nullptr) return false;
       Py_DECREF(r);
       ++count;
@@ -570,10 +557,9 @@ PyObject* ReadyNext(PyObject* self) {  // For callers that drive the iterator by
 // is non-empty, else Ready(the decoder's next frame) if it has one complete, else slow() (a
 // coroutine). A frame the decoder finds bad raises its FramingError from read_frame() itself, as
 // does an exception queued in `queue` (in order: slow() queues a decoder error behind the frames
-// it decoded before it). As
-// an async iterator (am_anext) it does the same with `slow` being the iterator's coroutine
-// function (which raises StopAsyncIteration at the end). `queue` only ever holds frames taken from
-// the decoder earlier (by slow()), so frames keep their order.
+// it decoded before it). As an async iterator (am_anext) it does the same with `slow` being the
+// iterator's coroutine function (which raises StopAsyncIteration at the end). `queue` only ever
+// holds frames taken from the decoder earlier (by slow()), so frames keep their order.
 struct FastReadObject {
   PyObject_HEAD PyObject* queue;  // a collections.deque
   PyObject* popleft;              // its bound popleft
@@ -668,7 +654,8 @@ PyObject* FastReadNew(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   PyTypeObject* queue_type = Py_TYPE(queue);
   f->queue_len =
       queue_type->tp_as_sequence != nullptr ? queue_type->tp_as_sequence->sq_length : nullptr;
-  f->queue_popleft = f->queue_len != nullptr ? BuiltinMethod(queue_type, "popleft", METH_NOARGS) : nullptr;
+  f->queue_popleft =
+      f->queue_len != nullptr ? BuiltinMethod(queue_type, "popleft", METH_NOARGS) : nullptr;
   f->ready = nullptr;
   f->decoder = decoder;
   f->decoder_obj = decoder != nullptr ? (Py_INCREF(decoder_obj), decoder_obj) : nullptr;
