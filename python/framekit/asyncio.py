@@ -16,8 +16,9 @@
 How it works: a BufferedProtocol receives into one reusable buffer; each read is appended to the
 C++ decoder's buffer (one copy) and decoded as the reader reads: read_frame() takes the decoder's
 next frame, in C, without suspending. Reading pauses while more than `high_water` bytes received
-wait unread (and once the decoder has failed), and resumes once they are read. Writes are encoded at once (so a refused payload raises from write_frame) and handed to the
-transport together at the end of the loop iteration, or when drain() is awaited.
+wait unread (and once the decoder has failed), and resumes once they are read. Writes are encoded
+at once (so a refused payload raises from write_frame) and handed to the transport together at
+the end of the loop iteration, or when drain() is awaited.
 
 Errors: read_frame() raises framekit.FrameTooLong / MalformedFrame after the frames that preceded
 the bad one; a fatal one (every one, unless the spec says too_long=skip) is then raised by every

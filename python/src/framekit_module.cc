@@ -906,8 +906,9 @@ PYBIND11_MODULE(_framekit, m) {
                              "Bytes received and not yet delivered as (or discarded with) a frame.")
       .def_property_readonly("stream_offset", &PyDecoder::stream_offset,
                              "Bytes of the stream consumed so far.")
-      .def_property_readonly("last_feed_payload_bytes", &PyDecoder::last_feed_payload_bytes,
-                             "Total payload bytes of the frames the last feed() or feed_into() gave.")
+      .def_property_readonly(
+          "last_feed_payload_bytes", &PyDecoder::last_feed_payload_bytes,
+          "Total payload bytes of the frames the last feed() or feed_into() gave.")
       .def_property_readonly(
           "spec", [](const PyDecoder& d) { return d.framer()->Spec(); },
           "The framer's canonical spec.")
