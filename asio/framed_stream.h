@@ -14,8 +14,8 @@
 //     (error_code, size_t frames); each view is valid only during its call. Reads go straight into
 //     the decoder's buffer (Decoder::NextReadSize / PrepareWrite: no copy), `read_size` bytes at a
 //     time, cut to end on a frame boundary when the frame's size is known; at a frame boundary
-//     after frames that took more than `read_size` bytes, as many bytes again if the buffer
-//     already has room for them (one read per 64 KiB frame rather than two).
+//     after large frames that took more than `read_size` bytes, as many bytes again if the
+//     buffer already has room for them (one read per 64 KiB frame rather than two).
 //   Writing. async_write_frame(payload, token) and async_write_frames(payloads, token) complete
 //     with (error_code, size_t bytes written): one gathered write (boost::asio::async_write) of
 //     every frame's header, payload and trailer. Payloads are sent by reference, never copied:

@@ -60,6 +60,8 @@ class ByteBuffer {
     moved_ = std::exchange(other.moved_, 0);
     skew_ = std::exchange(other.skew_, 0);
     last_emptying_consume_ = std::exchange(other.last_emptying_consume_, 0);
+    consumed_since_empty_ = std::exchange(other.consumed_since_empty_, 0);
+    last_run_ = std::exchange(other.last_run_, 0);
     return *this;
   }
 
@@ -93,18 +95,26 @@ class ByteBuffer {
   // Drops the first `n` pending bytes (n <= size()). Views stay valid until the next Prepare.
   void Consume(size_t n) {
     begin_ += n;
+    consumed_since_empty_ += n;
     if (begin_ == end_) {  // Empty: the next read starts near the front, for free.
       last_emptying_consume_ = n;
+      last_run_ = consumed_since_empty_;
+      consumed_since_empty_ = 0;
       Reset();
     }
   }
   // The `n` of the Consume that last emptied the buffer -- for a decoder, the size of the last
   // frame of the previous read -- or 0 if the buffer is not empty or was emptied otherwise.
   size_t last_emptying_consume() const { return empty() ? last_emptying_consume_ : 0; }
+  // The bytes Consumed between the buffer's last two empty states -- for a decoder, the frames
+  // the reads since it was last empty held -- or 0 if it is not empty or was emptied otherwise.
+  size_t last_run() const { return empty() ? last_run_ : 0; }
 
   // Drops every pending byte (the stream goes on after them); keeps the allocation.
   void Clear() {
     last_emptying_consume_ = 0;
+    consumed_since_empty_ = 0;
+    last_run_ = 0;
     Reset();
   }
 
@@ -182,6 +192,8 @@ class ByteBuffer {
   uint64_t moved_ = 0;
   size_t skew_ = 0;
   size_t last_emptying_consume_ = 0;
+  size_t consumed_since_empty_ = 0;
+  size_t last_run_ = 0;
 };
 
 }  // namespace framekit

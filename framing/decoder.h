@@ -100,10 +100,11 @@ class Decoder {
   //     taken, if that was at most read_size / 2 (read_size - read_size % F). Without this, the
   //     read after an empty buffer would cut a frame, and the next one would land after it; reads
   //     would alternate between two halves of a buffer of two reads instead of reusing one.
-  //   * nothing buffered after a frame larger than read_size: one frame of that size again, within
-  //     the room the buffer already has (it held that frame; nothing is allocated for the guess).
-  //     A run of 64 KiB payloads (65540 bytes framed) then takes one read per frame, not a 64 KiB
-  //     read and then its last 4 bytes.
+  //   * nothing buffered after a frame larger than read_size / 2: as many bytes as the reads since
+  //     the buffer was last empty took (at least read_size), within the room the buffer already
+  //     has (it held them; nothing is allocated for the guess). A run of 64 KiB payloads (65540
+  //     bytes framed) then takes one read per frame, not a 64 KiB read and then its last 4 bytes;
+  //     40 KB frames, which two 64 KiB reads cut, take one read per two frames, not two.
   //
   // Either way, when the guess holds, every frame in the buffer is taken after the read, the buffer
   // is empty, and the next read lands at its front: no partial frame is ever moved to make room.
@@ -124,10 +125,11 @@ class Decoder {
   size_t NextReadSize(size_t read_size) const {
     const uint64_t missing = frame_bytes_missing();
     const size_t half = read_size / 2;
-    if (missing == 0) {                                     // Unknown (or complete).
+    if (missing == 0) {  // Unknown (or complete).
       const size_t last = buffer_.last_emptying_consume();  // 0 unless the buffer is empty
-      if (last > read_size) return std::max(read_size, std::min(last, buffer_.capacity()));
-      return last != 0 && last <= half ? read_size - read_size % last : read_size;
+      if (last <= half) return last != 0 ? read_size - read_size % last : read_size;
+      const size_t run = buffer_.last_run();  // >= last
+      return std::max(read_size, std::min(run, buffer_.capacity()));
     }
     const size_t buffered = buffer_.size();
     // A small frame: F = buffered + missing < half (written so that a missing count near 2^64,

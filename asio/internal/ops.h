@@ -145,17 +145,15 @@ void PendingStep<Stream, Self>::Defer() {
 }
 
 // Issues one read into the decoder's free space: NextReadSize bytes (the rest of a large frame,
-// or whole frames of the last frame's size), or at a frame boundary after frames larger than a
-// read, as many bytes as they took (SharedState::ReadSize); into memory the decoder owns and `s`
-// keeps alive.
+// whole frames of the last frame's size, or at a frame boundary after large frames as many bytes
+// as they took); into memory the decoder owns and `s` keeps alive.
 template <typename Stream, typename Self>
 void ReadIntoDecoder(Stream& stream, SharedState& s, Self& self) {
   // Frees a buffer grown for one large frame once it holds nothing (only then: nothing moves).
   s.decoder->TrimBuffer(s.max_idle_read_buffer);
   const size_t want = s.decoder->NextReadSize(s.read_size);
   absl::Span<char> space = s.decoder->PrepareWrite(want);
-  stream.async_read_some(boost::asio::buffer(space.data(), s.ReadSize(want, space.size())),
-                         std::move(self));
+  stream.async_read_some(boost::asio::buffer(space.data(), want), std::move(self));
 }
 
 // async_read_frame: completes with (error_code, absl::string_view).

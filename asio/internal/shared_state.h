@@ -74,22 +74,6 @@ struct SharedState {
     if (stop == Decoder::kError) ready_error = decoder->status();
   }
 
-  // How many bytes a read into `space` free bytes should ask for, given the decoder's
-  // NextReadSize `want` (<= space). At a frame boundary (nothing buffered), if the frames since the
-  // previous read at a boundary took more than `read_size` bytes (a frame larger than a read), asks
-  // for that many again, within the space the buffer already has: a run of 64 KiB frames then
-  // arrives one frame per read, where NextReadSize's 64 KiB reads need two (the frame's first
-  // 64 KiB, then its last bytes). Nothing is allocated for it and no partial frame is moved when
-  // the frames keep their size; when they do not, the decoder copes as with any read.
-  size_t ReadSize(size_t want, size_t space) {
-    if (decoder->buffered_bytes() != 0) return want;
-    const uint64_t at = decoder->stream_offset();
-    const uint64_t run = at - boundary_offset;
-    boundary_offset = at;
-    if (run <= read_size || run <= want) return want;
-    return run < space ? static_cast<size_t>(run) : space;
-  }
-
   // Takes the error found behind the decoded-ahead frames and records it as the last status.
   absl::Status TakeReadyError() {
     absl::Status e = std::move(ready_error);
@@ -125,7 +109,6 @@ struct SharedState {
   size_t ready_next = 0;
   size_t ready_end = 0;
   absl::Status ready_error;
-  uint64_t boundary_offset = 0;  // stream offset of the last read that began at a frame boundary
   bool read_eof = false;    // the peer ended its stream: no more reads
   bool reading = false;     // a read operation is outstanding
   bool writing = false;     // a write operation is outstanding

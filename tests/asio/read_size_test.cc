@@ -158,8 +158,9 @@ std::string Encode(const Framer& framer, const std::vector<std::string>& payload
 }
 
 // 64 KiB payloads (65540-byte frames) in 64 KiB reads: every read that starts on a frame boundary,
-// after the first frame, asks for the whole frame (NextReadSize alone asks for 64 KiB, and the 4
-// bytes that end the frame take a second read), and the buffer stays within the idle bound.
+// after the first frame, asks for the whole frame (Decoder::NextReadSize; a plain 64 KiB read
+// would leave the 4 bytes that end the frame to a second read), and the buffer stays within the
+// idle bound.
 TEST_F(ReadSizeTest, FramesLargerThanAReadTakeOneReadEach) {
   for (bool batches : {false, true}) {
     SCOPED_TRACE(batches ? "async_read_frames" : "async_read_frame");

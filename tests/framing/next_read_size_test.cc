@@ -133,7 +133,9 @@ TEST(NextReadSizeTest, EmptyBufferAsksForFramesOfTheLastSize) {
     ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);
     EXPECT_EQ(decoder->NextReadSize(kRead), 65000u);
     EXPECT_EQ(decoder->NextReadSize(2999), 2000u);
-    EXPECT_EQ(decoder->NextReadSize(1999), 1999u);  // 1000 > 1999 / 2: no guess.
+    // 1000 > 1999 / 2: no frame-size guess; the 3000 bytes the buffer held since it was last
+    // empty, in the room it has.
+    EXPECT_EQ(decoder->NextReadSize(1999), 3000u);
     // Once bytes of the next frame are in, the guess no longer applies.
     ASSERT_TRUE(decoder->Feed(wire.substr(0, 1)).ok());
     ASSERT_EQ(decoder->Next(&frame), Decoder::kNeedMore);
@@ -310,6 +312,28 @@ TEST(NextReadSizeTest, LargeFramesOfOneSizeTakeOneReadEach) {
     EXPECT_GT(plain.moved, 4 * kRead);
     EXPECT_EQ(hinted.read_lines.size(), 1u);  // every later read at the empty buffer's front
     EXPECT_LE(hinted.capacity, 2 * kRead);
+  }
+}
+
+// Frames of one size between half a read and a read (40,000-byte payloads): two 64 KiB reads cut
+// a frame each time, so each read used to bring one frame and the start of the next, and the read
+// completing it that one's rest (two reads per two frames). Once the buffer has emptied after such
+// a pair, the next read asks for what the pair took (about 80 KB, within the room the buffer
+// already has): one read per two frames, each landing at the empty buffer's front. (Fixed-length
+// frames are asked for one whole frame per read from the first: their size is known before any
+// byte.)
+TEST(NextReadSizeTest, FramesOverHalfAReadTakeOneReadPerPair) {
+  for (const std::string spec : {"length:width=4", "length:width=varint", "netstring"}) {
+    SCOPED_TRACE(spec);
+    std::unique_ptr<Framer> framer = Make(spec);
+    const auto [sent, hinted, plain] = ReadBothWays(*framer, 40000, 40);
+    EXPECT_TRUE(hinted.frames == sent);
+    EXPECT_TRUE(plain.frames == sent);
+    EXPECT_EQ(hinted.reads, 21u);  // 2 for the first pair, then 1 per pair
+    EXPECT_LT(hinted.reads, plain.reads);  // 25: 40 frames' bytes in 64 KiB reads
+    EXPECT_LE(hinted.moved, size_t{40000});  // once: the first pair's second frame's start
+    EXPECT_LE(hinted.capacity, 2 * kRead);
+    EXPECT_EQ(hinted.read_lines.size(), 1u);
   }
 }
 
