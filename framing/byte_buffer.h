@@ -60,7 +60,7 @@ class ByteBuffer {
     moved_ = std::exchange(other.moved_, 0);
     skew_ = std::exchange(other.skew_, 0);
     last_emptying_consume_ = std::exchange(other.last_emptying_consume_, 0);
-    consumed_since_empty_ = std::exchange(other.consumed_since_empty_, 0);
+    committed_since_empty_ = std::exchange(other.committed_since_empty_, 0);
     last_run_ = std::exchange(other.last_run_, 0);
     return *this;
   }
@@ -83,7 +83,10 @@ class ByteBuffer {
     return base_ + end_;
   }
   // Marks `n` bytes written at Prepare()'s pointer as pending. `n` <= the size passed to Prepare.
-  void Commit(size_t n) { end_ += n; }
+  void Commit(size_t n) {
+    end_ += n;
+    committed_since_empty_ += n;  // per read, not per frame: see last_run()
+  }
 
   // Appends a copy of `bytes`.
   void Append(absl::string_view bytes) {
@@ -95,11 +98,10 @@ class ByteBuffer {
   // Drops the first `n` pending bytes (n <= size()). Views stay valid until the next Prepare.
   void Consume(size_t n) {
     begin_ += n;
-    consumed_since_empty_ += n;
     if (begin_ == end_) {  // Empty: the next read starts near the front, for free.
       last_emptying_consume_ = n;
-      last_run_ = consumed_since_empty_;
-      consumed_since_empty_ = 0;
+      last_run_ = committed_since_empty_;  // all consumed now
+      committed_since_empty_ = 0;
       Reset();
     }
   }
@@ -113,7 +115,7 @@ class ByteBuffer {
   // Drops every pending byte (the stream goes on after them); keeps the allocation.
   void Clear() {
     last_emptying_consume_ = 0;
-    consumed_since_empty_ = 0;
+    committed_since_empty_ = 0;
     last_run_ = 0;
     Reset();
   }
@@ -130,6 +132,7 @@ class ByteBuffer {
     base_ = const_cast<char*>(bytes.data());  // never written through while borrowed
     begin_ = 0;
     end_ = capacity_ = bytes.size();
+    committed_since_empty_ += bytes.size();
     skew_ = phase;  // PhaseOf(0) == phase
   }
   size_t Unborrow();
@@ -192,7 +195,7 @@ class ByteBuffer {
   uint64_t moved_ = 0;
   size_t skew_ = 0;
   size_t last_emptying_consume_ = 0;
-  size_t consumed_since_empty_ = 0;
+  size_t committed_since_empty_ = 0;  // == consumed since then, once it is empty again
   size_t last_run_ = 0;
 };
 

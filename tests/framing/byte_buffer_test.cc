@@ -62,6 +62,35 @@ TEST(ByteBufferTest, LastEmptyingConsume) {
   EXPECT_EQ(moved.last_emptying_consume(), 0u);  // Emptied without a Consume.
 }
 
+// last_run: every byte between the buffer's last two empty states (reads, appends, borrowed
+// bytes), only while it is empty; a Clear starts over.
+TEST(ByteBufferTest, LastRunCountsEveryByteSinceTheBufferWasEmpty) {
+  ByteBuffer buffer;
+  EXPECT_EQ(buffer.last_run(), 0u);
+  Write(buffer, Pattern(300, 1));
+  buffer.Consume(300);
+  EXPECT_EQ(buffer.last_run(), 300u);  // One read, consumed whole.
+  Write(buffer, Pattern(500, 2));
+  buffer.Consume(400);
+  EXPECT_EQ(buffer.last_run(), 0u);  // Not empty.
+  buffer.Append(Pattern(250, 3));
+  buffer.Consume(350);
+  EXPECT_EQ(buffer.last_run(), 750u);  // Two writes, three frames.
+  const std::string borrowed = Pattern(90, 4);
+  buffer.Borrow(borrowed);
+  buffer.Consume(90);
+  EXPECT_EQ(buffer.last_run(), 90u);
+  ByteBuffer moved = std::move(buffer);
+  EXPECT_EQ(moved.last_run(), 90u);
+  EXPECT_EQ(buffer.last_run(), 0u);  // NOLINT(bugprone-use-after-move): reset
+  Write(moved, Pattern(70, 5));
+  moved.Clear();
+  EXPECT_EQ(moved.last_run(), 0u);  // Emptied without a Consume.
+  Write(moved, Pattern(30, 6));
+  moved.Consume(30);
+  EXPECT_EQ(moved.last_run(), 30u);  // The dropped 70 bytes are not counted.
+}
+
 uint64_t AddressPhase(const char* p) { return reinterpret_cast<uintptr_t>(p) % 64; }
 
 // 4 KiB frames in 64 KiB reads: the partial frame left by each read is compacted, and every byte,
