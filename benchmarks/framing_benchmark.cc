@@ -16,6 +16,8 @@
 //   BM_DecodeStream/<spec>/N  the stream fed as a recv loop would (reads of up to 64 KiB sized by
 //                             Decoder::NextReadSize) + Next(); each iteration also runs the
 //                             memcpy baseline on the same bytes, for the paired_ratio counter
+//   BM_DecodeStreamLarge/<spec>/M  the same with frames of random sizes up to a max of M bytes
+//                             (larger than a read): buffer_KiB is what the read buffer grew to
 //
 // Hot loops hold the concrete, `final` framer and decoder types, as a performance-minded caller
 // would; the spec string picks the configuration. Streams start page-aligned (see PageAligned).
@@ -358,6 +360,37 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
       static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
 }
 
+// Streamed decode of frames of random sizes up to the framer's max (the argument, set as the spec's
+// `max`): what the read buffer grows to (buffer_KiB) and what making room in it costs (moved/byte)
+// when frames are larger than a read and, for a delimiter, of unknown size until their end.
+template <typename DecoderT>
+void BM_DecodeStreamLarge(benchmark::State& state, std::string spec) {
+  const size_t max = state.range(0);
+  std::unique_ptr<Framer> framer =
+      Make(absl::StrCat(spec, spec.find(':') == std::string::npos ? ":" : ",", "max=", max));
+  std::mt19937 rng(7);
+  const std::string payload = Payload(max, 42);
+  std::string encoded;
+  size_t frames_per_pass = 0;
+  for (size_t total = 0; total < 8 * max || frames_per_pass < kMinFrames; ++frames_per_pass) {
+    const size_t size = 1 + rng() % max;
+    if (!framer->Encode(absl::string_view(payload).substr(0, size), &encoded).ok()) std::abort();
+    total += size;
+  }
+  const PageAligned wire(encoded);
+  std::unique_ptr<Decoder> owner = framer->NewDecoder();
+  DecoderT& decoder = static_cast<DecoderT&>(*owner);
+  size_t frames = 0;
+  for (auto _ : state) frames += FeedAsReads(absl::string_view(wire), decoder, state);
+  state.SetBytesProcessed(state.iterations() * wire.size());
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
+  state.counters["moved/byte"] =
+      static_cast<double>(decoder.buffer_moved_bytes()) /
+      static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
+}
+
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a
 // reused buffer, as a read loop with no framing at all would. (BM_DecodeStream also runs this on
 // its own stream, interleaved, for its paired_ratio.)
@@ -563,6 +596,14 @@ int main(int argc, char** argv) {
   RegisterFramer<DelimiterFramer, DelimiterDecoder>("delimiter");
   RegisterFramer<AsciiLengthFramer, AsciiLengthDecoder>("ascii:digits=5");
   RegisterFramer<NetstringFramer, NetstringDecoder>("netstring");
+  for (int max : {256 << 10, 1 << 20, 4 << 20}) {
+    benchmark::RegisterBenchmark("BM_DecodeStreamLarge/delimiter",
+                                 BM_DecodeStreamLarge<DelimiterDecoder>, "delimiter")
+        ->Arg(max);
+    benchmark::RegisterBenchmark("BM_DecodeStreamLarge/length:width=4",
+                                 BM_DecodeStreamLarge<LengthHeaderDecoder>, "length:width=4")
+        ->Arg(max);
+  }
   for (int size : {16, 256, 4096, 65536}) {
     const std::string spec = absl::StrCat("fixed:size=", size);
     benchmark::RegisterBenchmark(absl::StrCat("BM_Encode/", spec).c_str(),

@@ -44,11 +44,16 @@ void ByteBuffer::MakeRoom(size_t n) {
   // Keep each byte's offset congruent to its stream offset (Placement, in the header), so that the
   // next read's destination agrees with a stream-laid-out source modulo 64.
   const size_t phase = PhaseOf(begin_);
-  // Compacting moves `pending` bytes and frees capacity - pending for new input. Only when the
-  // pending bytes are at most 1/8 of the capacity is that cheap (< 1/7 of a byte moved per byte
-  // received); otherwise grow, so a stream of frames as large as the reads (64 KiB frames in
-  // 64 KiB reads) is not copied twice. Capacity thus stays within ~16x (largest frame + read).
-  if (pending + n <= capacity_ && pending <= capacity_ / 8) {
+  // Compacting moves `pending` bytes and frees capacity - pending for new input. When the pending
+  // bytes are at most 1/8 of the capacity that is cheap (< 1/7 of a byte moved per byte
+  // received). Otherwise a small buffer grows, so a stream of frames as large as the reads (64 KiB
+  // frames in 64 KiB reads) is not copied twice; but from kGrowFreelyBelow on, growing is only
+  // for pending + n over half the capacity (compacting then moves < 1/2 a byte per byte freed).
+  // That bounds the capacity by max(kGrowFreelyBelow, 4 x (pending + n)), where the 1/8 rule
+  // alone let a delimiter stream's partial frames grow it to 16x (byte_buffer.h).
+  const bool cheap = pending <= capacity_ / 8;
+  const bool big = capacity_ >= kGrowFreelyBelow && 2 * (pending + n) <= capacity_;
+  if (pending + n <= capacity_ && (cheap || big)) {
     const size_t shift = ShiftFor(phase, pending, n, capacity_);
     std::memmove(base_ + shift, base_ + begin_, pending);
     Place(shift, phase, pending);

@@ -12,8 +12,10 @@
 //
 // Growth is driven only by bytes that actually arrived (Prepare), never by a length announced in a
 // header, so a hostile header cannot make the buffer allocate. Pending bytes are moved to the front
-// only when the free tail is too small and they are few (<= 1/8 of the capacity); otherwise the
-// buffer grows, so a stream of large frames is not copied twice.
+// only when the free tail is too small and they are few: at most 1/8 of the capacity, or, once
+// the buffer holds 1 MiB, with the next read at most half of it; otherwise the buffer grows, so a
+// stream of large frames is not copied twice. The capacity thus stays within the larger of 1 MiB
+// and 4 x (the most ever pending + the largest Prepare): for a decoder, 4 x (max frame + read).
 //
 // Placement: the byte at stream offset s (counting every byte ever committed) sits at an address
 // congruent to s modulo 64, unless keeping that would have taken a larger allocation. A read that
@@ -162,6 +164,10 @@ class ByteBuffer {
   }
   // After a move: the `pending` bytes now start at `shift`; the first belongs at `phase`.
   void Place(size_t shift, size_t phase, size_t pending);
+
+  // Below this capacity a buffer grows rather than move more than 1/8 of it; from it on, only
+  // when the pending bytes and the read would fill over half (MakeRoom).
+  static constexpr size_t kGrowFreelyBelow = size_t{1} << 20;
 
   // The placement modulus (a cache line). The byte at storage offset p has stream offset
   // p + skew_ modulo kAlign; skew_ is 0 except after a compaction that had to give up placement.

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/random/random.h"
+#include "framekit/framing/delimiter_framer.h"
 #include "framekit/framing/framer.h"
 #include "framekit/framing/length_header_framer.h"
 #include "gtest/gtest.h"
@@ -226,7 +228,7 @@ TEST(ByteBufferTest, MovedFromIsEmptyAndUsable) {
 }
 
 // 64 KiB frames read in 64 KiB pieces (each partial frame too large to compact cheaply): every
-// frame comes out intact and the buffer stays within 16 x (frame + read).
+// frame comes out intact and the buffer stays within max(1 MiB, 4 x (frame + read)).
 TEST(ByteBufferTest, LargeFramesInLargeReads) {
   auto framer = LengthHeaderFramer::Create(LengthHeaderOptions{});
   ASSERT_TRUE(framer.ok()) << framer.status();
@@ -255,7 +257,76 @@ TEST(ByteBufferTest, LargeFramesInLargeReads) {
   }
   EXPECT_EQ(got, sent.size());
   EXPECT_TRUE(decoder->Finish().ok());
-  EXPECT_LE(decoder->buffer_capacity(), 16u * 2 * (kRead + 4));
+  EXPECT_LE(decoder->buffer_capacity(), std::max<size_t>(1 << 20, 4 * (kRead + 4 + kRead)));
+}
+
+// Frames of random sizes up to `max`, larger than a read, fed in reads sized by NextReadSize as a
+// receive loop would (each read filled, as from a fast peer); returns the largest capacity the
+// decoder's buffer reached. Every frame must come out intact.
+size_t LargestCapacityForRandomFrames(const Framer& framer, size_t max, uint32_t seed,
+                                      size_t frames_per_max = 12) {
+  std::mt19937 gen(seed);  // seeded: the same sizes every run
+  std::string wire;
+  std::vector<size_t> sizes;
+  for (size_t total = 0; total < frames_per_max * max; total += sizes.back()) {
+    sizes.push_back(1 + gen() % max);
+    const std::string payload(sizes.back(), static_cast<char>('a' + sizes.size() % 26));
+    EXPECT_TRUE(framer.Encode(payload, &wire).ok());
+  }
+  std::unique_ptr<Decoder> decoder = framer.NewDecoder();
+  size_t got = 0, largest = 0;
+  for (size_t off = 0; off < wire.size();) {
+    const size_t n = std::min(decoder->NextReadSize(kRead), wire.size() - off);
+    std::memcpy(decoder->PrepareWrite(n).data(), wire.data() + off, n);
+    decoder->CommitWrite(n);
+    off += n;
+    absl::string_view frame;
+    Decoder::Result r;
+    while ((r = decoder->Next(&frame)) == Decoder::kFrame) {
+      EXPECT_LT(got, sizes.size());
+      if (got >= sizes.size()) return largest;
+      EXPECT_EQ(frame.size(), sizes[got]) << "frame " << got;
+      const char fill = static_cast<char>('a' + (got + 1) % 26);
+      EXPECT_EQ(frame.find_first_not_of(fill), absl::string_view::npos) << "frame " << got;
+      ++got;
+    }
+    EXPECT_EQ(r, Decoder::kNeedMore) << decoder->status();
+    largest = std::max(largest, decoder->buffer_capacity());
+  }
+  EXPECT_EQ(got, sizes.size());
+  return largest;
+}
+
+// The capacity bound of byte_buffer.h: within max(1 MiB, 4 x (max frame + read)). Growing rather
+// than moving a partial frame whenever it was over 1/8 of the buffer let these reach 8x.
+TEST(ByteBufferTest, DelimiterFramesOfUnknownSizeKeepTheBufferWithinFourTimesMaxFramePlusRead) {
+  for (size_t max : {size_t{256} << 10, size_t{4} << 20}) {
+    DelimiterOptions options;
+    options.max_frame_size = max;
+    auto framer = DelimiterFramer::Create(options);
+    ASSERT_TRUE(framer.ok()) << framer.status();
+    for (uint32_t seed : {1, 2, 3, 4}) {
+      const size_t largest = LargestCapacityForRandomFrames(**framer, max, seed);
+      EXPECT_LE(largest, std::max<size_t>(1 << 20, 4 * (max + 1 + kRead)))
+          << "max " << max << " seed " << seed;
+    }
+  }
+}
+
+// The same for frames whose size the header tells: before this bound, reads of the run rule
+// (NextReadSize) that filled the buffer left a partial frame at its end, and it doubled to 8x.
+TEST(ByteBufferTest, LengthFramesLargerThanAReadKeepTheBufferWithinFourTimesMaxFramePlusRead) {
+  for (size_t max : {size_t{256} << 10, size_t{1} << 20}) {
+    LengthHeaderOptions options;
+    options.max_frame_size = max;
+    auto framer = LengthHeaderFramer::Create(options);
+    ASSERT_TRUE(framer.ok()) << framer.status();
+    for (uint32_t seed : {1, 2, 3}) {
+      const size_t largest = LargestCapacityForRandomFrames(**framer, max, seed, 64);
+      EXPECT_LE(largest, std::max<size_t>(1 << 20, 4 * (max + 4 + kRead)))
+          << "max " << max << " seed " << seed;
+    }
+  }
 }
 
 }  // namespace
