@@ -14,8 +14,9 @@
 // header, so a hostile header cannot make the buffer allocate. Pending bytes are moved to the front
 // only when the free tail is too small and they are few: at most 1/8 of the capacity, or, once
 // the buffer holds 1 MiB, with the next read at most half of it; otherwise the buffer grows, so a
-// stream of large frames is not copied twice. The capacity thus stays within the larger of 1 MiB
-// and 4 x (the most ever pending + the largest Prepare): for a decoder, 4 x (max frame + read).
+// stream of large frames is not copied twice. The capacity thus stays within
+// max(4 KiB, min(16 P, 1 MiB), 4 P), P the most ever pending plus the largest Prepare: for a
+// decoder, within max(1 MiB, 4 x (max frame + read)).
 //
 // Placement: the byte at stream offset s (counting every byte ever committed) sits at an address
 // congruent to s modulo 64, unless keeping that would have taken a larger allocation. A read that

@@ -10,8 +10,8 @@
 //     at a time, and through the zero-copy PrepareWrite/CommitWrite path gives the same frames, the
 //     same (skipped) errors and the same final status code;
 //   * bounds: no frame is longer than max_payload_size() (+ header bytes a framer keeps), and
-//     buffer_capacity() stays within what byte_buffer.cc promises: at most
-//     max(4096, 16 * min(bytes received, max frame + header/trailer + largest chunk));
+//     buffer_capacity() stays within what byte_buffer.h promises: with P = min(bytes received,
+//     max frame + header/trailer + largest chunk), at most max(4096, min(16 P, 1 MiB), 4 P);
 //   * errors carry the documented codes (InvalidArgument / ResourceExhausted / DataLoss), and a
 //     refused payload is refused for a documented reason;
 //   * specs: MakeFramer(framer.Spec()) builds an equal framer with the same max_payload_size().
@@ -202,10 +202,13 @@ inline Outcome DecodeStream(const Framer& framer, const FramerTraits& traits,
       const absl::Status fed = decoder->Feed(piece);
       FUZZ_CHECK(fed.ok(), "Feed failed before any fatal error: " + fed.ToString());
     }
-    // byte_buffer.cc: capacity < max(4096, 16 * pending-after-append), and pending never exceeds
-    // what arrived, nor one frame in progress plus the newest chunk.
+    // byte_buffer.h: capacity <= max(4096, min(16 P, 1 MiB), 4 P) for P the most ever pending
+    // after an append, which never exceeds what arrived, nor one frame in progress plus the
+    // newest chunk.
     const uint64_t pending_bound = std::min<uint64_t>(end, frame_bound + largest_chunk);
-    const uint64_t cap_bound = std::max<uint64_t>(4096, 16 * pending_bound);
+    const uint64_t cap_bound =
+        std::max({uint64_t{4096}, std::min<uint64_t>(16 * pending_bound, 1 << 20),
+                  4 * pending_bound});
     FUZZ_CHECK(decoder->buffer_capacity() <= cap_bound,
                absl::StrCat("buffer_capacity ", decoder->buffer_capacity(), " > bound ", cap_bound,
                             " (", end, " bytes received, max ", framer.max_payload_size(), ")"));
