@@ -48,12 +48,12 @@ void ByteBuffer::MakeRoom(size_t n) {
   // bytes are at most 1/8 of the capacity that is cheap (< 1/7 of a byte moved per byte
   // received). Otherwise a small buffer grows, so a stream of frames as large as the reads (64 KiB
   // frames in 64 KiB reads) is not copied twice; but from kGrowFreelyBelow on, growing is only
-  // for pending + n over half the capacity (compacting then moves < 1/2 a byte per byte freed).
+  // for pending + n over half the capacity (compacting then moves under a byte per byte freed).
   // That bounds the capacity by max(kGrowFreelyBelow, 4 x (pending + n)), where the 1/8 rule
   // alone let a delimiter stream's partial frames grow it to 16x (byte_buffer.h).
-  const bool cheap = pending <= capacity_ / 8;
-  const bool big = capacity_ >= kGrowFreelyBelow && 2 * (pending + n) <= capacity_;
-  if (pending + n <= capacity_ && (cheap || big)) {
+  const bool few_pending = pending <= capacity_ / 8;
+  const bool fits_half_of_large = capacity_ >= kGrowFreelyBelow && 2 * (pending + n) <= capacity_;
+  if (pending + n <= capacity_ && (few_pending || fits_half_of_large)) {
     const size_t shift = ShiftFor(phase, pending, n, capacity_);
     std::memmove(base_ + shift, base_ + begin_, pending);
     Place(shift, phase, pending);
