@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "absl/random/random.h"
-#include "framekit/framing/delimiter_framer.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "framekit/framing/framer.h"
+#include "framekit/framing/framer_spec.h"
 #include "framekit/framing/length_header_framer.h"
 #include "gtest/gtest.h"
 
@@ -266,7 +268,7 @@ TEST(ByteBufferTest, LargeFramesInLargeReads) {
 // receive loop would (each read filled, as from a fast peer); returns the largest capacity the
 // decoder's buffer reached. Every frame must come out intact.
 size_t LargestCapacityForRandomFrames(const Framer& framer, size_t max, uint32_t seed,
-                                      size_t frames_per_max = 12) {
+                                      size_t frames_per_max) {
   std::mt19937 gen(seed);  // seeded: the same sizes every run
   std::string wire;
   std::vector<size_t> sizes;
@@ -299,19 +301,25 @@ size_t LargestCapacityForRandomFrames(const Framer& framer, size_t max, uint32_t
   return largest;
 }
 
-// The capacity bound of byte_buffer.h: within max(1 MiB, 4 x (max frame + read)). Growing rather
-// than moving a partial frame whenever it was over 1/8 of the buffer let these reach 8x.
+// Over `seeds` streams of random frames up to `max` (the framer `spec` + max; `overhead` bytes of
+// framing each), the buffer stays within byte_buffer.h's bound for a decoder:
+// max(1 MiB, 4 x (max frame + read)).
+void ExpectWithinFourTimesMaxFramePlusRead(const std::string& spec, size_t max, size_t overhead,
+                                           int seeds, size_t frames_per_max) {
+  absl::StatusOr<std::unique_ptr<Framer>> framer = MakeFramer(absl::StrCat(spec, max));
+  ASSERT_TRUE(framer.ok()) << framer.status();
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const size_t largest = LargestCapacityForRandomFrames(**framer, max, seed, frames_per_max);
+    EXPECT_LE(largest, std::max<size_t>(1 << 20, 4 * (max + overhead + kRead)))
+        << spec << max << " seed " << seed;
+  }
+}
+
+// Growing rather than moving a partial frame whenever it was over 1/8 of the buffer let these
+// reach 8x.
 TEST(ByteBufferTest, DelimiterFramesOfUnknownSizeKeepTheBufferWithinFourTimesMaxFramePlusRead) {
   for (size_t max : {size_t{256} << 10, size_t{4} << 20}) {
-    DelimiterOptions options;
-    options.max_frame_size = max;
-    auto framer = DelimiterFramer::Create(options);
-    ASSERT_TRUE(framer.ok()) << framer.status();
-    for (uint32_t seed : {1, 2, 3, 4}) {
-      const size_t largest = LargestCapacityForRandomFrames(**framer, max, seed);
-      EXPECT_LE(largest, std::max<size_t>(1 << 20, 4 * (max + 1 + kRead)))
-          << "max " << max << " seed " << seed;
-    }
+    ExpectWithinFourTimesMaxFramePlusRead("delimiter:max=", max, 1, 4, 12);
   }
 }
 
@@ -319,15 +327,7 @@ TEST(ByteBufferTest, DelimiterFramesOfUnknownSizeKeepTheBufferWithinFourTimesMax
 // (NextReadSize) that filled the buffer left a partial frame at its end, and it doubled to 8x.
 TEST(ByteBufferTest, LengthFramesLargerThanAReadKeepTheBufferWithinFourTimesMaxFramePlusRead) {
   for (size_t max : {size_t{256} << 10, size_t{1} << 20}) {
-    LengthHeaderOptions options;
-    options.max_frame_size = max;
-    auto framer = LengthHeaderFramer::Create(options);
-    ASSERT_TRUE(framer.ok()) << framer.status();
-    for (uint32_t seed : {1, 2, 3}) {
-      const size_t largest = LargestCapacityForRandomFrames(**framer, max, seed, 64);
-      EXPECT_LE(largest, std::max<size_t>(1 << 20, 4 * (max + 4 + kRead)))
-          << "max " << max << " seed " << seed;
-    }
+    ExpectWithinFourTimesMaxFramePlusRead("length:width=4,max=", max, 4, 3, 64);
   }
 }
 
