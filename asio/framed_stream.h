@@ -105,7 +105,9 @@ struct FramedStreamOptions {
   // 1 .. 16 MiB.
   size_t read_size = 64 * 1024;
   // Before a read, a read buffer holding no byte of any frame is freed if it is larger than this
-  // (it grew for one large frame). Default 128 KiB; 0 frees it whenever it is empty.
+  // and the last frames did not need more (it grew for large frames; a stream of them keeps it,
+  // and the first reads that fit in this free it). Default 128 KiB; 0 frees it whenever it is
+  // empty.
   size_t max_idle_read_buffer = 128 * 1024;
 };
 

@@ -31,6 +31,7 @@ size_t ByteBuffer::Unborrow() {
   }
   framing_internal::CopyLarge(base_ + phase, src, pending);
   Place(phase, phase, pending);
+  peak_since_empty_ = std::max(peak_since_empty_, pending);
   return pending;
 }
 

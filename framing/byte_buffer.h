@@ -35,6 +35,7 @@
 #ifndef FRAMEKIT_FRAMING_BYTE_BUFFER_H_
 #define FRAMEKIT_FRAMING_BYTE_BUFFER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -65,6 +66,8 @@ class ByteBuffer {
     last_emptying_consume_ = std::exchange(other.last_emptying_consume_, 0);
     committed_since_empty_ = std::exchange(other.committed_since_empty_, 0);
     last_run_ = std::exchange(other.last_run_, 0);
+    peak_since_empty_ = std::exchange(other.peak_since_empty_, 0);
+    last_peak_ = std::exchange(other.last_peak_, 0);
     return *this;
   }
 
@@ -89,6 +92,7 @@ class ByteBuffer {
   void Commit(size_t n) {
     end_ += n;
     committed_since_empty_ += n;  // per read, not per frame: see last_run()
+    peak_since_empty_ = std::max(peak_since_empty_, end_ - begin_);
   }
 
   // Appends a copy of `bytes`.
@@ -105,6 +109,8 @@ class ByteBuffer {
       last_emptying_consume_ = n;
       last_run_ = committed_since_empty_;  // all consumed now
       committed_since_empty_ = 0;
+      last_peak_ = peak_since_empty_;
+      peak_since_empty_ = 0;
       Reset();
     }
   }
@@ -120,6 +126,7 @@ class ByteBuffer {
     last_emptying_consume_ = 0;
     committed_since_empty_ = 0;
     last_run_ = 0;
+    peak_since_empty_ = last_peak_ = 0;
     Reset();
   }
 
@@ -153,6 +160,14 @@ class ByteBuffer {
     begin_ = end_ = 0;
     skew_ = phase;  // PhaseOf(0) == phase: MakeRoom places the next byte there.
     return true;
+  }
+  // TrimIfEmpty(max_kept), unless the last run -- the reads between the buffer's last two empty
+  // states -- held more than `max_kept` (> 0) bytes at once: a stream of large frames keeps the
+  // buffer they need, and the first run that fits in `max_kept` frees it. Freeing and allocating
+  // megabytes per frame costs more than the frame's copy (the allocator hands them back to the
+  // kernel; the next read faults them in again). 0 frees whenever empty, as TrimIfEmpty(0).
+  bool TrimIfOutgrown(size_t max_kept) {
+    return (max_kept == 0 || last_peak_ <= max_kept) && TrimIfEmpty(max_kept);
   }
 
  private:
@@ -204,6 +219,8 @@ class ByteBuffer {
   size_t last_emptying_consume_ = 0;
   size_t committed_since_empty_ = 0;  // == consumed since then, once it is empty again
   size_t last_run_ = 0;
+  size_t peak_since_empty_ = 0;  // most bytes pending in owned storage since it was last empty
+  size_t last_peak_ = 0;         // peak_since_empty_ of the last run, once it is empty again
 };
 
 }  // namespace framekit

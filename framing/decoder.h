@@ -185,6 +185,10 @@ class Decoder {
   // for good; the next PrepareWrite/Feed allocates what it needs. Invalidates earlier frames.
   // Returns whether it freed.
   bool TrimBuffer(size_t max_kept) { return buffer_.TrimIfEmpty(max_kept); }
+  // TrimBuffer, unless the frames since the buffer was last empty needed more than `max_kept`
+  // bytes at once: between reads, a stream of large frames keeps its buffer; the first run of
+  // reads that fits in `max_kept` frees it (ByteBuffer::TrimIfOutgrown).
+  bool TrimBufferIfOutgrown(size_t max_kept) { return buffer_.TrimIfOutgrown(max_kept); }
   // Buffered bytes copied so far to make room for new input (see NextReadSize).
   uint64_t buffer_moved_bytes() const { return buffer_.moved_bytes(); }
   // Stream offset of the first buffered byte (= bytes consumed so far).

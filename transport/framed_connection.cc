@@ -64,7 +64,7 @@ struct FramedConnection::State {
   // One ReadSome into the decoder's free space: read_size bytes, or what completes a large frame
   // (Decoder::NextReadSize). 0 is end of stream.
   absl::StatusOr<size_t> Fill(absl::Time deadline) {
-    decoder->TrimBuffer(options.max_idle_read_buffer);  // Only if empty (nothing moves).
+    decoder->TrimBufferIfOutgrown(options.max_idle_read_buffer);  // Only if empty (nothing moves).
     const size_t want = decoder->NextReadSize(options.read_size);
     absl::Span<char> space = decoder->PrepareWrite(want);
     absl::StatusOr<size_t> n = ReadSome(fd.get(), space.subspan(0, want), deadline, io());
@@ -383,13 +383,13 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
     } else {
       // The size of the buffered frame is not known yet (its header is incomplete, a delimiter, a
       // frame being skipped): `bytes` goes behind it.
-      s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // only if empty (nothing moves)
+      s.decoder->TrimBufferIfOutgrown(s.options.max_idle_read_buffer);  // if empty: nothing moves
       if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
       s.copied_in += bytes.size();
       if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
     }
   }
-  s.decoder->TrimBuffer(s.options.max_idle_read_buffer);  // the views are dead now
+  s.decoder->TrimBufferIfOutgrown(s.options.max_idle_read_buffer);  // the views are dead now
   return ReadState::kOpen;
 }
 
@@ -443,9 +443,9 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch
     return ReadState::kEndOfStream;
   }
   if (absl::Status e = deliver(); !e.ok()) return e;
-  // Every frame is delivered and the views are dead: an idle connection need not keep a large
-  // (or, with max_idle_read_buffer = 0, any) buffer until its next byte.
-  d.TrimBuffer(s.options.max_idle_read_buffer);
+  // Every frame is delivered and the views are dead: a connection need not keep a large buffer
+  // its frames no longer need (or, with max_idle_read_buffer = 0, any) until its next byte.
+  d.TrimBufferIfOutgrown(s.options.max_idle_read_buffer);
   return ReadState::kOpen;
 }
 

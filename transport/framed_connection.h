@@ -74,11 +74,15 @@ struct FramedConnectionOptions {
   // Default 4 MiB; >= 1.
   size_t max_queued_bytes = 4 << 20;
   // A read buffer holding no byte of any frame is freed, before the next read or at the end of
-  // ReadAvailable, when it is larger than this: it grew for a frame larger than the reads (up to
-  // the framer's max), and keeping it would hold that much per connection for good. 0 frees it
-  // whenever it is empty, so an idle connection holds no read buffer (each read then allocates
-  // one: cheap next to the read). Default 128 KiB (two reads of the default size, what a stream
-  // of small frames of mixed sizes can grow to; one size keeps to one read); any value.
+  // ReadAvailable, when it is larger than this and the last frames did not need more: it grew for
+  // frames larger than the reads (up to the framer's max), and keeping it would hold that much per
+  // connection for good. A stream of such frames keeps it (freeing and allocating megabytes per
+  // frame costs more than the copy); the first reads that fit in this free it. A connection that
+  // goes quiet right after large frames keeps it until then, or until ReleaseIdleMemory (the
+  // server calls that on quiet connections). 0 frees it whenever it is empty, so an idle
+  // connection holds no read buffer (each read then allocates one: cheap next to the read).
+  // Default 128 KiB (two reads of the default size, what a stream of small frames of mixed sizes
+  // can grow to; one size keeps to one read); any value.
   size_t max_idle_read_buffer = 128 * 1024;
   // System calls used (nullptr: the real ones). Tests pass a fault-injecting table.
   const IoOps* io_ops = nullptr;

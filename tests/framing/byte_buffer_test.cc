@@ -168,6 +168,48 @@ TEST(ByteBufferTest, TrimFreesOnlyAnEmptyBufferOverTheLimit) {
   EXPECT_EQ(buffer.view(), next);
 }
 
+// TrimIfOutgrown keeps a buffer the last run (the reads between two empty states) needed, so a
+// stream of large frames is not freed and re-allocated frame by frame; the first run that fits
+// in the limit frees it. Bytes read in place (borrowed) never needed the buffer.
+TEST(ByteBufferTest, TrimIfOutgrownKeepsWhatTheLastRunNeeded) {
+  constexpr size_t kLimit = 128 * 1024;
+  ByteBuffer buffer;
+  EXPECT_FALSE(buffer.TrimIfOutgrown(kLimit));  // Nothing allocated.
+  Write(buffer, Pattern(300000, 1));
+  const size_t grown = buffer.capacity();
+  ASSERT_GT(grown, kLimit);
+  buffer.Consume(300000);
+  EXPECT_FALSE(buffer.TrimIfOutgrown(kLimit));  // The run held 300000 bytes: kept.
+  EXPECT_EQ(buffer.capacity(), grown);
+  Write(buffer, Pattern(kLimit + 1, 2));  // One byte over the limit.
+  buffer.Consume(kLimit + 1);
+  EXPECT_FALSE(buffer.TrimIfOutgrown(kLimit));
+  EXPECT_EQ(buffer.capacity(), grown);  // Reused, not re-allocated.
+  // Small frames, each consumed before the next read.
+  for (int i = 0; i < 3; ++i) {
+    Write(buffer, Pattern(1000, 3 + i));
+    buffer.Consume(1000);
+  }
+  EXPECT_TRUE(buffer.TrimIfOutgrown(kLimit));  // The last run held 1000 bytes.
+  EXPECT_EQ(buffer.capacity(), 0u);
+
+  Write(buffer, Pattern(300000, 6));
+  buffer.Consume(300000);
+  const std::string in_place = Pattern(kLimit * 2, 7);
+  buffer.Borrow(in_place);  // A run read in place: no byte in the buffer's own storage.
+  buffer.Consume(in_place.size());
+  EXPECT_TRUE(buffer.TrimIfOutgrown(kLimit));
+  buffer.Borrow(in_place);
+  buffer.Consume(in_place.size() - 200000);
+  EXPECT_EQ(buffer.Unborrow(), 200000u);  // The rest copied in: this run needs 200000 bytes.
+  buffer.Consume(200000);
+  EXPECT_FALSE(buffer.TrimIfOutgrown(kLimit));
+  EXPECT_TRUE(buffer.TrimIfOutgrown(0));  // 0: whenever empty.
+  Write(buffer, Pattern(300000, 8));
+  buffer.Consume(300000);
+  EXPECT_TRUE(buffer.TrimIfEmpty(kLimit));  // Unconditional, as for an idle connection.
+}
+
 // Random reads and consumes against a std::string model.
 void RandomOpsMatchModel() {
   absl::BitGen gen;

@@ -1222,9 +1222,10 @@ void ExpectNextFrame(FramedConnection& conn, absl::string_view want) {
   EXPECT_TRUE(**f == want) << "got " << f->value().size() << " bytes, want " << want.size();
 }
 
-// A frame larger than the reads grows the read buffer to hold it; once that frame is taken, the
-// next read frees the grown buffer (max_idle_read_buffer) instead of holding 4 MiB for good.
-TEST(FramedConnection, BufferGrownForALargeFrameIsFreedOnceEmpty) {
+// Frames larger than the reads grow the read buffer to hold them. While such frames keep coming
+// the buffer is kept between them (not freed and re-allocated per frame); once a read's frames
+// fit in max_idle_read_buffer, the grown buffer is freed instead of holding 4 MiB for good.
+TEST(FramedConnection, BufferGrownForLargeFramesIsKeptForThemAndFreedAfter) {
   std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8MiB");
   Pair p = MakeConnected(Kind::kSocketPair);
   FramedConnection a(std::move(p.a), p.a_peer, *framer);
@@ -1232,12 +1233,35 @@ TEST(FramedConnection, BufferGrownForALargeFrameIsFreedOnceEmpty) {
   const std::string large = RandomBytes(4 << 20, 7);
   std::thread writer([&] {
     FK_EXPECT_OK(a.Send(large, LongDeadline()));
-    FK_EXPECT_OK(a.Send("small", LongDeadline()));
+    FK_EXPECT_OK(a.Send(large, LongDeadline()));
   });
-  ExpectNextFrame(b, large);
-  EXPECT_GE(b.decoder().buffer_capacity(), size_t{4} << 20);
-  ExpectNextFrame(b, "small");
+  std::vector<std::string> got;
+  auto collect = [&](absl::string_view frame) { got.emplace_back(frame); };
+  // One ReadAvailable per readiness, as a server's loop drives it.
+  auto read_until = [&](size_t frames) {
+    absl::StatusOr<Poller> poller = Poller::Create();
+    ASSERT_TRUE(poller.ok()) << poller.status();
+    FK_ASSERT_OK(poller->Add(b.fd(), Poller::kReadable, uint64_t{1}));
+    std::vector<Poller::Event> events;
+    while (got.size() < frames) {
+      FK_ASSERT_OK(poller->Wait(absl::Seconds(10), &events));
+      ASSERT_FALSE(events.empty()) << "no frame " << got.size() + 1 << " within 10 s";
+      absl::StatusOr<FramedConnection::ReadState> st = b.ReadAvailable(collect);
+      ASSERT_TRUE(st.ok()) << st.status();
+      ASSERT_EQ(*st, FramedConnection::ReadState::kOpen);
+    }
+  };
+  read_until(1);
+  EXPECT_GE(b.decoder().buffer_capacity(), size_t{4} << 20);  // Empty, and kept.
+  read_until(2);
   writer.join();
+  EXPECT_GE(b.decoder().buffer_capacity(), size_t{4} << 20);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(got[0] == large && got[1] == large);
+  got.clear();
+  FK_ASSERT_OK(a.Send("small", LongDeadline()));
+  read_until(1);
+  EXPECT_EQ(got, std::vector<std::string>{"small"});
   EXPECT_LE(b.decoder().buffer_capacity(), FramedConnectionOptions().max_idle_read_buffer);
 }
 
