@@ -13,6 +13,7 @@ logs). Exits 1 when any measurement failed (a wrong echo, a server that died...)
 
   python3 benchmarks/server/run.py [--runs=3] [--quick] [--out=DIR] [--gen-threads=1]
                                    [--servers=a,b] [--cells=CxWxS,...] [--no-memory]
+                                   [--framecat-ab=PATH]
 
 One run (the default) takes about 4 minutes with the four default servers; --runs=3 gives the
 spread that RESULTS.md reports.
@@ -34,8 +35,10 @@ import threading
 import time
 
 # --- The servers compared, one row each. ---------------------------------------------------------
-# build:    "bazel" (`target` is built with the load generator) or "netty" (netty/build.sh OUT/netty).
-# command:  {bin} is Bazel's bazel-bin directory, {netty} the Netty build directory.
+# build:    "bazel" (`target` is built with the load generator), "netty" (netty/build.sh OUT/netty)
+#           or "ab" (a framecat binary given by --framecat-ab, not built).
+# command:  {bin} is Bazel's bazel-bin directory, {netty} the Netty build directory, {ab} the
+#           --framecat-ab binary.
 # optional: flags passed only when the server's --help mentions them (features still landing).
 # required: flags without which the row is skipped, e.g. a later framekit row with
 #           required=("--backend=io_uring",).
@@ -101,8 +104,19 @@ SERVERS = [
                target="//benchmarks/server/asio:asio_echo_server"),
     ServerSpec("netty", "netty",
                ["bash", "benchmarks/server/netty/run.sh", "{netty}", "--port=0", "--threads=2"]),
+    # Old-vs-new A/B: another framecat build (e.g. the previous commit's) on each backend, in the
+    # same run as this tree's; added by --framecat-ab=PATH.
+    ServerSpec("framekit-ab", "ab",
+               ["{ab}", "--listen=127.0.0.1:0", "--echo", "--framer=length:width=4",
+                "--threads=2", "--drop_stalled_after=inf"], default=False),
+    ServerSpec("uring-ab", "ab",
+               ["{ab}", "--listen=127.0.0.1:0", "--echo", "--framer=length:width=4",
+                "--threads=2", "--drop_stalled_after=inf"],
+               required=("--backend=io_uring",), default=False),
 ]
+ALL_SERVERS = list(SERVERS)
 BASELINE = "framekit"  # ratios are this server's numbers over each peer's
+PAIRED_WITH = {"uring-ab": "framekit-uring"}  # rows whose ratios are against another row
 
 LOADGEN_TARGET = "//benchmarks/server:load_generator"
 CELLS = [(1, 1, 16), (1, 64, 16), (100, 1, 16), (100, 16, 16), (1000, 4, 16), (100, 4, 4096)]
@@ -195,9 +209,9 @@ def build(out, skipped):
     return bazel_bin, netty_dir
 
 
-def resolve_command(spec, bazel_bin, netty_dir, skipped, notes):
+def resolve_command(spec, bazel_bin, netty_dir, skipped, notes, ab=""):
     """The server's command line with its optional flags settled, or None (added to skipped)."""
-    words = [w.format(bin=bazel_bin, netty=netty_dir) for w in spec.command]
+    words = [w.format(bin=bazel_bin, netty=netty_dir, ab=ab) for w in spec.command]
     flags = list(spec.optional) + list(spec.required)
     if not flags:
         return words
@@ -494,7 +508,9 @@ def summarize(runs, names):
                         "max_over_min", "jain", "gen_cpu"):
                 row[key] = spread([m[key] for m in ok])
             # Ratios within each run (same load, same moment), then their spread over runs.
-            base = [find(r["cells"], r["run"], BASELINE, cell) for r in runs]
+            base_name = PAIRED_WITH.get(name, BASELINE)
+            row["baseline"] = base_name
+            base = [find(r["cells"], r["run"], base_name, cell) for r in runs]
             row["baseline_over_peer_msgs"] = spread(
                 [b["msgs_per_s"] / m["msgs_per_s"] for b, m in zip(base, mine)
                  if b and m and m["msgs_per_s"]] if name != BASELINE else [])
@@ -599,6 +615,8 @@ def markdown(header, settings, summary, failures, skipped, notes):
     for row in summary["cells"]:
         ok = row["runs_ok"]
         name = row["server"] + ("" if ok == row["runs"] else " (%d of %d runs ok)" % (ok, row["runs"]))
+        if row["baseline"] != BASELINE:
+            name += " (fk: %s)" % row["baseline"]
         if ok == 0:
             lines.append("| %s | %s | FAILED | | | | | | | | | |" % (cell_name(row["cell"]), name))
             continue
@@ -688,6 +706,9 @@ def main():
                              "default ones (e.g. 10x2x65536)")
     parser.add_argument("--no-memory", action="store_true",
                         help="skip the memory scenario (the stalled client)")
+    parser.add_argument("--framecat-ab", default="",
+                        help="another framecat binary (e.g. the previous commit's): adds rows "
+                             "framekit-ab and uring-ab running it, for an old-vs-new A/B")
     args = parser.parse_args()
     if args.cells:
         try:
@@ -705,6 +726,12 @@ def main():
         SERVERS = [s for s in SERVERS if s.name in wanted]
     else:
         SERVERS = [s for s in SERVERS if s.default]
+    ab = os.path.abspath(args.framecat_ab) if args.framecat_ab else ""
+    if ab:
+        if not os.access(ab, os.X_OK):
+            parser.error("--framecat-ab: %s is not an executable" % ab)
+        SERVERS = [s for s in SERVERS if s.build != "ab"] + [
+            s for s in ALL_SERVERS if s.build == "ab"]
     runs = args.runs if args.runs is not None else 1
     if runs < 1 or args.gen_threads < 1:
         parser.error("--runs and --gen-threads must be at least 1")
@@ -719,7 +746,7 @@ def main():
     servers = []
     for spec in SERVERS:
         command = None if spec.name in skipped else resolve_command(spec, bazel_bin, netty_dir,
-                                                                    skipped, notes)
+                                                                    skipped, notes, ab)
         if command is not None:
             servers.append((spec.name, command))
     if not any(name == BASELINE for name, _ in servers):
