@@ -241,6 +241,10 @@ inline Outcome DecodeStream(const Framer& framer, const FramerTraits& traits,
           decoder->TrimBuffer(0);
           FUZZ_CHECK(decoder->buffered_bytes() != 0 || decoder->buffer_capacity() == 0,
                      "TrimBuffer(0) kept the allocation of an empty buffer");
+        } else if (end % 3 == 1) {  // as FramedConnection does between reads
+          const size_t before = decoder->buffered_bytes();
+          FUZZ_CHECK(!decoder->TrimBufferIfOutgrown(256) || before == 0,
+                     "TrimBufferIfOutgrown freed a buffer holding bytes");
         }
         break;
       }
