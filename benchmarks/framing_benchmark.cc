@@ -318,6 +318,15 @@ size_t FeedAsReads(absl::string_view wire, DecoderT& decoder, benchmark::State& 
   return frames;
 }
 
+// What the read buffer grew to (buffer_KiB) and the bytes moved inside it to make room, per byte
+// received (moved/byte; 0 = every byte copied once), after `pass_bytes` fed per iteration.
+void SetBufferCounters(benchmark::State& state, const Decoder& decoder, size_t pass_bytes) {
+  state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
+  state.counters["moved/byte"] =
+      static_cast<double>(decoder.buffer_moved_bytes()) /
+      static_cast<double>(std::max<size_t>(1, state.iterations() * pass_bytes));
+}
+
 // Streamed decode, timed (manual time) on its own, with the memcpy baseline of the very same bytes
 // run in the same iteration, the two in alternating order (ABBA). `paired_ratio` is memcpy time /
 // decode time over the repetition: a ratio taken in one time window, which machine load moves far
@@ -353,11 +362,7 @@ void BM_DecodeStream(benchmark::State& state, std::string spec) {
   state.counters["paired_ratio"] =
       std::chrono::duration<double>(copy_time).count() /
       std::max(1e-12, std::chrono::duration<double>(decode_time).count());
-  state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
-  // Bytes moved inside the buffer to make room, per byte received (0 = every byte copied once).
-  state.counters["moved/byte"] =
-      static_cast<double>(decoder.buffer_moved_bytes()) /
-      static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
+  SetBufferCounters(state, decoder, wire.size());
 }
 
 // Streamed decode of frames of random sizes up to the framer's max (the argument, set as the spec's
@@ -385,10 +390,7 @@ void BM_DecodeStreamLarge(benchmark::State& state, std::string spec) {
   state.SetBytesProcessed(state.iterations() * wire.size());
   state.counters["frames/s"] =
       benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
-  state.counters["buffer_KiB"] = static_cast<double>(decoder.buffer_capacity()) / 1024;
-  state.counters["moved/byte"] =
-      static_cast<double>(decoder.buffer_moved_bytes()) /
-      static_cast<double>(std::max<size_t>(1, state.iterations() * wire.size()));
+  SetBufferCounters(state, decoder, wire.size());
 }
 
 // Baseline: the same encoded stream (length:width=4 layout) memcpy'd in 64 KiB chunks into a
