@@ -105,9 +105,9 @@ struct FramedStreamOptions {
   // 1 .. 16 MiB.
   size_t read_size = 64 * 1024;
   // Before a read, a read buffer holding no byte of any frame is freed if it is larger than this
-  // and the last frames did not need more (it grew for large frames; a stream of them keeps it,
-  // and the first reads that fit in this free it). Default 128 KiB; 0 frees it whenever it is
-  // empty.
+  // (it grew for one large frame), even between large frames: the read pins the buffer while the
+  // stream waits, so a buffer kept for the next large frame would stay with an idle stream.
+  // Default 128 KiB; 0 frees it whenever it is empty.
   size_t max_idle_read_buffer = 128 * 1024;
 };
 

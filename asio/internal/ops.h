@@ -149,9 +149,10 @@ void PendingStep<Stream, Self>::Defer() {
 // as they took); into memory the decoder owns and `s` keeps alive.
 template <typename Stream, typename Self>
 void ReadIntoDecoder(Stream& stream, SharedState& s, Self& self) {
-  // Frees a buffer grown for large frames once it holds nothing (only then: nothing moves) and
-  // the last frames did not need it.
-  s.decoder->TrimBufferIfOutgrown(s.max_idle_read_buffer);
+  // Frees a buffer grown for one large frame once it holds nothing (only then: nothing moves).
+  // At once, not only once outgrown as FramedConnection does: the read issued here pins the
+  // buffer until bytes come, so an idle stream could never give a kept one back.
+  s.decoder->TrimBuffer(s.max_idle_read_buffer);
   const size_t want = s.decoder->NextReadSize(s.read_size);
   absl::Span<char> space = s.decoder->PrepareWrite(want);
   stream.async_read_some(boost::asio::buffer(space.data(), want), std::move(self));
