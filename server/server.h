@@ -136,6 +136,12 @@ struct ServerOptions {
   // (IORING_SETUP_DEFER_TASKRUN).
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
+  // io_uring: once a connection has the header of a frame that still misses at least this many
+  // bytes, its multishot recv is cancelled and the rest is received straight into its decoder
+  // (FramedConnection::BeginDirectRead), one copy instead of two (into a provided buffer, then
+  // into the decoder), as are the frames after it while their payloads are this large; a smaller
+  // frame re-arms the multishot recv. 0: never. benchmarks/server/RESULTS.md has the A/B.
+  size_t io_uring_direct_read_min_bytes = 16 * 1024;
   // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
   // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
   // notification, so the connection's next send waits for it. A connection whose send_zc is
@@ -173,8 +179,10 @@ struct ServerStats {
   uint64_t paused = 0;                     // times a connection went above the high watermark
   uint64_t receive_buffers_exhausted = 0;  // io_uring: a loop's provided buffers ran out (ENOBUFS)
   // io_uring: of bytes_in, those copied into a decoder (a frame straddling two receive buffers, or
-  // input held while paused); the rest were decoded in place, in the receive buffer.
+  // input held while paused), and those received straight into one (a large frame's rest:
+  // io_uring_direct_read_min_bytes); the rest were decoded in place, in the receive buffer.
   uint64_t receive_bytes_copied = 0;
+  uint64_t receive_bytes_direct = 0;
   // io_uring: sends made as send_zc (ServerOptions::io_uring_send_zc_min_bytes).
   uint64_t zero_copy_sends = 0;
   // Closes by reason, indexed by CloseReason (kOpen unused).

@@ -64,7 +64,8 @@ struct FramedConnection::State {
   // One ReadSome into the decoder's free space: read_size bytes, or what completes a large frame
   // (Decoder::NextReadSize). 0 is end of stream.
   absl::StatusOr<size_t> Fill(absl::Time deadline) {
-    decoder->TrimBufferIfOutgrown(options.max_idle_read_buffer);  // Only if empty (nothing moves).
+    if (direct_read) return DirectReadPending();
+    TrimIfOutgrown();  // Only if empty (nothing moves).
     const size_t want = decoder->NextReadSize(options.read_size);
     absl::Span<char> space = decoder->PrepareWrite(want);
     absl::StatusOr<size_t> n = ReadSome(fd.get(), space.subspan(0, want), deadline, io());
@@ -142,6 +143,19 @@ struct FramedConnection::State {
   // Deliver(): bytes decoded in place / copied into the decoder.
   uint64_t delivered_in_place = 0;
   uint64_t copied_in = 0;
+  // A caller's read into the decoder is outstanding (BeginDirectRead): its buffer must not move.
+  bool direct_read = false;
+  uint64_t direct_read_bytes = 0;
+  size_t last_frame_size = 0;  // of the last frame delivered (Deliver, ReadAvailable*)
+
+  absl::Status DirectReadPending() const {
+    return absl::FailedPreconditionError(
+        absl::StrCat("input for ", peer, " while a direct read into its decoder is outstanding"));
+  }
+  // Frees the decoder's buffer if empty and outgrown, unless a direct read is writing into it.
+  void TrimIfOutgrown() {
+    if (!direct_read) decoder->TrimBufferIfOutgrown(options.max_idle_read_buffer);
+  }
 
   // Event-loop output queue: bytes [out_offset, out.size()) are unwritten.
   std::string out;
@@ -335,6 +349,7 @@ absl::Status FramedConnection::DeliverBuffered(
   Decoder& d = *s.decoder;
   if (stop != nullptr && *stop) return absl::OkStatus();
   if (ready_next_ != ready_end_) {
+    s.last_frame_size = ready_end_[-1].size();
     on_frames(absl::MakeConstSpan(ready_next_, ready_end_));
     ready_next_ = ready_end_;
   }
@@ -345,7 +360,10 @@ absl::Status FramedConnection::DeliverBuffered(
   do {
     const size_t got =
         d.NextBatch(absl::MakeSpan(frames, std::clamp<size_t>(max_run, 1, kBatchFrames)), &r);
-    if (got > 0) on_frames(absl::MakeConstSpan(frames, got));
+    if (got > 0) {
+      s.last_frame_size = frames[got - 1].size();
+      on_frames(absl::MakeConstSpan(frames, got));
+    }
   } while (r == Decoder::kFrame && (stop == nullptr || !*stop));
   if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
   return absl::OkStatus();
@@ -358,6 +376,7 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
   // Frames decoded ahead point into the buffer that Feed may move: hand them out first.
   if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
   if (!bytes.empty()) {
+    if (s.direct_read) return s.DirectReadPending();
     if (ready_next_ != ready_end_ || (stop != nullptr && *stop)) {
       // Not all taken: the new bytes queue behind what is buffered.
       if (absl::Status e = Buffer(bytes); !e.ok()) return e;
@@ -383,17 +402,18 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::Deliver(
     } else {
       // The size of the buffered frame is not known yet (its header is incomplete, a delimiter, a
       // frame being skipped): `bytes` goes behind it.
-      s.decoder->TrimBufferIfOutgrown(s.options.max_idle_read_buffer);  // if empty: nothing moves
+      s.TrimIfOutgrown();  // if empty: nothing moves
       if (absl::Status e = s.decoder->Feed(bytes); !e.ok()) return e;
       s.copied_in += bytes.size();
       if (absl::Status e = DeliverBuffered(on_frames, stop, max_run); !e.ok()) return e;
     }
   }
-  s.decoder->TrimBufferIfOutgrown(s.options.max_idle_read_buffer);  // the views are dead now
+  s.TrimIfOutgrown();  // the views are dead now
   return ReadState::kOpen;
 }
 
 absl::Status FramedConnection::Buffer(absl::string_view bytes) {
+  if (state_->direct_read) return state_->DirectReadPending();
   // Frames decoded ahead point into the buffer that Feed may move.
   if (ready_next_ != ready_end_) {
     return absl::FailedPreconditionError("Buffer: frames decoded ahead are not delivered yet");
@@ -420,7 +440,6 @@ void FramedConnection::TakeQueued(std::string* out) {
 absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch(
     absl::FunctionRef<void(absl::Span<const absl::string_view>)> on_frames, const bool* stop) {
   State& s = *state_;
-  Decoder& d = *s.decoder;
   // Delivers every buffered frame (until *stop); the error that stopped it, if any.
   auto deliver = [&]() -> absl::Status { return DeliverBuffered(on_frames, stop); };
 
@@ -445,7 +464,7 @@ absl::StatusOr<FramedConnection::ReadState> FramedConnection::ReadAvailableBatch
   if (absl::Status e = deliver(); !e.ok()) return e;
   // Every frame is delivered and the views are dead: a connection need not keep a large buffer
   // its frames no longer need (or, with max_idle_read_buffer = 0, any) until its next byte.
-  d.TrimBufferIfOutgrown(s.options.max_idle_read_buffer);
+  s.TrimIfOutgrown();
   return ReadState::kOpen;
 }
 
@@ -510,9 +529,46 @@ absl::Status FramedConnection::FlushSome() {
   return absl::OkStatus();
 }
 
+absl::Span<char> FramedConnection::BeginDirectRead(size_t min_bytes) {
+  State& s = *state_;
+  Decoder& d = *s.decoder;
+  // Frames decoded ahead point into the buffer that PrepareWrite may move.
+  if (min_bytes == 0 || s.direct_read || ready_next_ != ready_end_ || !s.ready_error.ok() ||
+      d.failed()) {
+    return {};
+  }
+  const uint64_t missing = d.frame_bytes_missing();
+  size_t want;
+  if (missing >= min_bytes) {
+    want = static_cast<size_t>(
+        std::min<uint64_t>(missing, std::max(s.options.read_size, d.buffered_bytes())));
+  } else if (s.last_frame_size >= min_bytes) {
+    // Between large frames, or at the end of one: the next read goes straight in as well (the
+    // next header with as much as the last frames took, into the buffer kept for them), so
+    // that a run of large frames needs no switch back per frame.
+    want = d.NextReadSize(s.options.read_size);
+  } else {
+    return {};
+  }
+  absl::Span<char> space = d.PrepareWrite(want);
+  s.direct_read = true;
+  return space.subspan(0, want);
+}
+
+void FramedConnection::EndDirectRead(size_t n) {
+  State& s = *state_;
+  if (!s.direct_read) return;
+  s.direct_read = false;
+  if (n == 0) return;
+  s.decoder->CommitWrite(n);
+  s.direct_read_bytes += n;
+}
+
+uint64_t FramedConnection::direct_read_bytes() const { return state_->direct_read_bytes; }
+
 void FramedConnection::ReleaseIdleMemory() {
   State& s = *state_;
-  if (ready_next_ == ready_end_) s.decoder->TrimBuffer(0);
+  if (ready_next_ == ready_end_ && !s.direct_read) s.decoder->TrimBuffer(0);
   if (s.out_offset == s.out.size()) {
     std::string().swap(s.out);
     s.out_offset = 0;

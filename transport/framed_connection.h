@@ -170,6 +170,33 @@ class FramedConnection {
   // two inputs, and input arriving behind a frame of unknown size).
   uint64_t delivered_in_place_bytes() const;
   uint64_t copied_in_bytes() const;
+  // Large frames, read by the caller straight into the decoder (an io_uring recv into its
+  // buffer): the one copy a read would make, where Deliver would copy from the caller's buffer a
+  // second time. When every buffered frame has been delivered and
+  //   * the one at the front still misses at least `min_bytes` (its size known from its header,
+  //     or from the options for fixed-length frames): returns the decoder's free space for a read
+  //     of at most those missing bytes and at most max(read_size, the bytes buffered), so that
+  //     memory grows with the bytes received, not with a header's claim (the max frame was
+  //     checked on the header);
+  //   * else, if the last frame delivered had at least `min_bytes` of payload: space for the read
+  //     a ReadAvailable would make (Decoder::NextReadSize: after a large frame, as much as it
+  //     took, within the buffer kept for it), so that a run of large frames stays on this path;
+  // else an empty span (and `min_bytes` 0 is always empty): the caller goes back to Deliver. The read must end with EndDirectRead before the
+  // connection is fed again: until then Deliver with bytes, Buffer and the reads are
+  // FailedPrecondition, and nothing frees or moves the buffer (ReleaseIdleMemory, trimming).
+  //
+  //   absl::Span<char> space = conn.BeginDirectRead(64 * 1024);
+  //   if (!space.empty()) {
+  //     ssize_t n = recv(conn.fd(), space.data(), space.size(), 0);  // or io_uring_prep_recv
+  //     conn.EndDirectRead(n > 0 ? n : 0);
+  //     conn.Deliver({}, on_frames);  // the frame, once its last byte is in
+  //   }
+  absl::Span<char> BeginDirectRead(size_t min_bytes);
+  // The read into BeginDirectRead's span is over: its first `n` bytes (0: none, e.g. cancelled)
+  // join the stream; Deliver({}) hands out the frames they complete.
+  void EndDirectRead(size_t n);
+  // Bytes received through BeginDirectRead/EndDirectRead.
+  uint64_t direct_read_bytes() const;
   // Moves every queued byte into `*out` (swapped with it, so each keeps its capacity; `*out` must
   // be empty), for a send the caller submits and owns until it completes.
   void TakeQueued(std::string* out);

@@ -35,11 +35,13 @@ struct ConnectionLoopState {
 
 // The io_uring backend's state (uring_loop.cc).
 struct ConnectionUringState {
-  int ops = 0;                   // operations in the kernel; freed only at 0
-  bool recv_armed = false;       // a multishot recv is armed
-  bool recv_cancelling = false;  // ...and its cancellation submitted
-  bool send_busy = false;        // `inflight` is being sent
-  std::string inflight;          // bytes handed to the kernel, kept until the send completes
+  int ops = 0;                     // operations in the kernel; freed only at 0
+  bool recv_armed = false;         // a multishot recv is armed
+  bool recv_cancelling = false;    // ...and its cancellation submitted
+  bool direct_busy = false;        // a recv straight into the decoder (a large frame's rest)
+  bool direct_cancelling = false;  // ...and its cancellation submitted
+  bool send_busy = false;          // `inflight` is being sent
+  std::string inflight;            // bytes handed to the kernel, kept until the send completes
   size_t inflight_sent = 0;
   // send_zc notifications still to come: until then the kernel may read `inflight`.
   int zc_notifs = 0;

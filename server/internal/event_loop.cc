@@ -67,6 +67,7 @@ ServerStats ServerCore::Stats() const {
     out.paused += s.paused.load(r);
     out.receive_buffers_exhausted += s.receive_buffers_exhausted.load(r);
     out.receive_bytes_copied += s.bytes_in_copied.load(r);
+    out.receive_bytes_direct += s.bytes_in_direct.load(r);
     out.zero_copy_sends += s.zero_copy_sends.load(r);
     for (int i = 0; i < 8; ++i) out.closed[i] += s.closed[i].load(r);
   }

@@ -61,7 +61,8 @@ struct ListenerState {
 // instruction), read by ServerCore::Stats from any thread.
 struct LoopStats {
   std::atomic<uint64_t> open{0}, accepted{0}, refused{0}, frames_in{0}, frames_out{0}, bytes_in{0},
-      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0}, zero_copy_sends{0};
+      bytes_out{0}, paused{0}, receive_buffers_exhausted{0}, bytes_in_copied{0}, bytes_in_direct{0},
+      zero_copy_sends{0};
   std::atomic<uint64_t> closed[8] = {};
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

@@ -11,6 +11,12 @@
 //            A ring that ran dry (ENOBUFS) ends the recv; it is re-armed at the end of the
 //            iteration, when every buffer has been returned. Pausing (watermarks, closing)
 //            cancels the recv.
+//            A large frame (io_uring_direct_read_min_bytes still missing once its header is in)
+//            would be copied twice, kernel to buffer to decoder: its connection's multishot recv
+//            is cancelled, and once it has ended, plain recvs into the decoder take the rest,
+//            and the frames after it while they stay large (FramedConnection::BeginDirectRead);
+//            a small frame arms the multishot recv again. Never both at once, so the bytes stay
+//            in order.
 //   send     what a connection queued in an iteration goes out as one send of one contiguous
 //            buffer (the queue, taken whole); a partial send is resumed; while it is in flight,
 //            new frames queue behind it. With io_uring_send_zc_min_bytes, a large one goes as
@@ -60,6 +66,7 @@ enum Op : uint64_t {
   kTimer = 4,
   kWake = 5,
   kSendZc = 6,
+  kDirectRecv = 7,
 };
 constexpr uint64_t kOpMask = 7;
 
@@ -173,11 +180,16 @@ class UringLoop : public EventLoop {
   }
 
   absl::Status SyncIo(Connection* c) override {
-    if (Reading(*c) && !c->uring_.recv_armed && !c->state_.eof_held) {
-      ArmRecv(c);
-    } else if (!Reading(*c) && c->uring_.recv_armed && !c->uring_.recv_cancelling) {
-      Cancel(Tag(c, kRecv));
-      c->uring_.recv_cancelling = true;
+    ConnectionUringState& u = c->uring_;
+    if (Reading(*c) && !c->state_.eof_held) {
+      if (!u.recv_armed && !u.direct_busy) {
+        if (!StartDirectRecv(c)) ArmRecv(c);
+      } else if (u.recv_armed && !u.recv_cancelling && WantsDirect(*c)) {
+        Cancel(Tag(c, kRecv));  // once it has ended (OnRecv), SyncIo starts the direct recv
+        u.recv_cancelling = true;
+      }
+    } else if (!Reading(*c)) {
+      StopReceiving(c);
     }
     if (!c->uring_.send_busy && c->conn_.queued_bytes() > 0) StartSend(c);
     return absl::OkStatus();
@@ -188,10 +200,7 @@ class UringLoop : public EventLoop {
   }
 
   void Unregister(Connection* c) override {
-    if (c->uring_.recv_armed && !c->uring_.recv_cancelling) {
-      Cancel(Tag(c, kRecv));
-      c->uring_.recv_cancelling = true;
-    }
+    StopReceiving(c);
     if (c->uring_.send_busy) Cancel(Tag(c, kSend));
     if (c->uring_.send_busy && core_->options.io_uring_send_zc_min_bytes > 0)
       Cancel(Tag(c, kSendZc));
@@ -228,6 +237,37 @@ class UringLoop : public EventLoop {
     c->uring_.recv_armed = true;
     c->uring_.recv_cancelling = false;
     ++c->uring_.ops;
+  }
+
+  void StopReceiving(Connection* c) {
+    ConnectionUringState& u = c->uring_;
+    if (u.recv_armed && !u.recv_cancelling) {
+      Cancel(Tag(c, kRecv));
+      u.recv_cancelling = true;
+    }
+    if (u.direct_busy && !u.direct_cancelling) {
+      Cancel(Tag(c, kDirectRecv));
+      u.direct_cancelling = true;
+    }
+  }
+
+  bool WantsDirect(const Connection& c) const {
+    const size_t min = core_->options.io_uring_direct_read_min_bytes;
+    return min > 0 && c.conn_.decoder().frame_bytes_missing() >= min;
+  }
+
+  // A recv straight into the decoder for the rest of a large frame, if the connection has one.
+  bool StartDirectRecv(Connection* c) {
+    absl::Span<char> space =
+        c->conn_.BeginDirectRead(core_->options.io_uring_direct_read_min_bytes);
+    if (space.empty()) return false;
+    struct io_uring_sqe* sqe = Sqe();
+    io_uring_prep_recv(sqe, c->conn_.fd(), space.data(), space.size(), 0);
+    io_uring_sqe_set_data64(sqe, Tag(c, kDirectRecv));
+    c->uring_.direct_busy = true;
+    c->uring_.direct_cancelling = false;
+    ++c->uring_.ops;
+    return true;
   }
 
   void Cancel(uint64_t target) {
@@ -278,6 +318,9 @@ class UringLoop : public EventLoop {
       case kSendZc:
         OnSendZc(static_cast<Connection*>(p), cqe);
         return;
+      case kDirectRecv:
+        OnDirectRecv(static_cast<Connection*>(p), cqe);
+        return;
       case kAccept:
         OnAccept(static_cast<ListenerState*>(p), cqe);
         return;
@@ -312,7 +355,7 @@ class UringLoop : public EventLoop {
         // them, deliver no frame (so the output stays bounded) until Update resumes reading.
         absl::Status s = c->conn_.Buffer(bytes);
         LoopStats::Add(stats_.bytes_in_copied, bytes.size());
-        c->state_.held_input = true;
+        HeldBytes(c, bytes.size());
         ReturnBuffer(cqe);
         if (!s.ok()) CloseNow(c, CloseReason::kSocketError, s);
         return;
@@ -339,6 +382,50 @@ class UringLoop : public EventLoop {
       return;
     }
     if (!c->state_.closed) MarkDirty(c);
+  }
+
+  // Bytes taken in while frames are not being delivered: counted now (ReadWith, which counts the
+  // others, sees them already buffered), delivered by Update once reading resumes.
+  void HeldBytes(Connection* c, size_t n) {
+    LoopStats::Add(stats_.bytes_in, n);
+    c->state_.last_active = now_;
+    c->state_.last_read = now_;
+    c->state_.holds_buffers = true;
+    c->state_.held_input = true;
+  }
+
+  void OnDirectRecv(Connection* c, const struct io_uring_cqe& cqe) {
+    --c->uring_.ops;
+    c->uring_.direct_busy = false;
+    c->uring_.direct_cancelling = false;
+    const int res = cqe.res;
+    const size_t n = res > 0 ? static_cast<size_t>(res) : 0;
+    LoopStats::Add(stats_.bytes_in_direct, n);
+    if (c->state_.closed || c->state_.closing || res <= 0) {
+      c->conn_.EndDirectRead(n);  // after a close: not delivered
+      if (c->state_.closed) return;
+      if (res == 0) {  // as in OnRecv: Update takes it after any frames still held
+        c->state_.eof_held = true;
+        c->state_.held_input = true;
+      } else if (res < 0 && res != -ECANCELED) {
+        CloseNow(c, CloseReason::kSocketError, SocketError(-res, "recv", c->peer_string()));
+        return;
+      }
+      MarkDirty(c);
+      return;
+    }
+    if (!Reading(*c) || c->state_.held_input) {
+      c->conn_.EndDirectRead(n);
+      HeldBytes(c, n);
+      MarkDirty(c);
+      return;
+    }
+    ReadWith(c, [c, n](int round, FramedConnection::FramesFn on_frames, const bool* stop) {
+      if (round == 0) c->conn_.EndDirectRead(n);
+      return c->conn_.Deliver({}, on_frames, stop);
+    });
+    if (!c->state_.closed && c->conn_.queued_bytes() > 0) Flush(c);
+    if (!c->state_.closed) Update(c);  // the next direct recv, or the multishot one again
   }
 
   void OnSend(Connection* c, const struct io_uring_cqe& cqe) {

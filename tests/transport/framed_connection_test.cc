@@ -649,6 +649,126 @@ TEST(FramedConnection, DeliverDecodesInPlaceAndCopiesOnlyTheStraddlingFrame) {
   EXPECT_EQ(*st, FramedConnection::ReadState::kEndOfStream);
 }
 
+// BeginDirectRead: a large frame's rest goes straight into the decoder, one read at a time, and
+// so does the next large frame (header included); a small frame ends it. Nothing is copied after
+// the first input, and every frame comes out whole and in order.
+TEST(FramedConnection, DirectReadTakesALargeFramesRestAndTheLargeFramesAfterIt) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8MiB");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  const std::string one = RandomBytes(1 << 20, 11);
+  const std::string two = RandomBytes(300000, 12);
+  std::string wire;
+  FK_ASSERT_OK(framer->Encode(one, &wire));
+  FK_ASSERT_OK(framer->Encode(two, &wire));
+  FK_ASSERT_OK(framer->Encode("tail", &wire));
+  std::vector<std::string> got;
+  auto collect = [&](absl::Span<const absl::string_view> run) {
+    for (absl::string_view f : run) got.emplace_back(f);
+  };
+  EXPECT_TRUE(b.BeginDirectRead(16 * 1024).empty()) << "no header yet";
+  absl::StatusOr<FramedConnection::ReadState> st = b.Deliver(wire.substr(0, 1000), collect);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_TRUE(b.BeginDirectRead(0).empty()) << "0: never";
+  EXPECT_TRUE(b.BeginDirectRead(2 << 20).empty()) << "fewer bytes missing than the minimum";
+  std::thread writer([&] { FK_EXPECT_OK(WriteAll(p.a.get(), wire.substr(1000), LongDeadline())); });
+  size_t reads = 0;
+  while (got.size() < 3) {
+    absl::Span<char> space = b.BeginDirectRead(16 * 1024);
+    ASSERT_FALSE(space.empty()) << "left the direct path after " << got.size() << " frames";
+    const size_t missing = b.decoder().frame_bytes_missing();
+    if (missing > 0) {
+      EXPECT_LE(space.size(), missing) << "a read past the frame being filled";
+    }
+    if (reads == 0) {
+      // While the read is outstanding the decoder's buffer must not move: no other input.
+      EXPECT_EQ(b.Deliver("x", collect).status().code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_EQ(b.Buffer("x").code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_TRUE(b.BeginDirectRead(16 * 1024).empty()) << "one read at a time";
+    }
+    absl::StatusOr<size_t> n = ReadSome(b.fd(), space, LongDeadline());
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    b.EndDirectRead(*n);
+    ++reads;
+    st = b.Deliver({}, collect);
+    ASSERT_TRUE(st.ok()) << st.status();
+  }
+  writer.join();
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_TRUE(got[0] == one) << "the first large frame differs";
+  EXPECT_TRUE(got[1] == two) << "the second large frame differs";
+  EXPECT_EQ(got[2], "tail");
+  EXPECT_TRUE(b.BeginDirectRead(16 * 1024).empty()) << "a small frame ends the direct path";
+  EXPECT_EQ(b.direct_read_bytes(), wire.size() - 1000);
+  EXPECT_EQ(b.copied_in_bytes(), 1000u) << "only the first input's partial frame";
+}
+
+// A header alone claims 8 MiB: the direct read asks for one read's worth, and each later read at
+// most as much as is buffered, so memory follows the bytes that arrive, not the claim.
+TEST(FramedConnection, DirectReadGrowsWithBytesReceivedNotWithAHeadersClaim) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("length:width=4,max=8MiB");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  std::string header;
+  FK_ASSERT_OK(framer->Encode(std::string((8 << 20) - 16, 'h'), &header));
+  header.resize(4);
+  absl::StatusOr<FramedConnection::ReadState> st =
+      b.Deliver(header, [](absl::Span<const absl::string_view>) { ADD_FAILURE() << "a frame"; });
+  ASSERT_TRUE(st.ok()) << st.status();
+  absl::Span<char> space = b.BeginDirectRead(1);
+  EXPECT_EQ(space.size(), FramedConnectionOptions().read_size);
+  EXPECT_LT(b.decoder().buffer_capacity(), size_t{1} << 20);
+  const std::string chunk(space.size(), 'h');
+  FK_ASSERT_OK(WriteAll(p.a.get(), chunk, LongDeadline()));
+  size_t got = 0;
+  while (got < chunk.size()) {
+    absl::StatusOr<size_t> n = ReadSome(b.fd(), space.subspan(got), LongDeadline());
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    got += *n;
+  }
+  b.EndDirectRead(got);
+  space = b.BeginDirectRead(1);
+  EXPECT_EQ(space.size(), b.decoder().buffered_bytes()) << "at most what is buffered";
+  EXPECT_LT(b.decoder().buffer_capacity(), size_t{1} << 20);
+  b.EndDirectRead(0);  // cancelled: nothing joins the stream
+  EXPECT_EQ(b.decoder().buffered_bytes(), 4 + chunk.size());
+}
+
+// Fixed-length frames have a known size before any byte: a direct read can be outstanding on an
+// empty buffer, which ReleaseIdleMemory must then keep (the kernel writes into it).
+TEST(FramedConnection, ReleaseIdleMemoryKeepsTheBufferADirectReadWritesInto) {
+  std::unique_ptr<Framer> framer = MakeFramerOrDie("fixed:size=100000");
+  Pair p = MakeConnected(Kind::kSocketPair);
+  FramedConnection b(std::move(p.b), p.b_peer, *framer);
+  absl::Span<char> space = b.BeginDirectRead(1);
+  ASSERT_FALSE(space.empty());
+  const size_t capacity = b.decoder().buffer_capacity();
+  b.ReleaseIdleMemory();
+  EXPECT_EQ(b.decoder().buffer_capacity(), capacity);
+  const std::string frame = RandomBytes(100000, 13);
+  std::thread writer([&] { FK_EXPECT_OK(WriteAll(p.a.get(), frame, LongDeadline())); });
+  std::vector<std::string> got;
+  auto collect = [&](absl::Span<const absl::string_view> run) {
+    for (absl::string_view f : run) got.emplace_back(f);
+  };
+  while (got.empty()) {
+    ASSERT_FALSE(space.empty());
+    absl::StatusOr<size_t> n = ReadSome(b.fd(), space, LongDeadline());
+    ASSERT_TRUE(n.ok()) << n.status();
+    ASSERT_GT(*n, 0u);
+    b.EndDirectRead(*n);
+    b.ReleaseIdleMemory();  // between reads: a partial frame is kept anyway
+    absl::StatusOr<FramedConnection::ReadState> st = b.Deliver({}, collect);
+    ASSERT_TRUE(st.ok()) << st.status();
+    if (got.empty()) space = b.BeginDirectRead(1);
+  }
+  writer.join();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0] == frame);
+}
+
 // A straddling frame whose size is not known yet (its length cut short) cannot be completed with
 // its missing bytes alone: the next input goes behind it, copied, and its frames come out right.
 TEST(FramedConnection, DeliverCopiesTheInputBehindAHeaderCutShort) {

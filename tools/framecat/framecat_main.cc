@@ -82,6 +82,10 @@ ABSL_FLAG(bool, batch_sends, true,
 ABSL_FLAG(int64_t, io_uring_send_zc_min_bytes, 0,
           "Server, io_uring: sends of at least this many bytes as zero-copy send_zc (TCP); 0 "
           "for never (the default; for measuring).");
+ABSL_FLAG(int64_t, io_uring_direct_read_min_bytes, 16 * 1024,
+          "Server, io_uring: the rest of a frame still missing at least this many bytes (and the "
+          "frames after it, while this large) is received straight into the decoder, not "
+          "through the buffer ring; 0 for never.");
 ABSL_FLAG(absl::Duration, idle_timeout, absl::InfiniteDuration(),
           "Server: close a connection that sends and receives nothing this long (e.g. 30s); "
           "'inf' for never.");
@@ -190,6 +194,9 @@ int Main(int argc, char** argv) {
     const int64_t zc_min = absl::GetFlag(FLAGS_io_uring_send_zc_min_bytes);
     if (zc_min < 0) return Usage("--io_uring_send_zc_min_bytes must be >= 0");
     options.io_uring_send_zc_min_bytes = static_cast<size_t>(zc_min);
+    const int64_t direct_min = absl::GetFlag(FLAGS_io_uring_direct_read_min_bytes);
+    if (direct_min < 0) return Usage("--io_uring_direct_read_min_bytes must be >= 0");
+    options.io_uring_direct_read_min_bytes = static_cast<size_t>(direct_min);
     options.batch_sends = absl::GetFlag(FLAGS_batch_sends);
     options.max_output_bytes = static_cast<size_t>(max_output);
     options.drop_stalled_after = drop_stalled_after;

@@ -92,6 +92,7 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
   server_options.io_uring_multishot_recv = options.io_uring_multishot_recv;
   server_options.io_uring_defer_taskrun = options.io_uring_defer_taskrun;
   server_options.io_uring_send_zc_min_bytes = options.io_uring_send_zc_min_bytes;
+  server_options.io_uring_direct_read_min_bytes = options.io_uring_direct_read_min_bytes;
   server_options.batch_sends = options.batch_sends;
   server_options.listeners.push_back({address});
   server_options.framer = std::move(framer);
@@ -135,7 +136,8 @@ absl::Status RunServer(const std::string& address, std::shared_ptr<const Framer>
                             stats.connections_open, " connection",
                             stats.connections_open == 1 ? "" : "s", " open; ", stats.accepted,
                             " accepted, ", stats.frames_in, " frames in, ", stats.bytes_in,
-                            " bytes in, ", stats.receive_bytes_copied, " of them copied)"));
+                            " bytes in, ", stats.receive_bytes_copied, " of them copied, ",
+                            stats.receive_bytes_direct, " read straight into decoders)"));
   (*server)->Shutdown(absl::Now() + absl::Seconds(1));
   return absl::OkStatus();
 }
