@@ -26,9 +26,11 @@
 // Memory per connection is bounded by max_output_bytes + its read buffer, which holds at most one
 // partial frame (the framer's max) and one read. That buffer grows by doubling, for every framer
 // within max(1 MiB, 4 x (max frame + one read)) (framing/byte_buffer.h; io_uring copies into it
-// only the part of a frame that straddles receive buffers). With an echo-style handler the queue
-// stays under output_high_watermark + one read (epoll: read_size; io_uring: io_uring_buffer_size),
-// since frames stop being delivered once it passes the mark and a paused connection is not read.
+// only the part of a frame that straddles receive buffers, or reads a large frame straight into
+// it). With an echo-style handler the queue stays under output_high_watermark + one read (epoll:
+// read_size; io_uring: io_uring_buffer_size, or one frame larger than
+// io_uring_direct_read_min_bytes), since frames stop being delivered once it passes the mark and a
+// paused connection is not read.
 //
 // Lifecycle: Create() binds the listeners (errors surface there; local_addresses() tells the ports
 // picked for port 0), Start() runs the loops, Shutdown(deadline) stops accepting, reads and answers

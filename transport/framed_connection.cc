@@ -545,8 +545,11 @@ absl::Span<char> FramedConnection::BeginDirectRead(size_t min_bytes) {
   } else if (s.last_frame_size >= min_bytes) {
     // Between large frames, or at the end of one: the next read goes straight in as well (the
     // next header with as much as the last frames took, into the buffer kept for them), so
-    // that a run of large frames needs no switch back per frame.
-    want = d.NextReadSize(s.options.read_size);
+    // that a run of large frames needs no switch back per frame. At most one such frame, or
+    // one read: a buffer that grew while input was held must not make one read bring in
+    // (and a handler answer) many frames at once.
+    want = std::min(d.NextReadSize(s.options.read_size),
+                    std::max(s.options.read_size, s.last_frame_size));
   } else {
     return {};
   }

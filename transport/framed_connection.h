@@ -180,10 +180,12 @@ class FramedConnection {
   //     checked on the header);
   //   * else, if the last frame delivered had at least `min_bytes` of payload: space for the read
   //     a ReadAvailable would make (Decoder::NextReadSize: after a large frame, as much as it
-  //     took, within the buffer kept for it), so that a run of large frames stays on this path;
-  // else an empty span (and `min_bytes` 0 is always empty): the caller goes back to Deliver. The read must end with EndDirectRead before the
-  // connection is fed again: until then Deliver with bytes, Buffer and the reads are
-  // FailedPrecondition, and nothing frees or moves the buffer (ReleaseIdleMemory, trimming).
+  //     took, within the buffer kept for it), but at most max(read_size, that frame's payload),
+  //     so that a run of large frames stays on this path;
+  // else an empty span (and `min_bytes` 0 is always empty): the caller goes back to Deliver. The
+  // read must end with EndDirectRead before the connection is fed again: until then Deliver with
+  // bytes, Buffer and the reads are FailedPrecondition, and nothing frees or moves the buffer
+  // (ReleaseIdleMemory, trimming).
   //
   //   absl::Span<char> space = conn.BeginDirectRead(64 * 1024);
   //   if (!space.empty()) {

@@ -85,6 +85,14 @@ SERVERS = [
                 "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
                target="//tools/framecat",
                required=("--backend=io_uring", "--io_uring_send_zc_min_bytes=1"), default=False),
+    # Large frames all through the buffer ring (no direct recv into the decoder): with --cells of
+    # large payloads, the A/B of RESULTS.md's direct-read section.
+    ServerSpec("uring-no-direct", "bazel",
+               ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
+                "--framer=length:width=4", "--threads=2", "--drop_stalled_after=inf"],
+               target="//tools/framecat",
+               required=("--backend=io_uring", "--io_uring_direct_read_min_bytes=0"),
+               default=False),
     # Batching A/B: a write per frame instead of one per connection per iteration, each backend.
     ServerSpec("framekit-unbatched", "bazel",
                ["{bin}/tools/framecat/framecat", "--listen=127.0.0.1:0", "--echo",
