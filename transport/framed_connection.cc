@@ -70,6 +70,7 @@ struct FramedConnection::State {
     absl::Span<char> space = decoder->PrepareWrite(want);
     absl::StatusOr<size_t> n = ReadSome(fd.get(), space.subspan(0, want), deadline, io());
     if (n.ok()) decoder->CommitWrite(*n);
+    maybe_frames = true;
     return n;
   }
 
@@ -147,6 +148,9 @@ struct FramedConnection::State {
   bool direct_read = false;
   uint64_t direct_read_bytes = 0;
   size_t last_frame_size = 0;  // of the last frame delivered (Deliver, ReadAvailable*)
+  // The buffer may hold a complete frame not delivered yet (bytes added since the decoder last
+  // said kNeedMore): no direct read behind it until it is delivered.
+  bool maybe_frames = false;
 
   absl::Status DirectReadPending() const {
     return absl::FailedPreconditionError(
@@ -365,6 +369,7 @@ absl::Status FramedConnection::DeliverBuffered(
       on_frames(absl::MakeConstSpan(frames, got));
     }
   } while (r == Decoder::kFrame && (stop == nullptr || !*stop));
+  s.maybe_frames = r != Decoder::kNeedMore;  // stopped early, or a skipped frame: more may follow
   if (r == Decoder::kError) return WithContext(d.status(), absl::StrCat("Receive from ", s.peer));
   return absl::OkStatus();
 }
@@ -418,6 +423,7 @@ absl::Status FramedConnection::Buffer(absl::string_view bytes) {
   if (ready_next_ != ready_end_) {
     return absl::FailedPreconditionError("Buffer: frames decoded ahead are not delivered yet");
   }
+  state_->maybe_frames = true;
   return state_->decoder->Feed(bytes);
 }
 
@@ -533,8 +539,8 @@ absl::Span<char> FramedConnection::BeginDirectRead(size_t min_bytes) {
   State& s = *state_;
   Decoder& d = *s.decoder;
   // Frames decoded ahead point into the buffer that PrepareWrite may move.
-  if (min_bytes == 0 || s.direct_read || ready_next_ != ready_end_ || !s.ready_error.ok() ||
-      d.failed()) {
+  if (min_bytes == 0 || s.direct_read || s.maybe_frames || ready_next_ != ready_end_ ||
+      !s.ready_error.ok() || d.failed()) {
     return {};
   }
   const uint64_t missing = d.frame_bytes_missing();
@@ -565,6 +571,7 @@ void FramedConnection::EndDirectRead(size_t n) {
   if (n == 0) return;
   s.decoder->CommitWrite(n);
   s.direct_read_bytes += n;
+  s.maybe_frames = true;
 }
 
 uint64_t FramedConnection::direct_read_bytes() const { return state_->direct_read_bytes; }

@@ -172,7 +172,8 @@ class FramedConnection {
   uint64_t copied_in_bytes() const;
   // Large frames, read by the caller straight into the decoder (an io_uring recv into its
   // buffer): the one copy a read would make, where Deliver would copy from the caller's buffer a
-  // second time. When every buffered frame has been delivered and
+  // second time. When every buffered frame has been delivered (Deliver found no more: not
+  // stopped by `stop`, no Buffer or EndDirectRead since) and
   //   * the one at the front still misses at least `min_bytes` (its size known from its header,
   //     or from the options for fixed-length frames): returns the decoder's free space for a read
   //     of at most those missing bytes and at most max(read_size, the bytes buffered), so that
