@@ -142,8 +142,10 @@ struct ServerOptions {
   // bytes, its multishot recv is cancelled and the rest is received straight into its decoder
   // (FramedConnection::BeginDirectRead), one copy instead of two (into a provided buffer, then
   // into the decoder), as are the frames after it while their payloads are this large; a smaller
-  // frame re-arms the multishot recv. 0: never. benchmarks/server/RESULTS.md has the A/B.
-  size_t io_uring_direct_read_min_bytes = 16 * 1024;
+  // frame re-arms the multishot recv. 0: never. The default, one receive buffer's worth, keeps
+  // frames that span at most two buffers on the ring: at 24 KiB, pipelined, direct reads tripled
+  // p99 for no clear gain; from 64 KiB they win (benchmarks/server/RESULTS.md has the A/Bs).
+  size_t io_uring_direct_read_min_bytes = 32 * 1024;
   // io_uring, TCP only: a send of at least this many bytes goes out as a zero-copy send
   // (send_zc): the kernel sends from the connection's own buffer, which is kept until the kernel's
   // notification, so the connection's next send waits for it. A connection whose send_zc is

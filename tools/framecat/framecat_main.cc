@@ -82,7 +82,7 @@ ABSL_FLAG(bool, batch_sends, true,
 ABSL_FLAG(int64_t, io_uring_send_zc_min_bytes, 0,
           "Server, io_uring: sends of at least this many bytes as zero-copy send_zc (TCP); 0 "
           "for never (the default; for measuring).");
-ABSL_FLAG(int64_t, io_uring_direct_read_min_bytes, 16 * 1024,
+ABSL_FLAG(int64_t, io_uring_direct_read_min_bytes, 32 * 1024,
           "Server, io_uring: the rest of a frame still missing at least this many bytes (and the "
           "frames after it, while this large) is received straight into the decoder, not "
           "through the buffer ring; 0 for never.");

@@ -49,7 +49,7 @@ struct ServeOptions {
   bool io_uring_multishot_recv = true;
   bool io_uring_defer_taskrun = true;
   size_t io_uring_send_zc_min_bytes = 0;              // 0: no send_zc
-  size_t io_uring_direct_read_min_bytes = 16 * 1024;  // 0: every byte through the buffer ring
+  size_t io_uring_direct_read_min_bytes = 32 * 1024;  // 0: every byte through the buffer ring
   bool batch_sends = true;                            // false: a write per frame (for measuring)
   // Bytes of echoes queued for one connection above which it is no longer read.
   size_t max_output_bytes = 4 << 20;
