@@ -404,6 +404,14 @@ TEST_P(ServerTest, ClientThatStopsReadingPausesItsReadsNothingDroppedOthersServe
   EXPECT_GE(writable_again.load(), 1);
   EXPECT_GE(t.server->stats().paused, 1u);
   EXPECT_EQ(t.server->stats().closed_by(CloseReason::kOutputStalled), 0u);
+  // Every byte counted once, those taken in while the hog was paused included.
+  uint64_t good_bytes = 0;
+  for (int i = 0; i < 20; ++i) good_bytes += 4 + absl::StrCat("still here ", i).size();
+  const uint64_t want = kFrames * (4 + payload.size()) + good_bytes;
+  for (absl::Time end = LongDeadline(); t.server->stats().bytes_in < want && absl::Now() < end;) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(t.server->stats().bytes_in, want);
 }
 
 TEST_P(ServerTest, OutputStallTimeoutDropsAClientThatNeverReads) {
