@@ -535,31 +535,36 @@ absl::Status FramedConnection::FlushSome() {
   return absl::OkStatus();
 }
 
-absl::Span<char> FramedConnection::BeginDirectRead(size_t min_bytes) {
-  State& s = *state_;
-  Decoder& d = *s.decoder;
+size_t FramedConnection::DirectReadSize(size_t min_bytes) const {
+  const State& s = *state_;
+  const Decoder& d = *s.decoder;
   // Frames decoded ahead point into the buffer that PrepareWrite may move.
   if (min_bytes == 0 || s.direct_read || s.maybe_frames || ready_next_ != ready_end_ ||
       !s.ready_error.ok() || d.failed()) {
-    return {};
+    return 0;
   }
   const uint64_t missing = d.frame_bytes_missing();
-  size_t want;
   if (missing >= min_bytes) {
-    want = static_cast<size_t>(
+    return static_cast<size_t>(
         std::min<uint64_t>(missing, std::max(s.options.read_size, d.buffered_bytes())));
-  } else if (s.last_frame_size >= min_bytes) {
+  }
+  if (s.last_frame_size >= min_bytes) {
     // Between large frames, or at the end of one: the next read goes straight in as well (the
     // next header with as much as the last frames took, into the buffer kept for them), so
     // that a run of large frames needs no switch back per frame. At most one such frame, or
     // one read: a buffer that grew while input was held must not make one read bring in
     // (and a handler answer) many frames at once.
-    want = std::min(d.NextReadSize(s.options.read_size),
+    return std::min(d.NextReadSize(s.options.read_size),
                     std::max(s.options.read_size, s.last_frame_size));
-  } else {
-    return {};
   }
-  absl::Span<char> space = d.PrepareWrite(want);
+  return 0;
+}
+
+absl::Span<char> FramedConnection::BeginDirectRead(size_t min_bytes) {
+  State& s = *state_;
+  const size_t want = DirectReadSize(min_bytes);
+  if (want == 0) return {};
+  absl::Span<char> space = s.decoder->PrepareWrite(want);
   s.direct_read = true;
   return space.subspan(0, want);
 }

@@ -195,6 +195,8 @@ class FramedConnection {
   //     conn.Deliver({}, on_frames);  // the frame, once its last byte is in
   //   }
   absl::Span<char> BeginDirectRead(size_t min_bytes);
+  // The size of the span BeginDirectRead(min_bytes) would return now (0: none), without taking it.
+  size_t DirectReadSize(size_t min_bytes) const;
   // The read into BeginDirectRead's span is over: its first `n` bytes (0: none, e.g. cancelled)
   // join the stream; Deliver({}) hands out the frames they complete.
   void EndDirectRead(size_t n);

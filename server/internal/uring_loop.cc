@@ -251,9 +251,12 @@ class UringLoop : public EventLoop {
     }
   }
 
+  // The frame being received is large, and a direct read could start now (not, say, behind
+  // frames still held): only then is the multishot recv cancelled for one.
   bool WantsDirect(const Connection& c) const {
     const size_t min = core_->options.io_uring_direct_read_min_bytes;
-    return min > 0 && c.conn_.decoder().frame_bytes_missing() >= min;
+    return min > 0 && c.conn_.decoder().frame_bytes_missing() >= min &&
+           c.conn_.DirectReadSize(min) > 0;
   }
 
   // A recv straight into the decoder for the rest of a large frame, if the connection has one.

@@ -675,8 +675,11 @@ TEST(FramedConnection, DirectReadTakesALargeFramesRestAndTheLargeFramesAfterIt) 
   std::thread writer([&] { FK_EXPECT_OK(WriteAll(p.a.get(), wire.substr(1000), LongDeadline())); });
   size_t reads = 0;
   while (got.size() < 3) {
+    const size_t offered = b.DirectReadSize(16 * 1024);
     absl::Span<char> space = b.BeginDirectRead(16 * 1024);
     ASSERT_FALSE(space.empty()) << "left the direct path after " << got.size() << " frames";
+    EXPECT_EQ(space.size(), offered);
+    EXPECT_EQ(b.DirectReadSize(16 * 1024), 0u) << "a read is outstanding";
     const size_t missing = b.decoder().frame_bytes_missing();
     if (missing > 0) {
       EXPECT_LE(space.size(), missing) << "a read past the frame being filled";
