@@ -369,11 +369,22 @@ class UringLoop : public EventLoop {
       });
       LoopStats::Add(stats_.bytes_in_copied, c->conn_.copied_in_bytes() - copied);
       ReturnBuffer(cqe);  // its frames are delivered, the rest copied: the ring may have it back
-      // The watermarks now, not at the end of the iteration: the next completion in this batch
-      // may be for this connection too.
-      if (!c->state_.closed && c->conn_.queued_bytes() > 0) Flush(c);
-      if (!c->state_.closed) Update(c);
-    } else if (res == 0) {
+      Delivered(c);
+      return;
+    }
+    NoBytes(c, res);
+  }
+
+  // After a recv's frames went to the handler: its replies and the watermarks now, not at the end
+  // of the iteration, since the next completion in this batch may be for this connection too.
+  void Delivered(Connection* c) {
+    if (!c->state_.closed && c->conn_.queued_bytes() > 0) Flush(c);
+    if (!c->state_.closed) Update(c);  // and (SyncIo) the next recv: multishot or direct
+  }
+
+  // A recv (multishot or direct) that brought no bytes.
+  void NoBytes(Connection* c, int res) {
+    if (res == 0) {
       // Taken by Update, after any frames still held (the recv has ended: no re-arm).
       c->state_.eof_held = true;
       c->state_.held_input = true;
@@ -384,7 +395,7 @@ class UringLoop : public EventLoop {
       CloseNow(c, CloseReason::kSocketError, SocketError(-res, "recv", c->peer_string()));
       return;
     }
-    if (!c->state_.closed) MarkDirty(c);
+    MarkDirty(c);
   }
 
   // Bytes taken in while frames are not being delivered: counted now (ReadWith, which counts the
@@ -406,15 +417,7 @@ class UringLoop : public EventLoop {
     LoopStats::Add(stats_.bytes_in_direct, n);
     if (c->state_.closed || c->state_.closing || res <= 0) {
       c->conn_.EndDirectRead(n);  // after a close: not delivered
-      if (c->state_.closed) return;
-      if (res == 0) {  // as in OnRecv: Update takes it after any frames still held
-        c->state_.eof_held = true;
-        c->state_.held_input = true;
-      } else if (res < 0 && res != -ECANCELED) {
-        CloseNow(c, CloseReason::kSocketError, SocketError(-res, "recv", c->peer_string()));
-        return;
-      }
-      MarkDirty(c);
+      if (!c->state_.closed && !c->state_.closing) NoBytes(c, res);
       return;
     }
     if (!Reading(*c) || c->state_.held_input) {
@@ -427,8 +430,7 @@ class UringLoop : public EventLoop {
       if (round == 0) c->conn_.EndDirectRead(n);
       return c->conn_.Deliver({}, on_frames, stop);
     });
-    if (!c->state_.closed && c->conn_.queued_bytes() > 0) Flush(c);
-    if (!c->state_.closed) Update(c);  // the next direct recv, or the multishot one again
+    Delivered(c);
   }
 
   void OnSend(Connection* c, const struct io_uring_cqe& cqe) {
