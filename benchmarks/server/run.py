@@ -356,8 +356,11 @@ def process_tree(root):
 
 # --- One measurement. ----------------------------------------------------------------------------
 
-def measure(loadgen, server, cell, stalled, timing, gen_threads, sample_rss):
-    """Runs the generator once against `server`; returns the measurement as a dict."""
+def measure(loadgen, server, cell, stalled, timing, gen_threads, sample_rss, on_window=None):
+    """Runs the generator once against `server`; returns the measurement as a dict.
+
+    on_window, if given, is called with "start" and "end" at the window markers, right after the
+    server's CPU is sampled (floor.py starts and stops its profiler there)."""
     conns, window, size = cell
     warmup, duration = timing
     command = [loadgen, "--address=%s" % server.address, "--connections=%d" % conns,
@@ -383,8 +386,12 @@ def measure(loadgen, server, cell, stalled, timing, gen_threads, sample_rss):
         for line in stream:
             if line.startswith("load_generator: measure start"):
                 marks["start"] = server.cpu_ticks()
+                if on_window:
+                    on_window("start")
             elif line.startswith("load_generator: measure end"):
                 marks["end"] = server.cpu_ticks()
+                if on_window:
+                    on_window("end")
             else:
                 stderr_lines.append(line.rstrip())
 
