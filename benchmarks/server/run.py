@@ -13,7 +13,7 @@ logs). Exits 1 when any measurement failed (a wrong echo, a server that died...)
 
   python3 benchmarks/server/run.py [--runs=3] [--quick] [--out=DIR] [--gen-threads=1]
                                    [--servers=a,b] [--cells=CxWxS,...] [--no-memory]
-                                   [--framecat-ab=PATH]
+                                   [--framecat-ab=PATH] [--server-threads=2]
 
 One run (the default) takes about 4 minutes with the four default servers; --runs=3 gives the
 spread that RESULTS.md reports.
@@ -721,6 +721,9 @@ def main():
                              "default ones (e.g. 10x2x65536)")
     parser.add_argument("--no-memory", action="store_true",
                         help="skip the memory scenario (the stalled client)")
+    parser.add_argument("--server-threads", type=int, default=2,
+                        help="threads of every server: framekit's loops, Asio's, Netty's workers "
+                             "(default %(default)s)")
     parser.add_argument("--framecat-ab", default="",
                         help="another framecat binary (e.g. the previous commit's): adds rows "
                              "framekit-ab and uring-ab running it, for an old-vs-new A/B")
@@ -748,8 +751,11 @@ def main():
         SERVERS = [s for s in SERVERS if s.build != "ab"] + [
             s for s in ALL_SERVERS if s.build == "ab"]
     runs = args.runs if args.runs is not None else 1
-    if runs < 1 or args.gen_threads < 1:
-        parser.error("--runs and --gen-threads must be at least 1")
+    if runs < 1 or args.gen_threads < 1 or args.server_threads < 1:
+        parser.error("--runs, --gen-threads and --server-threads must be at least 1")
+    SERVERS = [dataclasses.replace(s, command=[
+        "--threads=%d" % args.server_threads if w == "--threads=2" else w for w in s.command])
+        for s in SERVERS]
     timing = QUICK_TIMING if args.quick else FULL_TIMING
     out = os.path.abspath(args.out)
     os.makedirs(os.path.join(out, "logs"), exist_ok=True)
