@@ -237,12 +237,7 @@ def main():
     parser.add_argument("--out", default="/tmp/framekit_server_floor")
     args = parser.parse_args()
     if args.cells:
-        try:
-            CELLS = [tuple(int(x) for x in c.split("x")) for c in args.cells.split(",")]
-        except ValueError:
-            CELLS = []
-        if not CELLS or any(len(c) != 3 or min(c) < 1 for c in CELLS):
-            parser.error("--cells: expected CONNECTIONSxWINDOWxPAYLOAD,..., each >= 1")
+        CELLS = run.parse_cells(parser, args.cells)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     wanted = args.servers.split(",")

@@ -689,6 +689,17 @@ def machine():
             "nproc": len(os.sched_getaffinity(0)), "cpu": model, "kernel": os.uname().release}
 
 
+def parse_cells(parser, text):
+    """--cells' CONNECTIONSxWINDOWxPAYLOAD,... as tuples; a parser error when malformed."""
+    try:
+        cells = [tuple(int(x) for x in c.split("x")) for c in text.split(",")]
+    except ValueError:
+        cells = []
+    if not cells or any(len(c) != 3 or min(c) < 1 for c in cells):
+        parser.error("--cells: expected CONNECTIONSxWINDOWxPAYLOAD,..., each >= 1")
+    return cells
+
+
 def raise_descriptor_limit():
     """Children inherit the soft limit: raise it to cover the largest cell (or to the hard limit)."""
     need = max(c[0] for c in CELLS) + 1 + DESCRIPTOR_SLACK
@@ -729,12 +740,7 @@ def main():
                              "framekit-ab and uring-ab running it, for an old-vs-new A/B")
     args = parser.parse_args()
     if args.cells:
-        try:
-            CELLS = [tuple(int(x) for x in c.split("x")) for c in args.cells.split(",")]
-        except ValueError:
-            CELLS = []
-        if not CELLS or any(len(c) != 3 or min(c) < 1 for c in CELLS):
-            parser.error("--cells: expected CONNECTIONSxWINDOWxPAYLOAD,..., each >= 1")
+        CELLS = parse_cells(parser, args.cells)
     MEMORY = not args.no_memory
     if args.servers:
         wanted = args.servers.split(",")
