@@ -72,7 +72,8 @@ constexpr uint64_t kOpMask = 7;
 
 // A send this large goes to the kernel at once instead of with the iteration's other submissions:
 // its copy starts while the loop handles the rest, and the peer can read it sooner. One more
-// io_uring_enter is noise next to copying 64 KiB (RESULTS.md: 1.04-1.08x at 256 KiB echoes).
+// io_uring_enter is noise next to copying 64 KiB (RESULTS.md: 1.07x the throughput of 256 KiB
+// echoes).
 constexpr size_t kSubmitSendAtOnceBytes = 64 * 1024;
 
 uint64_t Tag(const void* p, Op op) {
