@@ -14,7 +14,10 @@ script measures it per server and cell, in the same run as run.py measures CPU p
   the server's processes over the same window; their callees included);
 - floor = that share x the server's CPU seconds per million messages; and, paired within each
   run, the lowest CPU ratio a framekit row could reach against each peer (its floor over the
-  peer's whole CPU per message) next to the ratio it has and the issue's target.
+  peer's whole CPU per message) next to the ratio it has and the issue's target;
+- the generator's own CPU per message, and from it the most io_uring's throughput could be over
+  epoll's with one generator thread, and with the two cores shared by the generator and an
+  io_uring server at its floor.
 
   python3 benchmarks/server/floor.py [--runs=3] [--servers=a,b] [--cells=CxWxS,...] [--out=DIR]
 
@@ -78,7 +81,8 @@ def floor_row(result, segments, shares, user_pct):
     return {"segments_per_msg": segments / echoes, "tcp_share": tcp_share,
             "shares_pct": shares, "user_share": user_pct / 100.0,
             "floor_s_per_m": tcp_share * result["cpu_s_per_m"],
-            "user_s_per_m": user_pct / 100.0 * result["cpu_s_per_m"]}
+            "user_s_per_m": user_pct / 100.0 * result["cpu_s_per_m"],
+            "gen_s_per_m": result["generator"]["generator_cpu_s"] / echoes * 1e6}
 
 
 class Profiler:
@@ -149,7 +153,7 @@ def one_run(number, runs, servers, loadgen, out):
 
 
 def summarize(results, names, runs):
-    rows, ratios = [], []
+    rows, ratios, ceilings = [], [], []
     for cell in CELLS:
         for name in names:
             mine = [run.find(results, r, name, cell) for r in range(1, runs + 1)]
@@ -157,7 +161,7 @@ def summarize(results, names, runs):
             rows.append({"cell": list(cell), "server": name, "runs_ok": len(ok),
                          **{k: run.spread([m[k] for m in ok]) for k in (
                              "msgs_per_s", "segments_per_msg", "cpu_s_per_m", "tcp_share",
-                             "floor_s_per_m", "user_s_per_m")}})
+                             "floor_s_per_m", "user_s_per_m", "gen_s_per_m", "gen_cpu")}})
         for (mine_name, peer), (target, cells) in TARGETS.items():
             if mine_name not in names or peer not in names or (cells and cell not in cells):
                 continue
@@ -178,7 +182,23 @@ def summarize(results, names, runs):
                            "user_share_of_rest": run.spread(
                                [m["user_s_per_m"] / (m["cpu_s_per_m"] - m["floor_s_per_m"])
                                 for m, p in pairs])})
-    return rows, ratios
+        # Issue 16's throughput target (io_uring >= 1.2x epoll) against what the two cores allow:
+        # one generator thread cannot pass a core's worth of its own CPU per message; with the
+        # whole two-core budget, an io_uring server at its floor gets (g + s_epoll) / (g' + floor).
+        pairs = [(run.find(results, r, "framekit-uring", cell), run.find(results, r, "framekit",
+                                                                            cell))
+                 for r in range(1, runs + 1)]
+        pairs = [(u, e) for u, e in pairs if u and e]
+        if pairs:
+            ceilings.append({
+                "cell": list(cell),
+                "ratio_now": run.spread([u["msgs_per_s"] / e["msgs_per_s"] for u, e in pairs]),
+                "one_generator_thread": run.spread(
+                    [1e6 / u["gen_s_per_m"] / e["msgs_per_s"] for u, e in pairs]),
+                "two_cores_at_floor": run.spread(
+                    [(e["gen_s_per_m"] + e["cpu_s_per_m"]) / (u["gen_s_per_m"] + u["floor_s_per_m"])
+                     for u, e in pairs])})
+    return rows, ratios, ceilings
 
 
 def fmt(s, pattern="%.3f", scale=1.0):
@@ -188,25 +208,27 @@ def fmt(s, pattern="%.3f", scale=1.0):
         s["median"] * scale, s["min"] * scale, s["max"] * scale)
 
 
-def markdown(header, rows, ratios, failures):
+def markdown(header, rows, ratios, ceilings, failures):
     lines = ["# The floor under CPU per message", "", header, "",
              "Median (min-max) over the runs. Segments: TCP OutSegs per message, both directions "
              "(loopback). TCP work (the floor): the server's CPU samples under %s, callees "
              "included, times its CPU per message; user space: its samples in user-space code." %
              " and ".join(TCP_WORK), "",
              "| cell | server | msgs/s | segments/msg | CPU s/M msgs | TCP work s/M (%) | "
-             "user space s/M | rest s/M |",
-             "|---|---|--:|--:|--:|--:|--:|--:|"]
+             "user space s/M | rest s/M | generator s/M (core) |",
+             "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
         rest = None
         if r["cpu_s_per_m"] and r["floor_s_per_m"] and r["user_s_per_m"]:
             rest = {k: r["cpu_s_per_m"][k] - r["floor_s_per_m"][k] - r["user_s_per_m"][k]
                     for k in ("median", "min", "max")}
-        lines.append("| %s | %s | %s | %s | %s | %s (%s) | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s (%s) |" % (
             run.cell_name(r["cell"]), r["server"], fmt(r["msgs_per_s"], "%.0f"),
             fmt(r["segments_per_msg"]), fmt(r["cpu_s_per_m"]), fmt(r["floor_s_per_m"]),
             "-" if r["tcp_share"] is None else "%.0f%%" % (100 * r["tcp_share"]["median"]),
-            fmt(r["user_s_per_m"]), "-" if rest is None else "%.3f" % rest["median"]))
+            fmt(r["user_s_per_m"]), "-" if rest is None else "%.3f" % rest["median"],
+            fmt(r["gen_s_per_m"]),
+            "-" if r["gen_cpu"] is None else "%.2f" % r["gen_cpu"]["median"]))
     lines += ["", "Each framekit row against each peer, paired within each run: its CPU per "
               "message over the peer's now; its floor over the peer's CPU per message (the ratio "
               "if all but its TCP work cost nothing); and the part of its work above the floor "
@@ -219,6 +241,17 @@ def markdown(header, rows, ratios, failures):
             run.cell_name(r["cell"]), r["server"], r["peer"], fmt(r["ratio_now"], "%.2f"),
             fmt(r["floor_ratio"], "%.2f"), r["target"], fmt(r["cut_needed"], "%.2f"),
             fmt(r["user_share_of_rest"], "%.2f")))
+    if ceilings:
+        lines += ["", "io_uring's throughput over epoll's (issue 16: >= 1.2x), now and at most: "
+                  "with one generator thread (a core's worth of the generator's own CPU per "
+                  "message over epoll's msgs/s), and with the two cores shared by the generator "
+                  "and an io_uring server at its floor:", "",
+                  "| cell | now | ceiling, one generator thread | ceiling, two cores |",
+                  "|---|--:|--:|--:|"]
+        for c in ceilings:
+            lines.append("| %s | %s | %s | %s |" % (
+                run.cell_name(c["cell"]), fmt(c["ratio_now"], "%.2f"),
+                fmt(c["one_generator_thread"], "%.2f"), fmt(c["two_cores_at_floor"], "%.2f")))
     if failures:
         lines += ["", "Failed measurements:", ""]
         lines += ["- %s %s run %d: %s" % (f["server"], run.cell_name(f["cell"]), f["run"],
@@ -277,14 +310,15 @@ def main():
     for number in range(1, args.runs + 1):
         results += one_run(number, args.runs, servers, loadgen, out)
     names = [name for name, _ in servers]
-    rows, ratios = summarize(results, names, args.runs)
+    rows, ratios, ceilings = summarize(results, names, args.runs)
     failures = [r for r in results if not r["ok"]]
-    report = markdown(header, rows, ratios, failures)
+    report = markdown(header, rows, ratios, ceilings, failures)
     with open(os.path.join(out, "floor.md"), "w") as f:
         f.write(report)
     with open(os.path.join(out, "floor.json"), "w") as f:
         json.dump(run.finite({"machine": info, "skipped": skipped, "results": results,
-                              "rows": rows, "ratios": ratios}), f, indent=1)
+                              "rows": rows, "ratios": ratios, "ceilings": ceilings}), f,
+                  indent=1)
     print(report, end="")
     run.log("wrote %s" % os.path.join(out, "floor.md"))
     return 1 if failures else 0
